@@ -1,0 +1,51 @@
+"""The console chat: the bot in a terminal, or driven by a script over a pipe."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from adapters.console.render import render
+from bot.messages import Message, TextAnswer
+from bot.report import Reporter
+from bot.service import ConversationKey, ReportingService
+
+PROMPT = "> "
+
+
+async def run_chat(
+    service: ReportingService,
+    user: str,
+    workspace: str,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Chat until the report is finished or input ends; the draft is saved after every answer."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    key = ConversationKey("console", workspace, user)
+    reporter = Reporter(platform="console", user_id=user, display_name=user, workspace=workspace)
+    loop = asyncio.get_running_loop()
+
+    reply = await service.open(key, reporter)
+    _show(reply.messages, stdout)
+    while reply.in_progress:
+        stdout.write(PROMPT)
+        stdout.flush()
+        # readline in a thread: works the same for a terminal and a pipe, and keeps the loop free
+        # for the delivery worker.
+        line = await loop.run_in_executor(None, stdin.readline)
+        if line == "":
+            stdout.write("\nYour answers so far are saved. Run the chat again to carry on where you left off.\n")
+            stdout.flush()
+            return 0
+        reply = await service.handle(key, reporter, TextAnswer(line.rstrip("\n")))
+        _show(reply.messages, stdout)
+    return 0
+
+
+def _show(messages: list[Message], out: TextIO) -> None:
+    for message in messages:
+        out.write("\n" + render(message) + "\n")
+    out.flush()
