@@ -1,0 +1,14 @@
+"""SQL implementations of the repository protocols in bot.ports."""
+
+from storage.repositories.conversations import SqlConversationRepository
+from storage.repositories.events import SqlProcessedEventRepository
+from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.reports import SqlAuditRepository, SqlReportRepository
+
+__all__ = [
+    "SqlAuditRepository",
+    "SqlConversationRepository",
+    "SqlOutboxRepository",
+    "SqlProcessedEventRepository",
+    "SqlReportRepository",
+]

@@ -1,0 +1,41 @@
+"""Statements shared by the repositories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import CursorResult
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Base
+
+# Repositories write with UPDATE/DELETE statements rather than by changing loaded
+# objects, and read with this option so a row read twice in one session is never stale.
+FRESH: dict[str, Any] = {"populate_existing": True}
+NO_SYNC: dict[str, Any] = {"synchronize_session": False}
+
+
+async def insert_unless_exists(
+    session: AsyncSession, model: type[Base], values: dict[str, Any], unique_columns: Sequence[str]
+) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True if the row was inserted.
+
+    Unlike catching IntegrityError, a conflict here is not an error, so the surrounding
+    transaction carries on (PostgreSQL aborts a transaction on any failed statement).
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(model).values(values)
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(model).values(values)
+    else:  # pragma: no cover - normalise_database_url admits only these two
+        raise NotImplementedError(f"no insert-or-ignore for {dialect}")
+    stmt = stmt.on_conflict_do_nothing(index_elements=unique_columns)
+    return rowcount(await session.execute(stmt)) == 1
+
+
+def rowcount(result: Any) -> int:
+    assert isinstance(result, CursorResult)
+    return result.rowcount

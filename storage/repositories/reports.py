@@ -1,0 +1,110 @@
+"""Reports (stored whole as their JSON document) and the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.ports import AuditEvent, DuplicateReference
+from bot.report import Report, Status
+from storage.models import AuditEventRow, ReportRow
+from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
+
+
+def _columns(report: Report) -> dict[str, Any]:
+    # The columns beside the document exist to filter and sort on; the document is the truth.
+    return {
+        "schema_version": report.schema_version,
+        "revision": report.revision,
+        "status": report.status.value,
+        "severity": report.severity.value,
+        "reporter_platform": report.reporter.platform,
+        "reporter_user_id": report.reporter.user_id,
+        "created_at": report.created_at,
+        "updated_at": report.updated_at,
+        "document": report.model_dump(mode="json"),
+    }
+
+
+def _newest_first(stmt: Select[tuple[dict[str, Any]]]) -> Select[tuple[dict[str, Any]]]:
+    return stmt.order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
+
+
+class SqlReportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, report: Report) -> None:
+        values = {"reference": report.reference, **_columns(report)}
+        if not await insert_unless_exists(self._session, ReportRow, values, ["reference"]):
+            raise DuplicateReference(report.reference)
+
+    async def update(self, report: Report) -> None:
+        result = await self._session.execute(
+            update(ReportRow)
+            .where(ReportRow.reference == report.reference)
+            .values(**_columns(report))
+            .execution_options(**NO_SYNC)
+        )
+        if rowcount(result) != 1:
+            raise LookupError(f"no report {report.reference} to update")
+
+    async def get(self, reference: str) -> Report | None:
+        document = await self._session.scalar(
+            select(ReportRow.document).where(ReportRow.reference == reference).execution_options(**FRESH)
+        )
+        return None if document is None else Report.model_validate(document)
+
+    async def list(self, status: Status | None = None, limit: int | None = None) -> Sequence[Report]:
+        stmt = _newest_first(select(ReportRow.document))
+        if status is not None:
+            stmt = stmt.where(ReportRow.status == status.value)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [Report.model_validate(doc) for doc in await self._session.scalars(stmt)]
+
+    async def list_for_reporter(self, platform: str, user_id: str) -> Sequence[Report]:
+        stmt = _newest_first(select(ReportRow.document)).where(
+            ReportRow.reporter_platform == platform, ReportRow.reporter_user_id == user_id
+        )
+        return [Report.model_validate(doc) for doc in await self._session.scalars(stmt)]
+
+
+class SqlAuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, event: AuditEvent) -> None:
+        await self._session.execute(
+            insert(AuditEventRow).values(
+                at=event.at,
+                actor=event.actor,
+                platform=event.platform,
+                action=event.action,
+                report_reference=event.report_reference,
+                detail=event.detail,
+            )
+        )
+
+    async def for_report(self, reference: str) -> Sequence[AuditEvent]:
+        rows = await self._session.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.report_reference == reference)
+            .order_by(AuditEventRow.at, AuditEventRow.id)
+            .execution_options(**FRESH)
+        )
+        return [
+            AuditEvent(
+                id=row.id,
+                at=row.at,
+                actor=row.actor,
+                platform=row.platform,
+                action=row.action,
+                report_reference=row.report_reference,
+                detail=row.detail,
+            )
+            for row in rows
+        ]

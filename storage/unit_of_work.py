@@ -1,0 +1,74 @@
+"""One transaction over all repositories (implements bot.ports.UnitOfWork)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.ports import (
+    AuditRepository,
+    ConversationRepository,
+    OutboxRepository,
+    ProcessedEventRepository,
+    ReportRepository,
+)
+from storage.repositories import (
+    SqlAuditRepository,
+    SqlConversationRepository,
+    SqlOutboxRepository,
+    SqlProcessedEventRepository,
+    SqlReportRepository,
+)
+
+
+class SqlUnitOfWork:
+    # Typed as the protocols (not the Sql* classes) because bot.ports.UnitOfWork declares
+    # them as plain attributes, which mypy compares invariantly.
+    conversations: ConversationRepository
+    reports: ReportRepository
+    outbox: OutboxRepository
+    events: ProcessedEventRepository
+    audit: AuditRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("use the unit of work inside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open")
+        session = self._sessions()
+        self._session = session
+        self.conversations = SqlConversationRepository(session)
+        self.reports = SqlReportRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        self.events = SqlProcessedEventRepository(session)
+        self.audit = SqlAuditRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            # Anything not committed is abandoned; after commit() this is a no-op.
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
