@@ -6,7 +6,7 @@ import asyncio
 import sys
 from typing import TextIO
 
-from adapters.console.render import render
+from adapters.console.render import render, safe
 from bot.messages import Message, TextAnswer
 from bot.report import Reporter
 from bot.service import ConversationKey, ReportingService
@@ -36,6 +36,9 @@ async def run_chat(
         # readline in a thread: works the same for a terminal and a pipe, and keeps the loop free
         # for the delivery worker.
         line = await loop.run_in_executor(None, stdin.readline)
+        if line and not _is_terminal(stdin):
+            # A piped script's answers are not echoed by a terminal; show them so the transcript reads.
+            stdout.write(safe(line.rstrip("\n")) + "\n")
         if line == "":
             stdout.write("\nYour answers so far are saved. Run the chat again to carry on where you left off.\n")
             stdout.flush()
@@ -43,6 +46,13 @@ async def run_chat(
         reply = await service.handle(key, reporter, TextAnswer(line.rstrip("\n")))
         _show(reply.messages, stdout)
     return 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except ValueError:
+        return False
 
 
 def _show(messages: list[Message], out: TextIO) -> None:
