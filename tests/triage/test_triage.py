@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
+from bot.ports import UnitOfWorkFactory
 from bot.report import Contact, Outcome, Report, Status
 from bot.triage import MAX_CLOSING_MESSAGE, TriageError, TriageService, clean_text
 from tests.factories import Clock, make_report
@@ -24,7 +26,7 @@ def triage(uow_factory, clock) -> TriageService:
     return TriageService(uow_factory, clock)
 
 
-async def store(uow_factory, **overrides) -> Report:
+async def store(uow_factory: UnitOfWorkFactory, **overrides: Any) -> Report:
     report = make_report(**overrides)
     async with uow_factory() as uow:
         await uow.reports.add(report)
@@ -32,7 +34,7 @@ async def store(uow_factory, **overrides) -> Report:
     return report
 
 
-async def stored(uow_factory, reference: str) -> Report:
+async def stored(uow_factory: UnitOfWorkFactory, reference: str) -> Report:
     async with uow_factory() as uow:
         report = await uow.reports.get(reference)
     assert report is not None

