@@ -1,10 +1,10 @@
 """Tipline's composition root: settings in, parts built and wired, one command run.
 
-    python app.py                 chat in this terminal (the embedded default)
-    python app.py chat --user X   the same, as user X
-    python app.py db upgrade      create or update the database tables
-    python app.py reports ...     the security team's commands (see --help)
-    python app.py outbox ...      deliveries to the security inbox
+python app.py                 chat in this terminal (the embedded default)
+python app.py chat --user X   the same, as user X
+python app.py db upgrade      create or update the database tables
+python app.py reports ...     the security team's commands (see --help)
+python app.py outbox ...      deliveries to the security inbox
 """
 
 from __future__ import annotations
@@ -130,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OperationalError, DBAPIError, ConnectionError, socket.gaierror) as exc:
         reason = type(getattr(exc, "orig", None) or exc).__name__
         print(
-            f"tipline: DATABASE_URL: cannot use the database at {_safe_url(settings.database_url)} ({reason}); "
+            f"tipline: DATABASE_URL: cannot use the database at {_safe_url(settings.database_url)} "
+            f"({reason}); "
             "check that it is running and the address is right",
             file=sys.stderr,
         )

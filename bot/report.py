@@ -9,13 +9,13 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from bot.indicators import normalise_profile_url, normalise_website
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 # Crockford-style alphabet without the look-alikes (0/O, 1/I/L, U) so a reference
 # read out over the phone is unambiguous.

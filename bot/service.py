@@ -35,7 +35,7 @@ from flows.state import ConversationState, Phase
 
 log = logging.getLogger(__name__)
 
-IDLE_TOKEN = "idle"
+IDLE_TOKEN = "idle"  # noqa: S105 - a question token, not a secret
 _REFERENCE_DRAWS = 8
 
 
@@ -125,7 +125,7 @@ class ReportingService:
                 envelope.state = turn.state
             queued = await self._carry_out(uow, turn, envelope, reporter, now)
             status = _status(turn.state.phase)
-            expires = now + timedelta(days=self.engine.draft_keep_days) if status is ConversationStatus.CANCELLED else None
+            expires = self._keep_until(stored, status, now)
             await uow.conversations.save(
                 str(key), envelope.to_json(), status, stored.version if stored else None, now, expires
             )
@@ -134,6 +134,16 @@ class ReportingService:
             self.on_queued()
         messages = present(self.engine.flow, turn.outputs, envelope.reference)
         return Reply(messages, status is not ConversationStatus.FINISHED, envelope.reference, queued=queued)
+
+    def _keep_until(
+        self, stored: StoredConversation | None, status: ConversationStatus, now: datetime
+    ) -> datetime | None:
+        """A cancelled draft is kept for DRAFT_KEEP_DAYS from the cancel, not from the last look at it."""
+        if status is not ConversationStatus.CANCELLED:
+            return None
+        if stored is not None and stored.status is ConversationStatus.CANCELLED and stored.expires_at:
+            return stored.expires_at
+        return now + timedelta(days=self.engine.draft_keep_days)
 
     def _live(self, stored: StoredConversation | None, now: datetime) -> _Envelope | None:
         if stored is None or stored.status is ConversationStatus.FINISHED:
@@ -156,7 +166,9 @@ class ReportingService:
 
     def _idle_greeting(self) -> list[Message]:
         flow = self.engine.flow
-        return [Question(IDLE_TOKEN, "idle", flow.text("idle"), (Choice("report", flow.text("idle_button")),))]
+        return [
+            Question(IDLE_TOKEN, "idle", flow.text("idle"), (Choice("report", flow.text("idle_button")),))
+        ]
 
     async def _carry_out(
         self, uow: UnitOfWork, turn: Turn, envelope: _Envelope, reporter: Reporter, now: datetime
@@ -180,7 +192,12 @@ class ReportingService:
             report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
             await uow.reports.update(report)
             await self._audit(uow, reporter, "report.updated", report, now)
-            log.info("report %s updated to revision %d (severity %s)", report.reference, report.revision, report.severity)
+            log.info(
+                "report %s updated to revision %d (severity %s)",
+                report.reference,
+                report.revision,
+                report.severity,
+            )
             return report
         for _ in range(_REFERENCE_DRAWS):
             report = build_report(effect.answers, reporter, new_reference(), now, region)
@@ -210,7 +227,9 @@ class ReportingService:
             )
         return len(self.destinations)
 
-    async def _audit(self, uow: UnitOfWork, reporter: Reporter, action: str, report: Report, now: datetime) -> None:
+    async def _audit(
+        self, uow: UnitOfWork, reporter: Reporter, action: str, report: Report, now: datetime
+    ) -> None:
         await uow.audit.add(
             AuditEvent(
                 at=now,
@@ -228,9 +247,16 @@ class ReportingService:
         messages: list[Message] = []
         async with self.unit_of_work() as uow:
             for report in await uow.reports.list_for_reporter(reporter.platform, reporter.user_id):
-                if report.status is Status.CLOSED and report.closing_message and report.feedback_seen_at is None:
+                if (
+                    report.status is Status.CLOSED
+                    and report.closing_message
+                    and report.feedback_seen_at is None
+                ):
                     messages.append(
-                        Text(f"A message from the security team about {report.reference}:\n{report.closing_message}")
+                        Text(
+                            f"A message from the security team about {report.reference}:\n"
+                            + report.closing_message
+                        )
                     )
                     await uow.reports.update(report.model_copy(update={"feedback_seen_at": now}))
             await uow.commit()

@@ -63,7 +63,8 @@ def _check(s: Settings) -> None:
     for name in s.inbox_destinations:
         if name not in KNOWN_DESTINATIONS:
             raise SettingsError(
-                f"INBOX_DESTINATIONS: unknown destination '{name}'; choose from {', '.join(KNOWN_DESTINATIONS)}"
+                f"INBOX_DESTINATIONS: unknown destination '{name}'; "
+                f"choose from {', '.join(KNOWN_DESTINATIONS)}"
             )
     if s.delivery_backoff_seconds > s.delivery_backoff_max_seconds:
         raise SettingsError(
@@ -78,7 +79,9 @@ def _check(s: Settings) -> None:
         raise SettingsError("LOG_LEVEL: use one of DEBUG, INFO, WARNING, ERROR")
     for name, path in (("FLOW_FILE", s.flow_file), ("GUIDANCE_FILE", s.guidance_file)):
         if path is not None and not path.is_file():
-            raise SettingsError(f"{name}: no file at {path}; fix the path or remove the setting to use the default")
+            raise SettingsError(
+                f"{name}: no file at {path}; fix the path or remove the setting to use the default"
+            )
 
 
 def _str(env: Mapping[str, str], name: str, default: str) -> str:

@@ -36,9 +36,15 @@ def read_choice(text: str, options: tuple[Option, ...], multiple: bool) -> Valid
             if pieces and all(m is not None for m in matches):
                 picked = [m.value for m in matches if m is not None]
             else:
-                return Invalid("no_match", f"I didn't recognise '{text[:60]}' as one of the options. " + _how(options, multiple))
+                return Invalid(
+                    "no_match",
+                    f"I didn't recognise '{text[:60]}' as one of the options. " + _how(options, multiple),
+                )
         elif found is None:
-            return Invalid("no_match", f"I didn't recognise '{text[:60]}' as one of the options. " + _how(options, multiple))
+            return Invalid(
+                "no_match",
+                f"I didn't recognise '{text[:60]}' as one of the options. " + _how(options, multiple),
+            )
         else:
             picked = [found.value]
     return check_picked(picked, options, multiple)
@@ -50,7 +56,9 @@ def check_picked(values: list[str], options: tuple[Option, ...], multiple: bool)
     if not unique:
         return Invalid("empty", "Please pick at least one option. " + _how(options, multiple))
     if any(v not in by_value for v in unique):
-        return Invalid("no_match", "That isn't one of the options for this question. " + _how(options, multiple))
+        return Invalid(
+            "no_match", "That isn't one of the options for this question. " + _how(options, multiple)
+        )
     if not multiple and len(unique) > 1:
         return Invalid("one_only", "Please pick just one option for this question.")
     exclusive = [by_value[v] for v in unique if by_value[v].exclusive]

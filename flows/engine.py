@@ -10,10 +10,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flows.actions import Command, CommandName, PickOptions, SubmitForm, TextAnswer, UserAction, command_in_text
+from flows.actions import (
+    Command,
+    CommandName,
+    PickOptions,
+    SubmitForm,
+    TextAnswer,
+    UserAction,
+    command_in_text,
+)
 from flows.choices import check_picked, read_choice
 from flows.model import Flow, Option, Step, StepKind
-from flows.navigation import answers_on_path, display_answer, first_open_step, path_to, resolve_next, summary_rows
+from flows.navigation import (
+    answers_on_path,
+    display_answer,
+    first_open_step,
+    path_to,
+    resolve_next,
+    summary_rows,
+)
 from flows.outputs import (
     Ask,
     DiscardDraft,
@@ -233,7 +248,9 @@ class Engine:
         if picked == "new":
             return self._fresh(now, (DiscardDraft(),))
         started = state.started_at.strftime("%d %b %Y").lstrip("0")
-        return Turn(state, (Offer(self.token(state), self.flow.text("resume_offer", started=started), options),))
+        return Turn(
+            state, (Offer(self.token(state), self.flow.text("resume_offer", started=started), options),)
+        )
 
     # ---- commands ----------------------------------------------------------
     def _command(self, state: ConversationState, command: Command, now: datetime) -> Turn:
@@ -280,7 +297,9 @@ class Engine:
     def _edit(self, state: ConversationState, which: str) -> Turn:
         rows = summary_rows(self.flow, state.answers)
         wanted = which.strip().lower()
-        target = next((r.step_id for r in rows if wanted in (str(r.number), r.step_id, r.label.lower())), None)
+        target = next(
+            (r.step_id for r in rows if wanted in (str(r.number), r.step_id, r.label.lower())), None
+        )
         if target is None:
             return Turn(state, (Say(self.flow.text("edit_unknown")), self._put(state)))
         self._move(state, target)
@@ -295,7 +314,10 @@ class Engine:
         state.visit += 1
 
     def _put(
-        self, state: ConversationState, problem: str | None = None, field_problems: dict[str, str] | None = None
+        self,
+        state: ConversationState,
+        problem: str | None = None,
+        field_problems: dict[str, str] | None = None,
     ) -> Ask | ShowSummary:
         step = self.flow.step(state.step_id)
         if step.kind is StepKind.SUMMARY:

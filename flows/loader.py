@@ -18,9 +18,27 @@ from flows.conditions import Condition, ConditionError, parse_condition
 from flows.model import Branch, Flow, GuidanceItem, InputKind, Option, Step, StepKind
 
 REQUIRED_MESSAGES = (
-    "idle", "idle_button", "welcome", "welcome_back", "stale", "help_footer", "first_step", "confirm_cancel", "cancelled",
-    "not_cancelled", "confirm_restart", "restarted", "resume_offer", "resumed", "sent", "updated",
-    "finished", "nothing_to_keep", "edit_unknown", "summary_intro", "summary_actions",
+    "idle",
+    "idle_button",
+    "welcome",
+    "welcome_back",
+    "stale",
+    "help_footer",
+    "first_step",
+    "confirm_cancel",
+    "cancelled",
+    "not_cancelled",
+    "confirm_restart",
+    "restarted",
+    "resume_offer",
+    "resumed",
+    "sent",
+    "updated",
+    "finished",
+    "nothing_to_keep",
+    "edit_unknown",
+    "summary_intro",
+    "summary_actions",
 )
 
 

@@ -50,11 +50,13 @@ def answers_on_path(flow: Flow, answers: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def summary_rows(flow: Flow, answers: Mapping[str, Any]) -> tuple[SummaryRow, ...]:
-    rows = []
+    rows: list[SummaryRow] = []
     for step_id in path_to(flow, answers, target=""):
         step = flow.steps[step_id]
         if step.in_summary:
-            rows.append(SummaryRow(len(rows) + 1, step_id, step.label, display_answer(step, answers[step_id])))
+            rows.append(
+                SummaryRow(len(rows) + 1, step_id, step.label, display_answer(step, answers[step_id]))
+            )
     return tuple(rows)
 
 

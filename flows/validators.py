@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -66,7 +67,9 @@ def check_text_answer(step: Step, raw: str, now: datetime, phone_region: str) ->
     if not text:
         if step.required:
             return Invalid("empty", "I didn't get an answer there. Could you type it again?")
-        return Invalid("empty", "I didn't get an answer there. Type your answer, or 'skip' to leave this one out.")
+        return Invalid(
+            "empty", "I didn't get an answer there. Type your answer, or 'skip' to leave this one out."
+        )
     if len(text) > step.max_length:
         return Invalid(
             "too_long",
@@ -87,7 +90,9 @@ def check_text_answer(step: Step, raw: str, now: datetime, phone_region: str) ->
     return _check_date(text, now)
 
 
-def _many(text: str, splitter: re.Pattern[str], check: Any, multiple: bool) -> Valid | Invalid:
+def _many(
+    text: str, splitter: re.Pattern[str], check: Callable[[str], Valid | Invalid], multiple: bool
+) -> Valid | Invalid:
     parts = [p.strip() for p in splitter.split(text) if p.strip()] if multiple else [text]
     values = []
     for part in parts:

@@ -40,7 +40,9 @@ async def run_chat(
             # A piped script's answers are not echoed by a terminal; show them so the transcript reads.
             stdout.write(safe(line.rstrip("\n")) + "\n")
         if line == "":
-            stdout.write("\nYour answers so far are saved. Run the chat again to carry on where you left off.\n")
+            stdout.write(
+                "\nYour answers so far are saved. Run the chat again to carry on where you left off.\n"
+            )
             stdout.flush()
             return 0
         reply = await service.handle(key, reporter, TextAnswer(line.rstrip("\n")))

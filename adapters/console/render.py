@@ -67,7 +67,10 @@ def _guidance(g: Guidance) -> str:
     for section in g.sections:
         title = section.title.upper()
         bullet = _MARK[section.tone]
-        points = [textwrap.fill(p, WIDTH, initial_indent=f"  {bullet} ", subsequent_indent="    ") for p in section.points]
+        points = [
+            textwrap.fill(p, WIDTH, initial_indent=f"  {bullet} ", subsequent_indent="    ")
+            for p in section.points
+        ]
         blocks.append("\n".join([f"== {title} ==", *points]))
     return "\n\n".join(blocks)
 

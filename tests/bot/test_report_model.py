@@ -14,7 +14,8 @@ from bot.report_builder import build_report, extract_indicators
 from bot.severity import NO_FACTORS
 from flows.engine import Engine
 from flows.outputs import SubmitReport
-from tests.flows.helpers import FULL, NOW, Reporter as Person
+from tests.flows.helpers import FULL, NOW
+from tests.flows.helpers import Reporter as Person
 
 REPORTER = Reporter(platform="console", user_id="alice", display_name="Alice", workspace="local")
 
@@ -37,7 +38,10 @@ def test_every_spelling_of_a_linkedin_profile_becomes_one_form(variant):
 
 
 def test_company_pages_and_other_sites_keep_what_identifies_them():
-    assert normalise_profile_url("uk.linkedin.com/company/Global-Insight/") == "https://www.linkedin.com/company/global-insight"
+    assert (
+        normalise_profile_url("uk.linkedin.com/company/Global-Insight/")
+        == "https://www.linkedin.com/company/global-insight"
+    )
     assert normalise_profile_url("HTTPS://Example.org/profile?id=7#top") == "https://example.org/profile?id=7"
 
 
@@ -65,7 +69,9 @@ def test_a_full_conversation_becomes_a_fully_typed_report():
     report = full_report()
     assert report.approach_kinds == ["recruiter", "consultancy"]
     assert report.channel == "linkedin"
-    assert report.contact.profile_urls == ["https://www.linkedin.com/in/anna-smith-123"], "typed and extracted collapse"
+    assert report.contact.profile_urls == ["https://www.linkedin.com/in/anna-smith-123"], (
+        "typed and extracted collapse"
+    )
     assert report.contact.emails == ["anna@gip-consult.com"]
     assert report.contact.phones == ["+442079460000"]
     assert report.contact.organisation == "Global Insight Partners"
@@ -101,15 +107,27 @@ def test_severity_floors_follow_the_rules_with_reasons():
 
 
 def test_a_quick_report_with_nothing_aggravating_is_low_and_says_why():
-    report = build_report({"what_happened": "An odd message", "who": "someone", "pace": "send_now"}, REPORTER, "TIP-7K3Q9D", NOW, "GB")
+    report = build_report(
+        {"what_happened": "An odd message", "who": "someone", "pace": "send_now"},
+        REPORTER,
+        "TIP-7K3Q9D",
+        NOW,
+        "GB",
+    )
     assert report.severity is Severity.LOW and report.severity_reasons == [NO_FACTORS]
     assert report.detail_level == "quick"
 
 
 def test_indicators_in_the_quick_who_answer_are_picked_out():
     report = build_report(
-        {"what_happened": "x", "who": "Anna (anna@GIP-consult.com, +44 7700 900123) linkedin.com/in/Anna-S/ and gip-consult.com"},
-        REPORTER, "TIP-7K3Q9D", NOW, "GB",
+        {
+            "what_happened": "x",
+            "who": "Anna (anna@GIP-consult.com, +44 7700 900123) linkedin.com/in/Anna-S/ and gip-consult.com",
+        },
+        REPORTER,
+        "TIP-7K3Q9D",
+        NOW,
+        "GB",
     )
     assert report.contact.profile_urls == ["https://www.linkedin.com/in/anna-s"]
     assert report.contact.websites == ["https://gip-consult.com"]
@@ -122,11 +140,25 @@ def test_a_year_in_free_text_is_not_a_phone_number():
 
 
 def test_an_update_keeps_the_reference_creation_time_and_triage_state():
-    first = build_report({"what_happened": "x", "who": "y", "pace": "send_now"}, REPORTER, "TIP-7K3Q9D", NOW, "GB")
+    first = build_report(
+        {"what_happened": "x", "who": "y", "pace": "send_now"}, REPORTER, "TIP-7K3Q9D", NOW, "GB"
+    )
     triaged = first.model_copy(update={"status": "acknowledged", "assigned_to": "bob"})
     later = datetime(2026, 11, 23, 11, tzinfo=UTC)
-    update = build_report({"what_happened": "x", "who": "y", "pace": "add_detail", "shared": "yes"}, REPORTER, "TIP-7K3Q9D", later, "GB", triaged)
-    assert (update.reference, update.revision, update.created_at, update.updated_at) == ("TIP-7K3Q9D", 2, NOW, later)
+    update = build_report(
+        {"what_happened": "x", "who": "y", "pace": "add_detail", "shared": "yes"},
+        REPORTER,
+        "TIP-7K3Q9D",
+        later,
+        "GB",
+        triaged,
+    )
+    assert (update.reference, update.revision, update.created_at, update.updated_at) == (
+        "TIP-7K3Q9D",
+        2,
+        NOW,
+        later,
+    )
     assert update.status == "acknowledged" and update.assigned_to == "bob"
     assert update.severity is Severity.HIGH
 
@@ -135,7 +167,13 @@ def test_a_report_refuses_a_malformed_reference_and_naive_times():
     with pytest.raises(ValidationError):
         Report(reference="TIP-000000", created_at=NOW, updated_at=NOW, reporter=REPORTER, what_happened="x")
     with pytest.raises(ValidationError):
-        Report(reference="TIP-7K3Q9D", created_at=datetime(2026, 1, 1), updated_at=NOW, reporter=REPORTER, what_happened="x")
+        Report(
+            reference="TIP-7K3Q9D",
+            created_at=datetime(2026, 1, 1),
+            updated_at=NOW,
+            reporter=REPORTER,
+            what_happened="x",
+        )
 
 
 def test_the_engine_is_deterministic_given_the_same_inputs():

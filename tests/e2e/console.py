@@ -27,7 +27,9 @@ def app_env(workdir: Path, database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_app(workdir: Path, env: dict[str, str], *args: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_app(
+    workdir: Path, env: dict[str, str], *args: str, stdin: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(APP), *args],
         input=stdin,

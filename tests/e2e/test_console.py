@@ -25,7 +25,9 @@ def test_a_full_report_over_a_pipe_reaches_the_inbox_and_the_export(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "WHAT TO DO RIGHT NOW" in out
-    assert "Please don't accept payment" in out.replace("PLEASE DON'T ACCEPT PAYMENT", "Please don't accept payment")
+    assert "Please don't accept payment" in out.replace(
+        "PLEASE DON'T ACCEPT PAYMENT", "Please don't accept payment"
+    )
     assert "Sent. Your reference is TIP-" in out
     reference = out.split("Your reference is ")[1][:10]
 
@@ -119,11 +121,22 @@ def test_cancel_then_come_back_to_resume(tmp_path: Path, env):
 
 
 def test_the_reporter_hears_back_when_the_report_is_closed(tmp_path: Path, env):
-    done = run_app(tmp_path, env, "chat", "--user", "erin", stdin="\n".join([*FULL[:2], "2", "send", "2"]) + "\n")
+    done = run_app(
+        tmp_path, env, "chat", "--user", "erin", stdin="\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
+    )
     reference = done.stdout.split("Your reference is ")[1][:10]
     closed = run_app(
-        tmp_path, env, "reports", "close", reference, "--outcome", "benign",
-        "--message", "Thank you. We checked: this recruiter is genuine.", "--as", "sam",
+        tmp_path,
+        env,
+        "reports",
+        "close",
+        reference,
+        "--outcome",
+        "benign",
+        "--message",
+        "Thank you. We checked: this recruiter is genuine.",
+        "--as",
+        "sam",
     )
     assert closed.returncode == 0, closed.stderr
     later = run_app(tmp_path, env, "chat", "--user", "erin", stdin="")
@@ -143,7 +156,9 @@ def test_a_bad_setting_stops_start_up_with_one_clear_line(tmp_path: Path, env):
 
 
 def test_an_unreachable_database_is_one_clear_line(tmp_path: Path, env):
-    done = run_app(tmp_path, {**env, "DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:1/none"}, "reports", "list")
+    done = run_app(
+        tmp_path, {**env, "DATABASE_URL": "postgresql://nobody:secret@127.0.0.1:1/none"}, "reports", "list"
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("tipline: DATABASE_URL: cannot use the database")
     assert "secret" not in done.stderr and "Traceback" not in done.stderr

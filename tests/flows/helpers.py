@@ -57,7 +57,10 @@ class Reporter:
         return [o for o in self.turn.outputs if isinstance(o, kind)]
 
 
-QUICK = ["A recruiter on LinkedIn offered paid consultancy work", "Anna Smith, linkedin.com/in/anna-smith-123"]
+QUICK = [
+    "A recruiter on LinkedIn offered paid consultancy work",
+    "Anna Smith, linkedin.com/in/anna-smith-123",
+]
 
 FULL = [
     *QUICK,

@@ -13,7 +13,9 @@ from flows.loader import FlowError, build_flow, default_flow_path, default_guida
 
 @pytest.fixture
 def raw():
-    return yaml.safe_load(default_flow_path().read_text()), yaml.safe_load(default_guidance_path().read_text())
+    return yaml.safe_load(default_flow_path().read_text()), yaml.safe_load(
+        default_guidance_path().read_text()
+    )
 
 
 def step(raw_flow, step_id):
@@ -29,7 +31,9 @@ def problems(raw_flow, raw_guidance) -> list[str]:
 def test_the_shipped_flow_loads_with_guidance_beside_it():
     flow = load_flow()
     assert flow.start == "what_happened"
-    assert {"right_now", "travel", "payment", "red_flags", "shared_something"} <= {g.id for g in flow.guidance}
+    assert {"right_now", "travel", "payment", "red_flags", "shared_something"} <= {
+        g.id for g in flow.guidance
+    }
 
 
 def test_a_duplicate_step_id_is_refused(raw):
