@@ -106,7 +106,10 @@ class ReportRepository(Protocol):
 
     async def update(self, report: Report) -> None: ...
 
-    async def get(self, reference: str) -> Report | None: ...
+    async def get(self, reference: str, for_update: bool = False) -> Report | None:
+        """`for_update`: lock the report until the transaction ends, for a read-modify-write
+        (two analysts, or an analyst and the reporter, acting at once must not lose a change)."""
+        ...
 
     async def list(self, status: Status | None = None, limit: int | None = None) -> Sequence[Report]:
         """Newest first."""
@@ -120,7 +123,9 @@ class OutboxRepository(Protocol):
         """Queue a delivery; a second entry with the same idempotency key is ignored."""
         ...
 
-    async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[OutboxEntry]:
+    async def claim_due(
+        self, now: datetime, owner: str, lease_until: datetime, limit: int
+    ) -> list[OutboxEntry]:
         """Pending entries due at `now` that no live lease holds, leased to `owner`.
 
         Safe with several workers (replicas): an entry is claimed by one of them only.

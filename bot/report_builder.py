@@ -27,7 +27,10 @@ from bot.report import (
 )
 from bot.severity import assess
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|co|uk|ru|cn|info|biz)(?:/[^\s<>\"']*)?", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|co|uk|ru|cn|info|biz)(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -104,7 +107,14 @@ def build_report(
         report = report.model_copy(
             update={
                 k: getattr(previous, k)
-                for k in ("status", "outcome", "assigned_to", "acknowledged_at", "closed_at", "closing_message")
+                for k in (
+                    "status",
+                    "outcome",
+                    "assigned_to",
+                    "acknowledged_at",
+                    "closed_at",
+                    "closing_message",
+                )
             }
         )
     severity, reasons = assess(report)
@@ -120,7 +130,9 @@ def extract_indicators(text: str, phone_region: str) -> tuple[list[str], list[st
     # keeps years and short numbers in the text from being read as phone numbers.
     phones = [
         phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-        for m in phonenumbers.PhoneNumberMatcher(without_emails, phone_region, leniency=phonenumbers.Leniency.POSSIBLE)
+        for m in phonenumbers.PhoneNumberMatcher(
+            without_emails, phone_region, leniency=phonenumbers.Leniency.POSSIBLE
+        )
         if sum(ch.isdigit() for ch in m.raw_string) >= 9
     ]
     return urls, emails, phones

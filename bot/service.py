@@ -187,7 +187,9 @@ class ReportingService:
         self, uow: UnitOfWork, effect: SubmitReport, reference: str | None, reporter: Reporter, now: datetime
     ) -> Report:
         region = self.engine.phone_region
-        previous = await uow.reports.get(reference) if reference and effect.is_update else None
+        previous = (
+            await uow.reports.get(reference, for_update=True) if reference and effect.is_update else None
+        )
         if previous is not None:
             report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
             await uow.reports.update(report)
@@ -246,19 +248,15 @@ class ReportingService:
         now = self.clock()
         messages: list[Message] = []
         async with self.unit_of_work() as uow:
-            for report in await uow.reports.list_for_reporter(reporter.platform, reporter.user_id):
-                if (
-                    report.status is Status.CLOSED
-                    and report.closing_message
-                    and report.feedback_seen_at is None
-                ):
-                    messages.append(
-                        Text(
-                            f"A message from the security team about {report.reference}:\n"
-                            + report.closing_message
-                        )
-                    )
-                    await uow.reports.update(report.model_copy(update={"feedback_seen_at": now}))
+            for listed in await uow.reports.list_for_reporter(reporter.platform, reporter.user_id):
+                if listed.status is not Status.CLOSED or listed.feedback_seen_at is not None:
+                    continue
+                report = await uow.reports.get(listed.reference, for_update=True)
+                if report is None or not report.closing_message or report.feedback_seen_at is not None:
+                    continue
+                text = f"A message from the security team about {report.reference}:\n{report.closing_message}"
+                messages.append(Text(text))
+                await uow.reports.update(report.model_copy(update={"feedback_seen_at": now}))
             await uow.commit()
         return messages
 

@@ -57,7 +57,11 @@ RULES: tuple[Rule, ...] = (
         lambda r: bool(PAYMENT_OFFERS & set(r.offered)) or ApproachKind.PAYMENT_OFFER in r.approach_kinds,
     ),
     Rule(Severity.MEDIUM, "The contact is still going on", lambda r: r.timeline.still_going_on is YES),
-    Rule(Severity.MEDIUM, "The reporter has met the contact in person", lambda r: r.actions.met_in_person is YES),
+    Rule(
+        Severity.MEDIUM,
+        "The reporter has met the contact in person",
+        lambda r: r.actions.met_in_person is YES,
+    ),
     Rule(
         Severity.MEDIUM,
         "Non-public or internal information was asked for",

@@ -90,7 +90,7 @@ class TriageService:
             report = await _load(uow, ref)
             if report.status is Status.CLOSED:
                 await self._refuse(uow, report, "acknowledge", actor, platform, now)
-                raise TriageError(f"{ref} is closed; reopen it first.")
+                raise TriageError(f"{ref} is closed, so it can't be changed.")
             if report.status is not Status.NEW:
                 # Two analysts acting on the same alert is normal; record it, change nothing.
                 await self._audit(
@@ -129,7 +129,7 @@ class TriageService:
             report = await _load(uow, ref)
             if report.status is Status.CLOSED:
                 await self._refuse(uow, report, "assign", actor, platform, now)
-                raise TriageError(f"{ref} is closed; reopen it first.")
+                raise TriageError(f"{ref} is closed, so it can't be changed.")
             updated = report.model_copy(
                 update={
                     "status": Status.IN_PROGRESS,
@@ -249,7 +249,7 @@ class TriageService:
 
 
 async def _load(uow: UnitOfWork, reference: str) -> Report:
-    report = await uow.reports.get(reference)
+    report = await uow.reports.get(reference, for_update=True)
     if report is None:
         raise TriageError(f"No report {reference}")
     return report

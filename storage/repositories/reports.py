@@ -52,10 +52,13 @@ class SqlReportRepository:
         if rowcount(result) != 1:
             raise LookupError(f"no report {report.reference} to update")
 
-    async def get(self, reference: str) -> Report | None:
-        document = await self._session.scalar(
-            select(ReportRow.document).where(ReportRow.reference == reference).execution_options(**FRESH)
-        )
+    async def get(self, reference: str, for_update: bool = False) -> Report | None:
+        stmt = select(ReportRow.document).where(ReportRow.reference == reference).execution_options(**FRESH)
+        if for_update:
+            # PostgreSQL: a row lock. SQLite has none, but its transactions already take the write lock
+            # at BEGIN (see storage.db), which serialises read-modify-write the same way.
+            stmt = stmt.with_for_update()
+        document = await self._session.scalar(stmt)
         return None if document is None else Report.model_validate(document)
 
     async def list(self, status: Status | None = None, limit: int | None = None) -> Sequence[Report]:

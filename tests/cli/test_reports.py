@@ -231,7 +231,7 @@ async def test_ack_assign_close_and_timeline(uow_factory, clock):
     code, out, err = await run(close, uow_factory, clock)
     assert (code, out, err) == (1, "", f"{ref} is already closed (likely hostile).\n")
     code, _, err = await run(["reports", "ack", ref], uow_factory, clock)
-    assert (code, err) == (1, f"{ref} is closed; reopen it first.\n")
+    assert (code, err) == (1, f"{ref} is closed, so it can't be changed.\n")
 
     code, out, _ = await run(["reports", "timeline", ref], uow_factory, clock)
     assert code == 0

@@ -100,7 +100,7 @@ async def test_a_closed_report_cannot_be_acknowledged(uow_factory, triage):
     report = await store(uow_factory)
     await triage.close(report.reference, Outcome.BENIGN, "Thanks, it was genuine.", ACTOR, "cli")
 
-    with pytest.raises(TriageError, match=f"{report.reference} is closed; reopen it first"):
+    with pytest.raises(TriageError, match=f"{report.reference} is closed, so it can't be changed"):
         await triage.acknowledge(report.reference, ACTOR, "cli")
 
     events = await triage.timeline(report.reference)
@@ -143,7 +143,7 @@ async def test_a_closed_report_cannot_be_assigned(uow_factory, triage):
     report = await store(uow_factory)
     await triage.close(report.reference, Outcome.DUPLICATE, "Already reported, thank you.", ACTOR, "cli")
 
-    with pytest.raises(TriageError, match="is closed; reopen it first"):
+    with pytest.raises(TriageError, match="is closed, so it can't be changed"):
         await triage.assign(report.reference, "bob", ACTOR, "cli")
     assert (await stored(uow_factory, report.reference)).assigned_to is None
 
