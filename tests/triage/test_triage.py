@@ -277,3 +277,25 @@ def test_clean_text_removes_escape_sequences_whole():
 
 def test_clean_text_keeps_text_after_an_unterminated_escape():
     assert clean_text("\x1b]hidden?", keep_newlines=False) == "hidden?"
+
+
+# --- two people at once -------------------------------------------------------------
+
+
+async def test_two_analysts_acting_at_once_never_lose_a_change(uow_factory, triage):
+    """Assign and close racing on one report: whichever goes second sees the first's change."""
+    import asyncio
+
+    for _ in range(5):
+        report = await store(uow_factory, status=Status.NEW, assigned_to=None)
+        results = await asyncio.gather(
+            triage.assign(report.reference, "bob", ACTOR, "cli"),
+            triage.close(report.reference, Outcome.BENIGN, "Thanks, all fine.", ACTOR, "cli"),
+            return_exceptions=True,
+        )
+        final = await stored(uow_factory, report.reference)
+        assert final.status is Status.CLOSED
+        if not isinstance(results[0], Exception):
+            assert final.assigned_to == "bob", "the assignment was confirmed, so it must not vanish"
+        else:
+            assert isinstance(results[0], TriageError)
