@@ -162,3 +162,37 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path, env):
     assert done.returncode == 2
     assert done.stderr.startswith("tipline: DATABASE_URL: cannot use the database")
     assert "secret" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_settings_come_from_a_dotenv_file_and_the_environment_wins(tmp_path: Path, env):
+    del env["INBOX_FILE"]
+    (tmp_path / ".env").write_text("INBOX_FILE=from-dotenv.jsonl\nDRAFT_KEEP_DAYS=3\n")
+    script = "\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
+    done = run_app(tmp_path, env, "chat", "--user", "fay", stdin=script)
+    assert done.returncode == 0, done.stderr
+    assert len((tmp_path / "from-dotenv.jsonl").read_text().splitlines()) == 1
+    overridden = run_app(
+        tmp_path,
+        {**env, "INBOX_FILE": str(tmp_path / "from-env.jsonl")},
+        "chat",
+        "--user",
+        "gus",
+        stdin=script,
+    )
+    assert overridden.returncode == 0, overridden.stderr
+    assert (tmp_path / "from-env.jsonl").exists()
+    assert len((tmp_path / "from-dotenv.jsonl").read_text().splitlines()) == 1
+    cancelled = run_app(tmp_path, env, "chat", "--user", "hal", stdin=f"{FULL[0]}\ncancel\n")
+    assert "kept for 3 days" in " ".join(cancelled.stdout.split())
+
+
+def test_even_debug_logs_hold_no_report_content(tmp_path: Path, env):
+    answers = [f"{FULL[0]} {SENTINEL}", f"{SENTINEL} at linkedin.com/in/{SENTINEL.lower()}", "2", "send", "2"]
+    done = run_app(
+        tmp_path, {**env, "LOG_LEVEL": "DEBUG"}, "chat", "--user", "ian", stdin="\n".join(answers) + "\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "DEBUG" in done.stderr or "INFO" in done.stderr, "logging is on"
+    assert SENTINEL not in done.stderr and SENTINEL.lower() not in done.stderr
+    listed = run_app(tmp_path, {**env, "LOG_LEVEL": "DEBUG"}, "reports", "export", "--format", "csv")
+    assert SENTINEL in listed.stdout and SENTINEL not in listed.stderr
