@@ -119,12 +119,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"tipline: {exc}", file=sys.stderr)
         return 2
+    level = settings.log_level
+    if args.command in (None, "chat") and "LOG_LEVEL" not in os.environ:
+        level = "WARNING"  # the terminal is the chat: keep routine log lines out of the conversation
     logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return asyncio.run(run(args, settings))
+    except BrokenPipeError:
+        # The reader went away (`reports export | head`): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except FlowError as exc:
         print(f"tipline: FLOW_FILE/GUIDANCE_FILE: the flow is not usable: {exc}", file=sys.stderr)
     except (OperationalError, DBAPIError, ConnectionError, socket.gaierror) as exc:

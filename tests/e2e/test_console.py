@@ -196,3 +196,42 @@ def test_even_debug_logs_hold_no_report_content(tmp_path: Path, env):
     assert SENTINEL not in done.stderr and SENTINEL.lower() not in done.stderr
     listed = run_app(tmp_path, {**env, "LOG_LEVEL": "DEBUG"}, "reports", "export", "--format", "csv")
     assert SENTINEL in listed.stdout and SENTINEL not in listed.stderr
+
+
+async def test_a_closed_output_pipe_is_not_mistaken_for_a_database_problem(tmp_path: Path, env):
+    import subprocess
+    import sys
+
+    from storage.db import create_engine, unit_of_work_factory, upgrade_database
+    from tests.e2e.console import APP
+    from tests.factories import make_report
+
+    engine = create_engine(env["DATABASE_URL"])
+    await upgrade_database(engine)
+    async with unit_of_work_factory(engine)() as uow:
+        for _ in range(100):  # far more JSON than a pipe buffer holds
+            await uow.reports.add(make_report())
+        await uow.commit()
+    await engine.dispose()
+    export = subprocess.Popen(
+        [sys.executable, str(APP), "reports", "export", "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert export.stdout is not None and export.stderr is not None
+    export.stdout.read(10)
+    export.stdout.close()  # like `| head -c 10`
+    err = export.stderr.read().decode()
+    export.stderr.close()
+    assert export.wait(timeout=30) == 0, err
+    assert "DATABASE_URL" not in err and "Traceback" not in err
+
+
+def test_the_chat_is_not_interrupted_by_routine_log_lines(tmp_path: Path, env):
+    quiet = {k: v for k, v in env.items() if k != "LOG_LEVEL"}
+    done = run_app(
+        tmp_path, quiet, "chat", "--user", "kim", stdin="\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
+    )
+    assert done.returncode == 0 and done.stderr == ""
