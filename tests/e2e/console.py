@@ -49,6 +49,23 @@ def inbox_lines(workdir: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def read_a_little_then_hang_up(workdir: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
+    """Like `app.py ... | head -c 10`: the reader closes the pipe while the app is still writing."""
+    process = subprocess.Popen(
+        [sys.executable, str(APP), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=workdir,
+        env=env,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    return process.wait(timeout=30), err
+
+
 class ConsoleSession:
     """An interactive chat: send a line, wait for the next prompt, read what the bot said."""
 

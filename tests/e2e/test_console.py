@@ -199,11 +199,10 @@ def test_even_debug_logs_hold_no_report_content(tmp_path: Path, env):
 
 
 async def test_a_closed_output_pipe_is_not_mistaken_for_a_database_problem(tmp_path: Path, env):
-    import subprocess
-    import sys
+    import asyncio
 
     from storage.db import create_engine, unit_of_work_factory, upgrade_database
-    from tests.e2e.console import APP
+    from tests.e2e.console import read_a_little_then_hang_up
     from tests.factories import make_report
 
     engine = create_engine(env["DATABASE_URL"])
@@ -213,19 +212,10 @@ async def test_a_closed_output_pipe_is_not_mistaken_for_a_database_problem(tmp_p
             await uow.reports.add(make_report())
         await uow.commit()
     await engine.dispose()
-    export = subprocess.Popen(
-        [sys.executable, str(APP), "reports", "export", "--format", "json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=tmp_path,
-        env=env,
+    code, err = await asyncio.to_thread(
+        read_a_little_then_hang_up, tmp_path, env, "reports", "export", "--format", "json"
     )
-    assert export.stdout is not None and export.stderr is not None
-    export.stdout.read(10)
-    export.stdout.close()  # like `| head -c 10`
-    err = export.stderr.read().decode()
-    export.stderr.close()
-    assert export.wait(timeout=30) == 0, err
+    assert code == 0, err
     assert "DATABASE_URL" not in err and "Traceback" not in err
 
 
