@@ -75,6 +75,50 @@ class AuditEvent:
     id: int | None = None
 
 
+class MessageKind(StrEnum):
+    """Messages on a report's thread, between the security team and the reporter."""
+
+    NOTE = "note"  # internal to the security team; never shown to the reporter
+    QUESTION = "question"  # security -> reporter
+    ANSWER = "answer"  # reporter -> security, in reply to a question
+    REPORTER_UPDATE = "reporter_update"  # reporter -> security: more information, unprompted
+    ACKNOWLEDGEMENT = "acknowledgement"  # security -> reporter: "we have it"
+    CLOSING = "closing"  # security -> reporter: the outcome message
+
+
+TO_REPORTER = frozenset({MessageKind.QUESTION, MessageKind.ACKNOWLEDGEMENT, MessageKind.CLOSING})
+FROM_REPORTER = frozenset({MessageKind.ANSWER, MessageKind.REPORTER_UPDATE})
+
+
+@dataclass
+class ReportMessage:
+    report_reference: str
+    kind: MessageKind
+    body: str
+    author: str  # actor id: "cli:alice", "slack:U123", "console:bob"
+    created_at: datetime
+    signed_by: str | None = None  # the analyst's name, only when they choose to sign
+    in_reply_to: int | None = None  # an answer names its question
+    delivered_to_reporter_at: datetime | None = None
+    id: int | None = None
+
+
+class DeadlineKind(StrEnum):
+    ACKNOWLEDGE = "acknowledge"  # the security team should acknowledge by then
+    FEEDBACK = "feedback"  # the reporter should have heard an outcome by then
+
+
+@dataclass
+class Deadline:
+    report_reference: str
+    kind: DeadlineKind
+    due_at: datetime
+    warn_at: datetime  # "the deadline is near" reminder from this time
+    warned_at: datetime | None = None
+    missed_at: datetime | None = None  # when the "missed" reminder was sent
+    met_at: datetime | None = None
+
+
 class ConversationRepository(Protocol):
     async def get(self, key: str) -> StoredConversation | None: ...
 
@@ -159,6 +203,59 @@ class AuditRepository(Protocol):
     async def for_report(self, reference: str) -> Sequence[AuditEvent]: ...
 
 
+class ReportMessageRepository(Protocol):
+    async def add(self, message: ReportMessage) -> int:
+        """Store a message; returns its id."""
+        ...
+
+    async def get(self, message_id: int) -> ReportMessage | None: ...
+
+    async def for_report(self, reference: str) -> Sequence[ReportMessage]:
+        """Oldest first."""
+        ...
+
+    async def waiting_for_reporter(self, platform: str, user_id: str) -> Sequence[ReportMessage]:
+        """Messages to this reporter (TO_REPORTER kinds) not yet delivered to them, oldest first."""
+        ...
+
+    async def mark_delivered_to_reporter(self, message_id: int, now: datetime) -> bool:
+        """Record delivery once; False if it was already recorded (another replica got there first)."""
+        ...
+
+    async def unanswered_questions(self, reference: str) -> Sequence[ReportMessage]:
+        """Questions on this report that no ANSWER names yet, oldest first."""
+        ...
+
+
+class DeadlineRepository(Protocol):
+    async def add(self, deadline: Deadline) -> None:
+        """A second deadline of the same kind for the same report replaces the first's times
+        and clears its reminders (used when a closed report is reopened)."""
+        ...
+
+    async def get(self, reference: str, kind: DeadlineKind) -> Deadline | None: ...
+
+    async def needing_warning(self, now: datetime, limit: int) -> Sequence[Deadline]:
+        """Not met, not yet warned, warn_at <= now < due_at."""
+        ...
+
+    async def needing_missed_notice(self, now: datetime, limit: int) -> Sequence[Deadline]:
+        """Not met, no missed reminder yet, due_at <= now."""
+        ...
+
+    async def mark_warned(self, reference: str, kind: DeadlineKind, now: datetime) -> bool:
+        """Conditional on warned_at being empty: True for exactly one caller, even across replicas."""
+        ...
+
+    async def mark_missed(self, reference: str, kind: DeadlineKind, now: datetime) -> bool:
+        """Conditional on missed_at being empty: True for exactly one caller."""
+        ...
+
+    async def mark_met(self, reference: str, kind: DeadlineKind, now: datetime) -> None:
+        """Met deadlines get no more reminders. No-op when already met or absent."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` opens it; leaving without commit() rolls back."""
 
@@ -167,6 +264,8 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     events: ProcessedEventRepository
     audit: AuditRepository
+    messages: ReportMessageRepository
+    deadlines: DeadlineRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -224,6 +224,16 @@ class ContactPreference(_Part):
     detail: str | None = None
 
 
+class LinkKind(StrEnum):
+    DUPLICATE = "duplicate"  # the same approach, reported twice
+    RELATED = "related"  # the same person, company or campaign
+
+
+class ReportLink(_Part):
+    reference: str
+    kind: LinkKind
+
+
 class Report(_Part):
     schema_version: Literal[1] = SCHEMA_VERSION
     reference: str = Field(pattern=r"^TIP-[2-9A-HJKMNP-TV-Z]{6}$")
@@ -257,6 +267,8 @@ class Report(_Part):
     closed_at: AwareDatetime | None = None
     closing_message: str | None = None  # what the reporter is told when the report is closed
     feedback_seen_at: AwareDatetime | None = None
+    links: list[ReportLink] = Field(default_factory=list)
+    routed_to: list[str] = Field(default_factory=list)  # the destinations chosen when it was submitted
 
     @field_validator("created_at", "updated_at", "acknowledged_at", "closed_at", "feedback_seen_at")
     @classmethod
