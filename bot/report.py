@@ -266,11 +266,10 @@ class Report(_Part):
     acknowledged_at: AwareDatetime | None = None
     closed_at: AwareDatetime | None = None
     closing_message: str | None = None  # what the reporter is told when the report is closed
-    feedback_seen_at: AwareDatetime | None = None
     links: list[ReportLink] = Field(default_factory=list)
     routed_to: list[str] = Field(default_factory=list)  # the destinations chosen when it was submitted
 
-    @field_validator("created_at", "updated_at", "acknowledged_at", "closed_at", "feedback_seen_at")
+    @field_validator("created_at", "updated_at", "acknowledged_at", "closed_at")
     @classmethod
     def _in_utc(cls, value: datetime | None) -> datetime | None:
         return value.astimezone(UTC) if value is not None else None

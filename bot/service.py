@@ -1,9 +1,10 @@
 """The reporting service: one user action in, the bot's replies out.
 
-Each turn is one unit of work: load the conversation, run the engine, carry out its
-effects (a report and its deliveries are written in the same transaction), save the new
-state — and only then return the replies, so an answer is never shown as accepted
-before it is safe on disk.
+Each turn is one unit of work: load the conversation, run the engine (or the reporter's
+side of the thread with the security team), carry out the effects — a report, its
+deliveries and its deadlines are written in the same transaction — save the new state,
+and only then return the replies, so an answer is never shown as accepted before it is
+safe on disk.
 """
 
 from __future__ import annotations
@@ -14,21 +15,33 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.inbox_events import EventKind, InboxEvent
+from bot.inbox_queue import queue_event
 from bot.messages import Choice, Message, Question, Text, Tone
 from bot.ports import (
     AuditEvent,
     ConcurrencyConflict,
     ConversationStatus,
+    Deadline,
     DuplicateReference,
-    OutboxEntry,
     StoredConversation,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from bot.presenter import present
-from bot.report import Report, Reporter, Status, new_reference
+from bot.report import Report, Reporter, new_reference
 from bot.report_builder import build_report
-from flows.actions import Command, CommandName, PickOptions, TextAnswer, UserAction
+from bot.reporter_desk import (
+    ADD,
+    ANSWER,
+    MY_REPORTS,
+    Awaiting,
+    DeskReply,
+    ReporterDesk,
+    add_request,
+    is_my_reports,
+)
+from flows.actions import Command, CommandName, PickOptions, SubmitForm, TextAnswer, UserAction
 from flows.engine import Engine
 from flows.outputs import SubmitReport, Turn
 from flows.state import ConversationState, Phase
@@ -54,7 +67,7 @@ class ConversationKey:
 @dataclass(frozen=True)
 class Reply:
     messages: list[Message]
-    in_progress: bool  # False once the conversation has ended (or never started)
+    in_progress: bool  # False once nothing is waiting for the user's next message
     reference: str | None = None
     duplicate: bool = False  # the same inbound event was already handled
     queued: int = 0  # deliveries queued for the security inbox this turn
@@ -62,17 +75,26 @@ class Reply:
 
 @dataclass
 class _Envelope:
-    """What the conversations table holds for one key: the engine's state and the report it made."""
+    """What the conversations table holds for one key."""
 
-    state: ConversationState
-    reference: str | None = None
+    state: ConversationState | None = None  # the reporting flow, when one is under way
+    reference: str | None = None  # the report that flow made
+    awaiting: Awaiting | None = None  # the next message answers the security team
 
     def to_json(self) -> dict[str, Any]:
-        return {"flow": self.state.to_json(), "report_reference": self.reference}
+        return {
+            "flow": self.state.to_json() if self.state else None,
+            "report_reference": self.reference,
+            "awaiting": self.awaiting.to_json() if self.awaiting else None,
+        }
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> _Envelope:
-        return cls(ConversationState.from_json(data["flow"]), data.get("report_reference"))
+    @property
+    def flow_running(self) -> bool:
+        return self.state is not None and self.state.phase is not Phase.FINISHED
+
+
+def _no_deadlines(report: Report, now: datetime) -> Sequence[Deadline]:
+    return ()
 
 
 @dataclass
@@ -80,15 +102,17 @@ class ReportingService:
     engine: Engine
     unit_of_work: UnitOfWorkFactory
     clock: Callable[[], datetime]
-    destinations: Sequence[str]
+    route: Callable[[Report], Sequence[str]]  # which destinations a new report goes to
+    deadlines: Callable[[Report, datetime], Sequence[Deadline]] = _no_deadlines
+    desk: ReporterDesk = field(
+        default_factory=lambda: ReporterDesk("The security team has a question for you")
+    )
     on_queued: Callable[[], None] = field(default=lambda: None)
     attempts_on_conflict: int = 3
 
     async def open(self, key: ConversationKey, reporter: Reporter) -> Reply:
-        """The reporter opened the bot (the console starting): news first, then start or resume."""
-        news = await self._feedback_for(reporter)
-        reply = await self.handle(key, reporter, Command(CommandName.START))
-        return Reply(news + reply.messages, reply.in_progress, reply.reference, queued=reply.queued)
+        """The reporter opened the bot: news from the security team first, then start or resume."""
+        return await self.handle(key, reporter, Command(CommandName.START))
 
     async def handle(
         self,
@@ -114,26 +138,119 @@ class ReportingService:
             if event is not None and not await uow.events.record(event[0], event[1], now):
                 return Reply([], True, duplicate=True)
             stored = await uow.conversations.get(str(key))
-            envelope = self._live(stored, now)
-            if envelope is None:
-                if not self._starts(action):
-                    return Reply(self._idle_greeting(), False)
-                turn = self.engine.start(now)
-                envelope = _Envelope(turn.state)
-            else:
-                turn = self.engine.advance(envelope.state, action, now)
-                envelope.state = turn.state
-            queued = await self._carry_out(uow, turn, envelope, reporter, now)
-            status = _status(turn.state.phase)
-            expires = self._keep_until(stored, status, now)
+            envelope = self._load(stored, now)
+            desk = await self._reporter_side(uow, envelope, reporter, action, now)
+            messages: list[Message] = list(desk.messages) if desk else []
+            queued = desk.queued if desk else 0
+            if desk is None or (desk.awaiting is None and isinstance(action, Command)):
+                flow_messages, flow_queued = await self._flow_turn(uow, envelope, reporter, action, now)
+                messages += flow_messages
+                queued += flow_queued
+            elif envelope.awaiting is None and envelope.flow_running:
+                resumed, _ = await self._flow_turn(uow, envelope, reporter, Command(CommandName.RESUME), now)
+                messages += resumed
+            status = self._status(envelope)
             await uow.conversations.save(
-                str(key), envelope.to_json(), status, stored.version if stored else None, now, expires
+                str(key),
+                envelope.to_json(),
+                status,
+                stored.version if stored else None,
+                now,
+                self._keep_until(stored, status, now),
             )
             await uow.commit()
         if queued:
             self.on_queued()
-        messages = present(self.engine.flow, turn.outputs, envelope.reference)
-        return Reply(messages, status is not ConversationStatus.FINISHED, envelope.reference, queued=queued)
+        in_progress = envelope.flow_running or envelope.awaiting is not None
+        return Reply(messages, in_progress, envelope.reference, queued=queued)
+
+    # ---- the reporter's side of the thread with the security team ---------------------------
+    async def _reporter_side(
+        self, uow: UnitOfWork, envelope: _Envelope, reporter: Reporter, action: UserAction, now: datetime
+    ) -> DeskReply | None:
+        """Handle what is not an answer to the reporting flow; None when it is for the flow."""
+        desk = self.desk
+        reply: DeskReply | None = None
+        if isinstance(action, (PickOptions, SubmitForm)) and action.token.startswith(
+            (ANSWER, ADD, MY_REPORTS)
+        ):
+            reply = await self._token_action(uow, reporter, action, now)
+        elif isinstance(action, TextAnswer) and is_my_reports(action.text):
+            reply = DeskReply(await desk.my_reports(uow, reporter), envelope.awaiting)
+        elif isinstance(action, TextAnswer) and (reference := add_request(action.text)) is not None:
+            reply = await desk.start_adding(uow, reporter, reference)
+        elif isinstance(action, TextAnswer) and envelope.awaiting is not None:
+            reply = await desk.receive(uow, reporter, envelope.awaiting, action.text, now)
+        elif isinstance(action, Command) and action.name is CommandName.START:
+            reply = await desk.news(uow, reporter, now)
+        if reply is None:
+            return None
+        if reply.awaiting is None and not isinstance(action, Command):
+            # Answered: the next question from the security team, if there is one, comes straight away.
+            more = await desk.news(uow, reporter, now)
+            reply = DeskReply(reply.messages + more.messages, more.awaiting, reply.queued)
+        envelope.awaiting = reply.awaiting
+        return reply
+
+    async def _token_action(
+        self, uow: UnitOfWork, reporter: Reporter, action: PickOptions | SubmitForm, now: datetime
+    ) -> DeskReply:
+        token = action.token
+        if isinstance(action, PickOptions):
+            picked = action.values[0] if action.values else ""
+            if token == MY_REPORTS and picked.startswith(ADD):
+                return await self.desk.start_adding(uow, reporter, picked.removeprefix(ADD))
+            return DeskReply([], None)
+        if token.startswith(ANSWER) and token.removeprefix(ANSWER).isdigit():
+            awaiting = await self.desk.owns_question(uow, reporter, int(token.removeprefix(ANSWER)))
+            if awaiting is None:
+                return DeskReply([Text("I can't find that question.", Tone.WARNING)], None)
+            return await self.desk.receive(uow, reporter, awaiting, action.fields.get("answer", ""), now)
+        if token.startswith(ADD):
+            awaiting = Awaiting("add", token.removeprefix(ADD))
+            return await self.desk.receive(uow, reporter, awaiting, action.fields.get("add", ""), now)
+        return DeskReply([], None)
+
+    # ---- the reporting flow -------------------------------------------------------------------
+    async def _flow_turn(
+        self, uow: UnitOfWork, envelope: _Envelope, reporter: Reporter, action: UserAction, now: datetime
+    ) -> tuple[list[Message], int]:
+        if not envelope.flow_running:
+            if not self._starts(action):
+                return self._idle_greeting(), 0
+            turn = self.engine.start(now)
+            envelope.reference = None
+        else:
+            assert envelope.state is not None
+            turn = self.engine.advance(envelope.state, action, now)
+        envelope.state = turn.state
+        queued = await self._carry_out(uow, turn, envelope, reporter, now)
+        return present(self.engine.flow, turn.outputs, envelope.reference), queued
+
+    def _load(self, stored: StoredConversation | None, now: datetime) -> _Envelope:
+        if stored is None:
+            return _Envelope()
+        data = stored.state
+        envelope = _Envelope(
+            state=ConversationState.from_json(data["flow"]) if data.get("flow") else None,
+            reference=data.get("report_reference"),
+            awaiting=Awaiting.from_json(data.get("awaiting")),
+        )
+        expired = (
+            stored.status is ConversationStatus.CANCELLED
+            and stored.expires_at is not None
+            and stored.expires_at <= now
+        )
+        if expired or (envelope.state is not None and envelope.state.flow_id != self.engine.flow.id):
+            envelope.state = None
+        return envelope
+
+    def _status(self, envelope: _Envelope) -> ConversationStatus:
+        if envelope.state is not None and envelope.state.phase is Phase.CANCELLED:
+            return ConversationStatus.CANCELLED
+        if envelope.flow_running or envelope.awaiting is not None:
+            return ConversationStatus.ACTIVE
+        return ConversationStatus.FINISHED
 
     def _keep_until(
         self, stored: StoredConversation | None, status: ConversationStatus, now: datetime
@@ -144,16 +261,6 @@ class ReportingService:
         if stored is not None and stored.status is ConversationStatus.CANCELLED and stored.expires_at:
             return stored.expires_at
         return now + timedelta(days=self.engine.draft_keep_days)
-
-    def _live(self, stored: StoredConversation | None, now: datetime) -> _Envelope | None:
-        if stored is None or stored.status is ConversationStatus.FINISHED:
-            return None
-        if stored.status is ConversationStatus.CANCELLED and stored.expires_at and stored.expires_at <= now:
-            return None
-        envelope = _Envelope.from_json(stored.state)
-        if envelope.state.flow_id != self.engine.flow.id:
-            return None
-        return envelope
 
     def _starts(self, action: UserAction) -> bool:
         if isinstance(action, Command):
@@ -178,7 +285,10 @@ class ReportingService:
             if isinstance(effect, SubmitReport):
                 report = await self._save_report(uow, effect, envelope.reference, reporter, now)
                 envelope.reference = report.reference
-                queued += await self._queue_deliveries(uow, report, effect.is_update, now)
+                kind = EventKind.UPDATED if report.revision > 1 else EventKind.SUBMITTED
+                queued += await queue_event(
+                    uow, InboxEvent.about(kind, report, now), f"r{report.revision}", now
+                )
         if turn.state.phase is Phase.ASKING and turn.state.times_sent == 0:
             envelope.reference = None  # a restart or a fresh draft has no report yet
         return queued
@@ -192,6 +302,7 @@ class ReportingService:
         )
         if previous is not None:
             report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
+            report = report.model_copy(update={"routed_to": previous.routed_to})
             await uow.reports.update(report)
             await self._audit(uow, reporter, "report.updated", report, now)
             log.info(
@@ -203,31 +314,17 @@ class ReportingService:
             return report
         for _ in range(_REFERENCE_DRAWS):
             report = build_report(effect.answers, reporter, new_reference(), now, region)
+            report = report.model_copy(update={"routed_to": list(self.route(report))})
             try:
                 await uow.reports.add(report)
             except DuplicateReference:
                 continue
+            for deadline in self.deadlines(report, now):
+                await uow.deadlines.add(deadline)
             await self._audit(uow, reporter, "report.submitted", report, now)
             log.info("report %s submitted (severity %s)", report.reference, report.severity)
             return report
         raise RuntimeError("could not draw an unused report reference")
-
-    async def _queue_deliveries(self, uow: UnitOfWork, report: Report, is_update: bool, now: datetime) -> int:
-        event = "report.updated" if is_update else "report.submitted"
-        payload = report.model_dump(mode="json")
-        for destination in self.destinations:
-            await uow.outbox.add(
-                OutboxEntry(
-                    report_reference=report.reference,
-                    destination=destination,
-                    event=event,
-                    payload=payload,
-                    idempotency_key=f"{report.reference}.r{report.revision}.{destination}",
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
-        return len(self.destinations)
 
     async def _audit(
         self, uow: UnitOfWork, reporter: Reporter, action: str, report: Report, now: datetime
@@ -239,31 +336,10 @@ class ReportingService:
                 platform=reporter.platform,
                 action=action,
                 report_reference=report.reference,
-                detail={"revision": report.revision, "severity": report.severity.value},
+                detail={
+                    "revision": report.revision,
+                    "severity": report.severity.value,
+                    "routed_to": report.routed_to,
+                },
             )
         )
-
-    async def _feedback_for(self, reporter: Reporter) -> list[Message]:
-        """Closing messages from the security team that this reporter hasn't seen yet."""
-        now = self.clock()
-        messages: list[Message] = []
-        async with self.unit_of_work() as uow:
-            for listed in await uow.reports.list_for_reporter(reporter.platform, reporter.user_id):
-                if listed.status is not Status.CLOSED or listed.feedback_seen_at is not None:
-                    continue
-                report = await uow.reports.get(listed.reference, for_update=True)
-                if report is None or not report.closing_message or report.feedback_seen_at is not None:
-                    continue
-                text = f"A message from the security team about {report.reference}:\n{report.closing_message}"
-                messages.append(Text(text))
-                await uow.reports.update(report.model_copy(update={"feedback_seen_at": now}))
-            await uow.commit()
-        return messages
-
-
-def _status(phase: Phase) -> ConversationStatus:
-    if phase is Phase.FINISHED:
-        return ConversationStatus.FINISHED
-    if phase is Phase.CANCELLED:
-        return ConversationStatus.CANCELLED
-    return ConversationStatus.ACTIVE

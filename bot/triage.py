@@ -1,135 +1,153 @@
-"""What the security team does with a report: acknowledge, assign, close.
+"""What the security team does with a report: acknowledge, assign, ask the reporter,
+note, link, close, reopen.
 
-Platform-neutral: the CLI calls it today, chat buttons may later. Each action is one
-transaction that changes the report and writes one audit event. Audit details hold
-facts about the handling (statuses, outcome, assignee), never what the reporter wrote:
-the audit trail is read more widely than the reports themselves.
-
-Who may triage is not checked here yet; `actor` is carried through so it can be.
+Platform-neutral: the CLI calls it, chat buttons will too. Only members of the security
+team may act, checked on every action; a refused attempt is audited like any other.
+Every change is one transaction: the report, its audit event, any message to the
+reporter and the events for the inbox are written together.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, Protocol
 
-from bot.ports import AuditEvent, UnitOfWork, UnitOfWorkFactory
-from bot.report import Outcome, Report, Status, normalise_reference
-
-MAX_CLOSING_MESSAGE = 2000
-MAX_ANALYST_NAME = 100
-
-_REFERENCE = re.compile(r"^TIP-[2-9A-HJKMNP-TV-Z]{6}$")
-# Bidirectional overrides can make text read differently from what it says.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Terminal escape sequences, removed whole so no "[31m" debris is left: CSI (ESC [ ...
-# final byte), strings (OSC, DCS, SOS, PM, APC) ended by BEL or ST, their 8-bit C1 forms,
-# and other two-character escapes or a lone ESC. An unterminated string loses only its
-# introducer: swallowing the rest would let a sender hide text from the analyst.
-_ESCAPES = re.compile(
-    r"""
-    \x1b\[[0-?]*[ -/]*[@-~]?
-    | \x9b[0-?]*[ -/]*[@-~]?
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)
-    | \x1b[ -/]*[0-~]?
-    """,
-    re.VERBOSE,
+from bot.analyst_text import clean_text, parse_reference
+from bot.inbox_events import EventKind, InboxEvent, StatusChange, ThreadMessage
+from bot.inbox_queue import queue_event
+from bot.ports import (
+    AuditEvent,
+    Deadline,
+    DeadlineKind,
+    MessageKind,
+    ReportMessage,
+    UnitOfWork,
+    UnitOfWorkFactory,
 )
+from bot.report import LinkKind, Outcome, Report, ReportLink, Status
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 2000
+MAX_NOTE = 4000
+MAX_NAME = 100
 
 
 class TriageError(Exception):
     """The action cannot be done; the message says why, in words for the analyst."""
 
 
-def clean_text(text: str, *, keep_newlines: bool) -> str:
-    """Drop terminal escape sequences and control characters (bidi overrides, NUL...), and
-    trim the ends. Tabs become spaces; newlines are kept only if asked for."""
-    text = _ESCAPES.sub("", text.replace("\r\n", "\n"))
-    kept = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            kept.append(char)
-        elif char == "\t":
-            kept.append(" ")
-        elif unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-            continue
-        else:
-            kept.append(char)
-    return "".join(kept).strip()
+class NotAllowed(TriageError):
+    """The person is not a member of the security team."""
 
 
-def parse_reference(text: str) -> str:
-    """The canonical form of a loosely typed reference, or TriageError if it cannot be one."""
-    reference = normalise_reference(text)
-    if not _REFERENCE.match(reference):
-        shown = clean_text(text, keep_newlines=False)[:40]
-        raise TriageError(f"{shown!r} is not a report reference; they look like TIP-7K3Q9D.")
-    return reference
+class TeamMembership(Protocol):
+    def allows(self, platform: str, user_id: str) -> bool: ...
 
 
+@dataclass(frozen=True)
+class Actor:
+    platform: str  # cli | slack | teams
+    user_id: str
+    display_name: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user_id
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    what: str  # the action, e.g. "report.acknowledged" or "question"
+    text: str | None = None  # the words of a message, for the security team's eyes
+
+
+_Change = Callable[[UnitOfWork, Report, datetime], Awaitable[Report]]
+
+
+def _no_deadlines(report: Report, now: datetime) -> Sequence[Deadline]:
+    return ()
+
+
+@dataclass
 class TriageService:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Callable[[], datetime]) -> None:
-        self._uow_factory = uow_factory
-        self._clock = clock
+    unit_of_work: UnitOfWorkFactory
+    clock: Callable[[], datetime]
+    team: TeamMembership
+    acknowledged_message: str
+    closing_templates: Mapping[Outcome, str]
+    deadlines: Callable[[Report, datetime], Sequence[Deadline]] = _no_deadlines
+    on_queued: Callable[[], None] = field(default=lambda: None)
 
-    async def get(self, reference: str) -> Report:
-        """The report, for showing it; TriageError if there is none."""
-        ref = parse_reference(reference)
-        async with self._uow_factory() as uow:
+    # ---- reading ---------------------------------------------------------------------------
+    async def get(self, reference: str, actor: Actor) -> Report:
+        ref = self._reference(reference)
+        async with self.unit_of_work() as uow:
+            await self._check(uow, actor, "read", ref)
             return await _load(uow, ref)
 
-    async def acknowledge(self, reference: str, actor: str, platform: str) -> Report:
-        """new → acknowledged. Already acknowledged or in progress: nothing changes, and the
-        returned report's status says so. Closed: TriageError."""
-        ref = parse_reference(reference)
-        now = self._now()
-        async with self._uow_factory() as uow:
-            report = await _load(uow, ref)
-            if report.status is Status.CLOSED:
-                await self._refuse(uow, report, "acknowledge", actor, platform, now)
-                raise TriageError(f"{ref} is closed, so it can't be changed.")
+    async def list_reports(
+        self, actor: Actor, status: Status | None = None, limit: int | None = None
+    ) -> list[Report]:
+        async with self.unit_of_work() as uow:
+            await self._check(uow, actor, "list", None)
+            return list(await uow.reports.list(status, limit))
+
+    async def timeline(self, reference: str, actor: Actor) -> list[TimelineEntry]:
+        """The audit trail and the thread with the reporter, oldest first."""
+        ref = self._reference(reference)
+        async with self.unit_of_work() as uow:
+            await self._check(uow, actor, "timeline", ref)
+            await _load(uow, ref)
+            entries = [TimelineEntry(e.at, e.actor, e.action) for e in await uow.audit.for_report(ref)]
+            for m in await uow.messages.for_report(ref):
+                who = m.author + (f" (signed {m.signed_by})" if m.signed_by else "")
+                entries.append(TimelineEntry(m.created_at, who, m.kind.value, m.body))
+        return sorted(entries, key=lambda e: e.at)
+
+    def closing_template(self, outcome: Outcome) -> str:
+        return self.closing_templates[Outcome(outcome)]
+
+    async def check_member(self, actor: Actor, attempted: str) -> None:
+        """For callers that read through other paths (exports): refuse and audit outsiders."""
+        async with self.unit_of_work() as uow:
+            await self._check(uow, actor, attempted, None)
+
+    # ---- changing --------------------------------------------------------------------------
+    async def acknowledge(self, reference: str, actor: Actor) -> Report:
+        """new -> acknowledged, and the reporter is told the team has it. Already
+        acknowledged or in progress: nothing changes (the returned status says so)."""
+
+        async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
             if report.status is not Status.NEW:
-                # Two analysts acting on the same alert is normal; record it, change nothing.
-                await self._audit(
-                    uow, report, "report.already_acknowledged", actor, platform, now, status=report.status
-                )
-                await uow.commit()
                 return report
             updated = report.model_copy(
                 update={"status": Status.ACKNOWLEDGED, "acknowledged_at": now, "updated_at": now}
             )
-            await uow.reports.update(updated)
-            await self._audit(
-                uow,
-                updated,
-                "report.acknowledged",
-                actor,
-                platform,
-                now,
-                from_status=report.status,
-                to_status=updated.status,
+            await uow.deadlines.mark_met(report.reference, DeadlineKind.ACKNOWLEDGE, now)
+            await self._to_reporter(
+                uow, updated, MessageKind.ACKNOWLEDGEMENT, self.acknowledged_message, actor, now
             )
-            await uow.commit()
+            await self._status_event(uow, report, updated, actor, now, "acknowledged")
             return updated
 
-    async def assign(self, reference: str, analyst: str, actor: str, platform: str) -> Report:
-        """Give the report to an analyst. A new or acknowledged report becomes in progress
-        (assigning implies acknowledging). Closed: TriageError."""
-        ref = parse_reference(reference)
+        return await self._change(reference, actor, "report.acknowledged", change, refuse_closed=True)
+
+    async def assign(self, reference: str, analyst: str, actor: Actor) -> Report:
         name = clean_text(analyst, keep_newlines=False)
-        if not name:
-            raise TriageError("Say who to assign it to.")
-        if len(name) > MAX_ANALYST_NAME:
-            raise TriageError(f"The analyst's name is too long (over {MAX_ANALYST_NAME} characters).")
-        now = self._now()
-        async with self._uow_factory() as uow:
-            report = await _load(uow, ref)
-            if report.status is Status.CLOSED:
-                await self._refuse(uow, report, "assign", actor, platform, now)
-                raise TriageError(f"{ref} is closed, so it can't be changed.")
+        if not name or len(name) > MAX_NAME:
+            raise TriageError(f"Give the analyst's name (1 to {MAX_NAME} characters).")
+
+        async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
             updated = report.model_copy(
                 update={
                     "status": Status.IN_PROGRESS,
@@ -138,114 +156,222 @@ class TriageService:
                     "updated_at": now,
                 }
             )
-            await uow.reports.update(updated)
-            await self._audit(
-                uow,
-                updated,
-                "report.assigned",
-                actor,
-                platform,
-                now,
-                from_status=report.status,
-                to_status=updated.status,
-                previous_assignee=report.assigned_to,
-                assigned_to=name,
-            )
-            await uow.commit()
+            await uow.deadlines.mark_met(report.reference, DeadlineKind.ACKNOWLEDGE, now)
+            if report.status is Status.NEW:
+                await self._to_reporter(
+                    uow, updated, MessageKind.ACKNOWLEDGEMENT, self.acknowledged_message, actor, now
+                )
+            await self._status_event(uow, report, updated, actor, now, "assigned", assigned_to=name)
             return updated
 
-    async def close(
-        self, reference: str, outcome: Outcome, message_for_reporter: str, actor: str, platform: str
-    ) -> Report:
-        """Close with an outcome and the message the reporter will be told. Closing twice:
-        TriageError."""
-        ref = parse_reference(reference)
-        message = clean_text(message_for_reporter, keep_newlines=True)
-        if not message:
-            raise TriageError("Write a message for the reporter: it is what they will be told.")
-        if len(message) > MAX_CLOSING_MESSAGE:
-            raise TriageError(
-                f"The message for the reporter is {len(message)} characters; "
-                f"the limit is {MAX_CLOSING_MESSAGE}. Please shorten it."
+        return await self._change(reference, actor, "report.assigned", change, refuse_closed=True)
+
+    async def ask(
+        self, reference: str, question: str, actor: Actor, sign_as: str | None = None
+    ) -> ReportMessage:
+        """A question for the reporter, delivered where they reported. Unsigned, the reporter
+        sees it as from "the security team"."""
+        text = _bounded(question, MAX_MESSAGE, "question")
+        signature = clean_text(sign_as, keep_newlines=False)[:MAX_NAME] if sign_as else None
+        asked: list[ReportMessage] = []
+
+        async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
+            asked.append(
+                await self._to_reporter(uow, report, MessageKind.QUESTION, text, actor, now, signature)
             )
+            return report
+
+        await self._change(reference, actor, "report.question", change, refuse_closed=True)
+        return asked[0]
+
+    async def note(self, reference: str, text: str, actor: Actor) -> ReportMessage:
+        """An internal note: the security team's thread only, never the reporter."""
+        body = _bounded(text, MAX_NOTE, "note")
+        noted: list[ReportMessage] = []
+
+        async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
+            message = ReportMessage(
+                report.reference, MessageKind.NOTE, body, actor.id, now, signed_by=actor.name
+            )
+            message.id = await uow.messages.add(message)
+            await self._message_event(uow, report, message, actor.name, now)
+            noted.append(message)
+            return report
+
+        await self._change(reference, actor, "report.note", change)
+        return noted[0]
+
+    async def link(self, reference: str, other: str, kind: LinkKind, actor: Actor) -> Report:
+        """Link two reports (both ways): the same approach twice, or the same person or campaign."""
+        other_ref = self._reference(other)
+        kind = LinkKind(kind)
+
+        async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
+            if other_ref == report.reference:
+                raise TriageError("A report can't be linked to itself.")
+            partner = await uow.reports.get(other_ref, for_update=True)
+            if partner is None:
+                raise TriageError(f"No report {other_ref}")
+            updated = _with_link(report, other_ref, kind, now)
+            await uow.reports.update(_with_link(partner, report.reference, kind, now))
+            await self._status_event(
+                uow, report, updated, actor, now, "linked", linked_reference=other_ref, link_kind=kind.value
+            )
+            return updated
+
+        return await self._change(reference, actor, "report.linked", change)
+
+    async def close(
+        self, reference: str, outcome: Outcome, actor: Actor, message: str | None = None
+    ) -> Report:
+        """Close with an outcome; the reporter is told `message`, or the outcome's template."""
         outcome = Outcome(outcome)
-        now = self._now()
-        async with self._uow_factory() as uow:
-            report = await _load(uow, ref)
-            if report.status is Status.CLOSED:
-                await self._refuse(uow, report, "close", actor, platform, now)
-                shown = report.outcome.value.replace("_", " ") if report.outcome else "no outcome"
-                raise TriageError(f"{ref} is already closed ({shown}).")
+        text = _bounded(
+            message if message is not None else self.closing_template(outcome), MAX_MESSAGE, "message"
+        )
+
+        async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
             updated = report.model_copy(
                 update={
                     "status": Status.CLOSED,
                     "outcome": outcome,
-                    "closing_message": message,
+                    "closing_message": text,
                     "closed_at": now,
-                    # Closing means someone looked at it, whether or not they acknowledged first.
                     "acknowledged_at": report.acknowledged_at or now,
                     "updated_at": now,
                 }
             )
-            await uow.reports.update(updated)
-            await self._audit(
-                uow,
-                updated,
-                "report.closed",
-                actor,
-                platform,
-                now,
-                from_status=report.status,
-                to_status=updated.status,
-                outcome=outcome,
-                # The length, not the text: the message may repeat what the reporter said.
-                message_length=len(message),
-            )
-            await uow.commit()
+            for kind in DeadlineKind:
+                await uow.deadlines.mark_met(report.reference, kind, now)
+            await self._to_reporter(uow, updated, MessageKind.CLOSING, text, actor, now)
+            await self._status_event(uow, report, updated, actor, now, "closed", outcome=outcome)
             return updated
 
-    async def timeline(self, reference: str) -> list[AuditEvent]:
-        """Everything recorded about the report, oldest first."""
-        ref = parse_reference(reference)
-        async with self._uow_factory() as uow:
-            await _load(uow, ref)
-            return list(await uow.audit.for_report(ref))
+        return await self._change(reference, actor, "report.closed", change, refuse_closed=True)
 
-    def _now(self) -> datetime:
-        now = self._clock()
-        if now.tzinfo is None:
-            raise ValueError("the triage clock must give timezone-aware times")
-        return now.astimezone(UTC)
+    async def reopen(self, reference: str, actor: Actor) -> Report:
+        """A closed report back to in progress, with a fresh feedback deadline."""
 
-    async def _refuse(
-        self, uow: UnitOfWork, report: Report, attempted: str, actor: str, platform: str, now: datetime
-    ) -> None:
-        # Committed before the caller raises, so refused attempts stay on the record.
+        async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
+            if report.status is not Status.CLOSED:
+                raise TriageError(f"{report.reference} is not closed.")
+            updated = report.model_copy(
+                update={"status": Status.IN_PROGRESS, "outcome": None, "closed_at": None, "updated_at": now}
+            )
+            for deadline in self.deadlines(updated, now):
+                if deadline.kind is DeadlineKind.FEEDBACK:
+                    await uow.deadlines.add(deadline)
+            await self._status_event(uow, report, updated, actor, now, "reopened")
+            return updated
+
+        return await self._change(reference, actor, "report.reopened", change)
+
+    # ---- machinery -------------------------------------------------------------------------
+    async def _change(
+        self, reference: str, actor: Actor, action: str, change: _Change, refuse_closed: bool = False
+    ) -> Report:
+        ref = self._reference(reference)
+        now = self._now()
+        async with self.unit_of_work() as uow:
+            await self._check(uow, actor, action, ref)
+            report = await _load(uow, ref)
+            if refuse_closed and report.status is Status.CLOSED:
+                await self._audit(uow, ref, "triage.refused", actor, now, attempted=action, reason="closed")
+                await uow.commit()
+                raise TriageError(
+                    f"{ref} is closed, so it can't be changed. Reopen it first if it needs more work."
+                )
+            updated = await change(uow, report, now)
+            if updated is not report:
+                await uow.reports.update(updated)
+            before, after = report.status.value, updated.status.value
+            await self._audit(uow, ref, action, actor, now, from_status=before, to_status=after)
+            await uow.commit()
+        self.on_queued()
+        log.info("%s on %s by %s", action, ref, actor.id)
+        return updated
+
+    async def _check(self, uow: UnitOfWork, actor: Actor, attempted: str, reference: str | None) -> None:
+        if self.team.allows(actor.platform, actor.user_id):
+            return
+        # Committed on its own, before the refusal is raised, so the attempt stays on the record.
         await self._audit(
-            uow, report, "triage.refused", actor, platform, now, attempted=attempted, status=report.status
+            uow, reference, "triage.refused", actor, self._now(), attempted=attempted, reason="not_team"
         )
         await uow.commit()
+        log.warning("refused %s by %s: not a member of the security team", attempted, actor.id)
+        raise NotAllowed(
+            f"{actor.id} is not a member of the security team, so can't do this. "
+            "The attempt has been recorded."
+        )
 
-    async def _audit(
+    async def _to_reporter(
         self,
         uow: UnitOfWork,
         report: Report,
-        action: str,
-        actor: str,
-        platform: str,
+        kind: MessageKind,
+        body: str,
+        actor: Actor,
         now: datetime,
-        **detail: Any,
+        signed_by: str | None = None,
+    ) -> ReportMessage:
+        message = ReportMessage(report.reference, kind, body, actor.id, now, signed_by=signed_by)
+        message.id = await uow.messages.add(message)
+        if kind is MessageKind.QUESTION:
+            await self._message_event(uow, report, message, signed_by or "Security team", now)
+        return message
+
+    async def _message_event(
+        self, uow: UnitOfWork, report: Report, message: ReportMessage, label: str, now: datetime
     ) -> None:
+        assert message.id is not None
+        thread = ThreadMessage(id=message.id, kind=message.kind, body=message.body, from_label=label)
+        await queue_event(
+            uow, InboxEvent.about(EventKind.MESSAGE, report, now, message=thread), f"msg{message.id}", now
+        )
+
+    async def _status_event(
+        self,
+        uow: UnitOfWork,
+        before: Report,
+        after: Report,
+        actor: Actor,
+        now: datetime,
+        action: Literal["acknowledged", "assigned", "closed", "reopened", "linked"],
+        **details: Any,
+    ) -> None:
+        change = StatusChange(
+            action=action, by=actor.id, from_status=before.status, to_status=after.status, **details
+        )
+        event = InboxEvent.about(EventKind.STATUS, after, now, status_change=change)
+        await queue_event(uow, event, f"{action}.{int(now.timestamp() * 1000)}", now)
+
+    async def _audit(
+        self, uow: UnitOfWork, reference: str | None, action: str, actor: Actor, now: datetime, **detail: Any
+    ) -> None:
+        # Facts about the handling only; what anyone wrote lives in the report and its thread.
         await uow.audit.add(
             AuditEvent(
                 at=now,
-                actor=actor,
-                platform=platform,
+                actor=actor.id,
+                platform=actor.platform,
                 action=action,
-                report_reference=report.reference,
-                detail={key: _plain(value) for key, value in detail.items()},
+                report_reference=reference,
+                detail=detail,
             )
         )
+
+    def _reference(self, text: str) -> str:
+        try:
+            return parse_reference(text)
+        except ValueError as exc:
+            raise TriageError(str(exc)) from None
+
+    def _now(self) -> datetime:
+        now = self.clock()
+        if now.tzinfo is None:
+            raise ValueError("the triage clock must give timezone-aware times")
+        return now.astimezone(UTC)
 
 
 async def _load(uow: UnitOfWork, reference: str) -> Report:
@@ -255,18 +381,18 @@ async def _load(uow: UnitOfWork, reference: str) -> Report:
     return report
 
 
-def _plain(value: object) -> object:
-    # The detail is stored as JSON; enums become their values.
-    if isinstance(value, Status | Outcome):
-        return value.value
-    return value
+def _bounded(text: str, limit: int, what: str) -> str:
+    cleaned = clean_text(text, keep_newlines=True)
+    if not cleaned:
+        raise TriageError(f"The {what} is empty.")
+    if len(cleaned) > limit:
+        raise TriageError(
+            f"The {what} is {len(cleaned):,} characters; the limit is {limit:,}. Please shorten it."
+        )
+    return cleaned
 
 
-__all__ = [
-    "MAX_ANALYST_NAME",
-    "MAX_CLOSING_MESSAGE",
-    "TriageError",
-    "TriageService",
-    "clean_text",
-    "parse_reference",
-]
+def _with_link(report: Report, other: str, kind: LinkKind, now: datetime) -> Report:
+    links = [link for link in report.links if link.reference != other]
+    links.append(ReportLink(reference=other, kind=kind))
+    return report.model_copy(update={"links": links, "updated_at": now})

@@ -1,8 +1,14 @@
-"""Runs a parsed `reports ...` or `outbox ...` command (app.py handles chat and db itself)."""
+"""Runs a parsed `reports ...` or `outbox ...` command (app.py handles chat and db itself).
+
+The person at this command line is the machine's login: a name typed on the command line
+could not be checked, so there is no way to act as someone else. Give shell access to
+Tipline's host only to the security team.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -12,15 +18,30 @@ from typing import TextIO
 from adapters.cli.outbox import list_outbox, retry_outbox
 from adapters.cli.reports import (
     acknowledge_report,
+    add_note,
+    ask_reporter,
     assign_report,
     close_report,
     export_reports,
+    link_reports,
     list_reports,
+    refused,
+    reopen_report,
     report_timeline,
     show_report,
 )
 from bot.ports import UnitOfWorkFactory
-from bot.triage import TriageService
+from bot.triage import Actor, TriageError, TriageService
+
+PLATFORM = "cli"
+
+
+def cli_actor() -> Actor:
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError):
+        login = ""
+    return Actor(PLATFORM, login or "unknown")
 
 
 def handles(args: argparse.Namespace) -> bool:
@@ -30,48 +51,62 @@ def handles(args: argparse.Namespace) -> bool:
 
 async def run_command(
     args: argparse.Namespace,
+    triage: TriageService,
     uow_factory: UnitOfWorkFactory,
     clock: Callable[[], datetime],
     out: TextIO,
     err: TextIO,
+    actor: Actor | None = None,
 ) -> int:
     """Run a `reports` or `outbox` command; returns the exit code."""
-    if args.command == "reports":
-        return await _reports(args, uow_factory, TriageService(uow_factory, clock), out, err)
-    if args.command == "outbox":
-        if args.outbox_command == "list":
-            return await list_outbox(uow_factory, args.status, out)
-        return await retry_outbox(uow_factory, args.id, args.all_dead, clock, out, err)
+    actor = actor or cli_actor()
+    try:
+        if args.command == "reports":
+            return await _reports(args, triage, actor, out, err)
+        if args.command == "outbox":
+            await triage.check_member(actor, f"outbox.{args.outbox_command}")
+            if args.outbox_command == "list":
+                return await list_outbox(uow_factory, args.status, out)
+            return await retry_outbox(uow_factory, args.id, args.all_dead, clock, out, err)
+    except TriageError as exc:
+        return refused(exc, err)
     raise ValueError(f"not a reports or outbox command: {args.command!r}")
 
 
 async def _reports(
-    args: argparse.Namespace,
-    uow_factory: UnitOfWorkFactory,
-    triage: TriageService,
-    out: TextIO,
-    err: TextIO,
+    args: argparse.Namespace, triage: TriageService, actor: Actor, out: TextIO, err: TextIO
 ) -> int:
     action = args.reports_command
     if action == "list":
-        return await list_reports(uow_factory, args.status, args.limit, out)
+        return await list_reports(triage, actor, args.status, args.limit, out)
     if action == "show":
-        return await show_report(triage, args.reference, out, err)
+        return await show_report(triage, actor, args.reference, out)
     if action == "export":
         if args.output is None:
-            return await export_reports(uow_factory, args.format, out)
+            return await export_reports(triage, actor, args.format, out)
+        await triage.check_member(actor, "export")  # before a file is created
         with open_private(Path(args.output)) as file:
-            code = await export_reports(uow_factory, args.format, file)
+            code = await export_reports(triage, actor, args.format, file)
         print(f"Exported to {args.output}.", file=err)
         return code
     if action == "ack":
-        return await acknowledge_report(triage, args.reference, args.actor, out, err)
+        return await acknowledge_report(triage, actor, args.reference, out)
     if action == "assign":
-        return await assign_report(triage, args.reference, args.analyst, args.actor, out, err)
+        return await assign_report(triage, actor, args.reference, args.analyst, out)
     if action == "close":
-        return await close_report(triage, args.reference, args.outcome, args.message, args.actor, out, err)
+        return await close_report(
+            triage, actor, args.reference, args.outcome, args.message, args.preview, out
+        )
+    if action == "reopen":
+        return await reopen_report(triage, actor, args.reference, out)
+    if action == "ask":
+        return await ask_reporter(triage, actor, args.reference, args.question, args.sign, out)
+    if action == "note":
+        return await add_note(triage, actor, args.reference, args.text, out)
+    if action == "link":
+        return await link_reports(triage, actor, args.reference, args.other, args.kind, out)
     if action == "timeline":
-        return await report_timeline(triage, args.reference, out, err)
+        return await report_timeline(triage, actor, args.reference, out)
     raise ValueError(f"unknown reports action {action!r}")
 
 

@@ -25,12 +25,6 @@ LIST_SEPARATOR = "; "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-async def load_oldest_first(uow_factory: UnitOfWorkFactory) -> list[Report]:
-    async with uow_factory() as uow:
-        newest_first = await uow.reports.list()
-    return list(reversed(newest_first))
-
-
 def write_json(reports: Sequence[Report], out: TextIO) -> None:
     documents = [report.model_dump(mode="json") for report in reports]
     json.dump(documents, out, ensure_ascii=False, indent=2)

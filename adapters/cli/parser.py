@@ -7,10 +7,9 @@ security officer rather than a developer.
 from __future__ import annotations
 
 import argparse
-import getpass
 
 from bot.ports import OutboxStatus
-from bot.report import Outcome, Status
+from bot.report import LinkKind, Outcome, Status
 
 _DESCRIPTION = """\
 Tipline: staff report suspicious approaches (fake recruiters, paid "insight" work,
@@ -27,14 +26,6 @@ examples:
   app.py reports close TIP-7K3Q9D --outcome benign --message "Thank you; this one was genuine."
   app.py outbox retry --all-dead
 """
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        # No login name (some containers): the analyst must say who they are with --as.
-        return "unknown"
 
 
 def _positive_int(text: str) -> int:
@@ -148,7 +139,6 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=_formatter,
     )
     _add_reference(ack)
-    _add_actor(ack)
 
     assign = actions.add_parser(
         "assign",
@@ -159,14 +149,13 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     _add_reference(assign)
     assign.add_argument("analyst", metavar="ANALYST", help="who will handle it")
-    _add_actor(assign)
 
     close = actions.add_parser(
         "close",
-        help="close a report with an outcome and a message for the reporter",
-        description="Close a report with an outcome, and the message the reporter will be told. "
-        "Write the message for the reporter: thank them, and say what, if anything, they "
-        "should do now.",
+        help="close a report with an outcome; the reporter is told",
+        description="Close a report with an outcome. The reporter is sent the outcome's message "
+        "from the templates (see --preview), or your own with --message: thank them, and say what, "
+        "if anything, they should do now.",
         formatter_class=_formatter,
     )
     _add_reference(close)
@@ -175,11 +164,54 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     close.add_argument(
         "--message",
-        required=True,
         metavar="TEXT",
-        help="what the reporter will be told (up to 2000 characters)",
+        help="what the reporter will be told, instead of the template (up to 2000 characters)",
     )
-    _add_actor(close)
+    close.add_argument(
+        "--preview", action="store_true", help="show what the reporter would be told, and change nothing"
+    )
+
+    reopen = actions.add_parser(
+        "reopen",
+        help="reopen a closed report",
+        description="Reopen a closed report: it goes back to in progress, with a new feedback deadline.",
+        formatter_class=_formatter,
+    )
+    _add_reference(reopen)
+
+    ask = actions.add_parser(
+        "ask",
+        help="ask the reporter a question",
+        description="Ask the reporter a question. It reaches them where they reported; their answer "
+        "is added to the report and sent on to the security inbox. They see it as from the security "
+        "team unless you --sign it.",
+        formatter_class=_formatter,
+    )
+    _add_reference(ask)
+    ask.add_argument("question", metavar="QUESTION", help="the question, in words for the reporter")
+    ask.add_argument("--sign", metavar="NAME", help="sign the question with this name")
+
+    note = actions.add_parser(
+        "note",
+        help="add an internal note (never shown to the reporter)",
+        description="Add a note for the security team to a report. The reporter never sees notes.",
+        formatter_class=_formatter,
+    )
+    _add_reference(note)
+    note.add_argument("text", metavar="TEXT", help="the note")
+
+    link = actions.add_parser(
+        "link",
+        help="link two reports: the same approach, or the same person or campaign",
+        description="Link two reports, both ways. Use 'duplicate' for the same approach reported "
+        "twice, 'related' for the same person, company or campaign.",
+        formatter_class=_formatter,
+    )
+    _add_reference(link)
+    link.add_argument("other", metavar="OTHER", help="the other report's reference")
+    link.add_argument(
+        "--kind", type=LinkKind, choices=list(LinkKind), default=LinkKind.RELATED, help="(default: related)"
+    )
 
     timeline = actions.add_parser(
         "timeline",
@@ -228,13 +260,3 @@ def _add_outbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def _add_reference(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("reference", metavar="REF", help="the report's reference, e.g. TIP-7K3Q9D")
-
-
-def _add_actor(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as",
-        dest="actor",
-        metavar="NAME",
-        default=_os_user(),
-        help="your name, for the audit trail (default: your login name, %(default)s)",
-    )

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TextIO
 
 from adapters.cli.terminal import safe, when, words
-from bot.report import EvidenceFile, Report
+from bot.report import EvidenceFile, Report, ReportLink
 
 # (section, [(label, dotted path into the Report)]). tests/cli checks these paths cover
 # every field of the model, so a field added to Report cannot silently go unshown.
@@ -104,7 +104,8 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
             ("Acknowledged", "acknowledged_at"),
             ("Closed", "closed_at"),
             ("Message for the reporter", "closing_message"),
-            ("Reporter saw the message", "feedback_seen_at"),
+            ("Linked reports", "links"),
+            ("Sent to", "routed_to"),
         ],
     ),
     (
@@ -128,6 +129,7 @@ _ONE_PER_LINE = {
     "contact.websites",
     "severity_reasons",
     "evidence.files",
+    "links",
 }
 _LABEL_WIDTH = max(len(label) for _, rows in SECTIONS for label, _ in rows) + 2
 _INDENT = "  "
@@ -177,6 +179,8 @@ def _item(value: object) -> str:
         return value.isoformat()
     if isinstance(value, EvidenceFile):
         return _file(value)
+    if isinstance(value, ReportLink):
+        return f"{value.reference} ({words(value.kind.value)})"
     return safe(str(value), multiline=True)
 
 

@@ -1,32 +1,24 @@
 """`app.py reports ...`: each command takes its collaborators, prints to `out`, complains
-on `err`, and returns the process exit code."""
+on `err`, and returns the process exit code. Every command, reading ones included, is for
+the security team only: the triage service checks and audits that."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from adapters.cli.export import load_oldest_first, write_csv, write_json
+from adapters.cli.export import write_csv, write_json
 from adapters.cli.report_view import print_report
 from adapters.cli.terminal import print_table, safe, when, words
-from bot.ports import UnitOfWorkFactory
-from bot.report import Outcome, Report, Status
-from bot.triage import TriageError, TriageService, parse_reference
-
-PLATFORM = "cli"
-
-
-def actor_id(name: str) -> str:
-    """How a person at this command line appears in the audit trail."""
-    return f"{PLATFORM}:{name}"
+from bot.report import LinkKind, Outcome, Report, Status
+from bot.triage import Actor, TriageError, TriageService
 
 
 async def list_reports(
-    uow_factory: UnitOfWorkFactory, status: Status | None, limit: int | None, out: TextIO
+    triage: TriageService, actor: Actor, status: Status | None, limit: int, out: TextIO
 ) -> int:
-    async with uow_factory() as uow:
-        # One more than asked for, to tell the analyst whether they are seeing everything.
-        reports = list(await uow.reports.list(status, None if limit is None else limit + 1))
-    more = limit is not None and len(reports) > limit
+    # One more than asked for, to tell the analyst whether they are seeing everything.
+    reports = await triage.list_reports(actor, status, limit + 1)
+    more = len(reports) > limit
     reports = reports[:limit]
     if not reports:
         print("No reports yet." if status is None else f"No {words(status)} reports.", file=out)
@@ -49,18 +41,14 @@ def _row(report: Report) -> list[str]:
     ]
 
 
-async def show_report(triage: TriageService, reference: str, out: TextIO, err: TextIO) -> int:
-    try:
-        report = await triage.get(reference)
-    except TriageError as exc:
-        return _refused(exc, err)
-    print_report(report, out)
+async def show_report(triage: TriageService, actor: Actor, reference: str, out: TextIO) -> int:
+    print_report(await triage.get(reference, actor), out)
     return 0
 
 
-async def export_reports(uow_factory: UnitOfWorkFactory, fmt: str, out: TextIO) -> int:
+async def export_reports(triage: TriageService, actor: Actor, fmt: str, out: TextIO) -> int:
     """Every report, oldest first, as "json" or "csv"."""
-    reports = await load_oldest_first(uow_factory)
+    reports = list(reversed(await triage.list_reports(actor)))
     if fmt == "json":
         write_json(reports, out)
     elif fmt == "csv":
@@ -70,73 +58,92 @@ async def export_reports(uow_factory: UnitOfWorkFactory, fmt: str, out: TextIO) 
     return 0
 
 
-async def acknowledge_report(
-    triage: TriageService, reference: str, analyst: str, out: TextIO, err: TextIO
-) -> int:
-    # Read first only to word the answer: acknowledging twice is not an error, but the
-    # analyst should know someone got there before them.
-    try:
-        before = await triage.get(reference)
-        report = await triage.acknowledge(reference, actor_id(analyst), PLATFORM)
-    except TriageError as exc:
-        return _refused(exc, err)
+async def acknowledge_report(triage: TriageService, actor: Actor, reference: str, out: TextIO) -> int:
+    before = await triage.get(reference, actor)
+    report = await triage.acknowledge(reference, actor)
     if before.status is Status.NEW:
-        print(f"{report.reference} acknowledged by {safe(analyst)}.", file=out)
+        print(f"{report.reference} acknowledged by {safe(actor.name)}; the reporter will be told.", file=out)
     else:
         print(f"{report.reference} was already {words(report.status)}; nothing changed.", file=out)
     return 0
 
 
 async def assign_report(
-    triage: TriageService, reference: str, assignee: str, analyst: str, out: TextIO, err: TextIO
+    triage: TriageService, actor: Actor, reference: str, assignee: str, out: TextIO
 ) -> int:
-    try:
-        report = await triage.assign(reference, assignee, actor_id(analyst), PLATFORM)
-    except TriageError as exc:
-        return _refused(exc, err)
-    print(f"{report.reference} assigned to {safe(report.assigned_to)} by {safe(analyst)}.", file=out)
+    report = await triage.assign(reference, assignee, actor)
+    print(f"{report.reference} assigned to {safe(report.assigned_to)} by {safe(actor.name)}.", file=out)
+    return 0
+
+
+async def ask_reporter(
+    triage: TriageService, actor: Actor, reference: str, question: str, sign: str | None, out: TextIO
+) -> int:
+    message = await triage.ask(reference, question, actor, sign)
+    who = f"signed as {safe(sign)}" if sign else "from the security team (unsigned)"
+    print(
+        f"Question {message.id} for the reporter of {message.report_reference}, {who}. They will see it "
+        "the next time they open Tipline; their answer appears in `reports timeline`.",
+        file=out,
+    )
+    return 0
+
+
+async def add_note(triage: TriageService, actor: Actor, reference: str, text: str, out: TextIO) -> int:
+    message = await triage.note(reference, text, actor)
+    print(f"Note added to {message.report_reference}. The reporter does not see notes.", file=out)
+    return 0
+
+
+async def link_reports(
+    triage: TriageService, actor: Actor, reference: str, other: str, kind: LinkKind, out: TextIO
+) -> int:
+    report = await triage.link(reference, other, kind, actor)
+    other_ref = report.links[-1].reference
+    print(f"{report.reference} and {other_ref} are linked as {words(kind)}.", file=out)
+    return 0
+
+
+async def reopen_report(triage: TriageService, actor: Actor, reference: str, out: TextIO) -> int:
+    report = await triage.reopen(reference, actor)
+    print(f"{report.reference} reopened; it is in progress again.", file=out)
     return 0
 
 
 async def close_report(
     triage: TriageService,
+    actor: Actor,
     reference: str,
     outcome: Outcome,
-    message: str,
-    analyst: str,
+    message: str | None,
+    preview: bool,
     out: TextIO,
-    err: TextIO,
 ) -> int:
-    try:
-        report = await triage.close(reference, outcome, message, actor_id(analyst), PLATFORM)
-    except TriageError as exc:
-        return _refused(exc, err)
-    print(f"{report.reference} closed as {words(outcome)} by {safe(analyst)}.", file=out)
-    return 0
-
-
-async def report_timeline(triage: TriageService, reference: str, out: TextIO, err: TextIO) -> int:
-    try:
-        events = await triage.timeline(reference)
-    except TriageError as exc:
-        return _refused(exc, err)
-    ref = parse_reference(reference)
-    if not events:
-        print(f"Nothing recorded for {ref} yet.", file=out)
+    text = message if message is not None else triage.closing_template(outcome)
+    if preview:
+        await triage.get(reference, actor)
+        print(f"Closing {reference} as {words(outcome)} would tell the reporter:\n", file=out)
+        print(safe(text, multiline=True), file=out)
+        print("\nNothing has been sent. Run again without --preview to close, or give --message.", file=out)
         return 0
-    rows = [
-        [
-            when(event.at, seconds=True),
-            safe(event.actor),
-            safe(event.action),
-            safe(", ".join(f"{key}={value}" for key, value in event.detail.items())),
-        ]
-        for event in events
-    ]
-    print_table(["WHEN", "WHO", "WHAT", "DETAILS"], rows, out)
+    report = await triage.close(reference, outcome, actor, message)
+    print(
+        f"{report.reference} closed as {words(outcome)} by {safe(actor.name)}; the reporter will be told.",
+        file=out,
+    )
     return 0
 
 
-def _refused(exc: TriageError, err: TextIO) -> int:
+async def report_timeline(triage: TriageService, actor: Actor, reference: str, out: TextIO) -> int:
+    entries = await triage.timeline(reference, actor)
+    if not entries:
+        print("Nothing recorded yet.", file=out)
+        return 0
+    rows = [[when(e.at, seconds=True), safe(e.who), words(e.what), safe(e.text or "")] for e in entries]
+    print_table(["WHEN", "WHO", "WHAT", "TEXT"], rows, out)
+    return 0
+
+
+def refused(exc: TriageError, err: TextIO) -> int:
     print(safe(str(exc)), file=err)
     return 1

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
-from bot.triage import clean_text
+from bot.analyst_text import clean_text
 
 
 def safe(text: str | None, *, multiline: bool = False) -> str:

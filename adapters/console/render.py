@@ -80,7 +80,8 @@ def _summary(card: SummaryCard) -> str:
     label_width = max((len(f.label) for f in card.fields), default=0)
     for f in card.fields:
         value = safe(f.value).replace("\n", " ")
-        head = f"{f.number:>2}. {f.label:<{label_width}} : "
+        number = f"{f.number:>2}. " if f.number is not None else ""
+        head = f"{number}{safe(f.label):<{label_width}} : "
         lines.append(textwrap.fill(value, WIDTH, initial_indent=head, subsequent_indent=" " * len(head)))
     if card.footer:
         lines += ["", _wrap(card.footer)]

@@ -40,7 +40,7 @@ def make_service(uow_factory, clock=None, destinations=("file",), woken=None) ->
         Engine(FLOW),
         uow_factory,
         clock or Clock(),
-        destinations,
+        route=lambda report: list(destinations),
         on_queued=(lambda: woken.append(1)) if woken is not None else (lambda: None),
     )
 
@@ -76,7 +76,9 @@ async def test_a_report_and_one_delivery_per_destination_are_written_together(uo
         trail = await uow.audit.for_report(reply.reference)
     assert report is not None and report.status is Status.NEW
     assert sorted(e.destination for e in entries) == ["audit-mirror", "file"]
-    assert all(e.payload == report.model_dump(mode="json") for e in entries)
+    assert all(e.payload["report"] == report.model_dump(mode="json") for e in entries)
+    assert all(e.payload["event"] == "report.submitted" for e in entries)
+    assert report.routed_to == ["file", "audit-mirror"]
     assert [t.action for t in trail] == ["report.submitted"]
     assert trail[0].actor == "console:alice"
 
