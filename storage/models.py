@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Dialect, Index, Integer, MetaData, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -130,6 +141,41 @@ class AuditEventRow(Base):
     action: Mapped[str] = mapped_column(String(100))
     report_reference: Mapped[str | None] = mapped_column(String(REFERENCE_LENGTH), index=True)
     detail: Mapped[dict[str, Any]]
+
+
+class ReportMessageRow(Base):
+    """A message on a report's thread (bot.ports.ReportMessage): notes, questions, answers..."""
+
+    __tablename__ = "report_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_reference: Mapped[str] = mapped_column(
+        String(REFERENCE_LENGTH), ForeignKey("reports.reference", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    signed_by: Mapped[str | None] = mapped_column(String(200))
+    in_reply_to: Mapped[int | None] = mapped_column(Integer, ForeignKey("report_messages.id"))
+    delivered_to_reporter_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class DeadlineRow(Base):
+    """One deadline per (report, kind) and the reminders already sent about it."""
+
+    __tablename__ = "deadlines"
+
+    report_reference: Mapped[str] = mapped_column(String(REFERENCE_LENGTH), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    due_at: Mapped[datetime]
+    warn_at: Mapped[datetime]
+    warned_at: Mapped[datetime | None]
+    missed_at: Mapped[datetime | None]
+    met_at: Mapped[datetime | None]
+
+    # The reminder queries filter on met_at IS NULL, then on a range of warn_at or due_at.
+    __table_args__ = (Index(None, "met_at", "warn_at"), Index(None, "met_at", "due_at"))
 
 
 metadata = Base.metadata

@@ -10,15 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.ports import (
     AuditRepository,
     ConversationRepository,
+    DeadlineRepository,
     OutboxRepository,
     ProcessedEventRepository,
+    ReportMessageRepository,
     ReportRepository,
 )
 from storage.repositories import (
     SqlAuditRepository,
     SqlConversationRepository,
+    SqlDeadlineRepository,
     SqlOutboxRepository,
     SqlProcessedEventRepository,
+    SqlReportMessageRepository,
     SqlReportRepository,
 )
 
@@ -31,6 +35,8 @@ class SqlUnitOfWork:
     outbox: OutboxRepository
     events: ProcessedEventRepository
     audit: AuditRepository
+    messages: ReportMessageRepository
+    deadlines: DeadlineRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -52,6 +58,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.events = SqlProcessedEventRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.messages = SqlReportMessageRepository(session)
+        self.deadlines = SqlDeadlineRepository(session)
         return self
 
     async def __aexit__(

@@ -1,14 +1,18 @@
 """SQL implementations of the repository protocols in bot.ports."""
 
 from storage.repositories.conversations import SqlConversationRepository
+from storage.repositories.deadlines import SqlDeadlineRepository
 from storage.repositories.events import SqlProcessedEventRepository
+from storage.repositories.messages import SqlReportMessageRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.reports import SqlAuditRepository, SqlReportRepository
 
 __all__ = [
     "SqlAuditRepository",
     "SqlConversationRepository",
+    "SqlDeadlineRepository",
     "SqlOutboxRepository",
     "SqlProcessedEventRepository",
+    "SqlReportMessageRepository",
     "SqlReportRepository",
 ]
