@@ -29,10 +29,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.cli.dispatch import run_command
 from adapters.cli.parser import build_parser
 from adapters.console.chat import run_chat
+from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
+from adapters.inbox.webhook import WebhookInbox
+from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
 from bot.destinations import Destination
-from bot.ports import UnitOfWorkFactory
+from bot.ports import Deadline, UnitOfWorkFactory
+from bot.report import Outcome, Report
+from bot.reporter_desk import ReporterDesk
+from bot.routing import Router
+from bot.security_config import (
+    DestinationConfig,
+    EmailDestinationConfig,
+    FileDestinationConfig,
+    SecurityConfig,
+    load_security_config,
+)
 from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.triage import TriageService
@@ -50,65 +63,113 @@ def utc_now() -> datetime:
 @dataclass
 class Runtime:
     settings: Settings
+    security: SecurityConfig
     database: AsyncEngine
     unit_of_work: UnitOfWorkFactory
     service: ReportingService
-    worker: DeliveryWorker
     triage: TriageService
+    worker: DeliveryWorker
+    scheduler: DeadlineScheduler
+
+    @asynccontextmanager
+    async def background(self) -> AsyncIterator[None]:
+        """Deliveries and deadline reminders run beside whatever the process is doing."""
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(self.worker.run(stop)), asyncio.create_task(self.scheduler.run(stop))]
+        try:
+            yield
+        finally:
+            await self.scheduler.run_once()
+            # What was just sent should reach the security inbox before the process ends.
+            await self.worker.drain(timeout=10)
+            stop.set()
+            await asyncio.gather(*tasks)
 
 
-def build_destinations(settings: Settings) -> dict[str, Destination]:
-    available: dict[str, Destination] = {"file": FileInbox(settings.inbox_file)}
-    return {name: available[name] for name in settings.inbox_destinations}
+def build_destination(name: str, config: DestinationConfig) -> Destination:
+    if isinstance(config, FileDestinationConfig):
+        return FileInbox(config.path)
+    if isinstance(config, EmailDestinationConfig):
+        return EmailInbox(
+            name,
+            config.host,
+            config.port,
+            config.security,
+            config.username,
+            config.password,
+            config.sender,
+            list(config.recipients),
+            config.timeout,
+        )
+    return WebhookInbox(name, config.url, config.secret, config.timeout)
 
 
 @asynccontextmanager
-async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+async def runtime(settings: Settings, security: SecurityConfig) -> AsyncIterator[Runtime]:
     flow = load_flow(settings.flow_file, settings.guidance_file)
+    destinations = {name: build_destination(name, config) for name, config in security.destinations.items()}
     database = create_engine(settings.database_url)
     try:
         await upgrade_database(database)
         uow = unit_of_work_factory(database)
         worker = DeliveryWorker(
             uow,
-            build_destinations(settings),
+            destinations,
             utc_now,
             max_attempts=settings.delivery_max_attempts,
             backoff_base=timedelta(seconds=settings.delivery_backoff_seconds),
             backoff_max=timedelta(seconds=settings.delivery_backoff_max_seconds),
         )
-        engine = Engine(flow, phone_region=settings.phone_region, draft_keep_days=settings.draft_keep_days)
-        service = ReportingService(engine, uow, utc_now, settings.inbox_destinations, on_queued=worker.wake)
+        policy = security.deadlines
+
+        def deadlines(report: Report, now: datetime) -> list[Deadline]:
+            return deadlines_for(report, policy, now)
+
+        service = ReportingService(
+            Engine(flow, phone_region=settings.phone_region, draft_keep_days=settings.draft_keep_days),
+            uow,
+            utc_now,
+            route=Router(security.routes).destinations_for,
+            deadlines=deadlines,
+            desk=ReporterDesk(security.templates.question_intro),
+            on_queued=worker.wake,
+        )
+        triage = TriageService(
+            uow,
+            utc_now,
+            security.team,
+            security.templates.acknowledged,
+            {outcome: security.templates.closing_for(outcome) for outcome in Outcome},
+            deadlines=deadlines,
+            on_queued=worker.wake,
+        )
+        scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
         async with uow() as work:
             forgotten = await work.conversations.delete_expired(utc_now())
             await work.commit()
         if forgotten:
             log.info("forgot %d cancelled drafts past their keep-until date", forgotten)
-        yield Runtime(settings, database, uow, service, worker, TriageService(uow, utc_now))
+        yield Runtime(settings, security, database, uow, service, triage, worker, scheduler)
     finally:
+        for destination in destinations.values():
+            closing = getattr(destination, "close", None)
+            if closing is not None:
+                await closing()
         await database.dispose()
 
 
-async def chat(rt: Runtime, user: str) -> int:
-    stop = asyncio.Event()
-    delivering = asyncio.create_task(rt.worker.run(stop))
-    try:
-        return await run_chat(rt.service, user=user, workspace="local")
-    finally:
-        # The report should be in the inbox before the person closes the terminal.
-        await rt.worker.drain(timeout=10)
-        stop.set()
-        await delivering
-
-
-async def run(args: argparse.Namespace, settings: Settings) -> int:
-    async with runtime(settings) as rt:
+async def run(args: argparse.Namespace, settings: Settings, security: SecurityConfig) -> int:
+    async with runtime(settings, security) as rt:
         if args.command in (None, "chat"):
-            return await chat(rt, getattr(args, "user", None) or _login_name())
+            async with rt.background():
+                return await run_chat(
+                    rt.service, user=getattr(args, "user", None) or _login_name(), workspace="local"
+                )
         if args.command == "db":
             print(f"Database is up to date ({_safe_url(settings.database_url)}).")
             return 0
-        return await run_command(args, rt.unit_of_work, utc_now, sys.stdout, sys.stderr)
+        async with rt.background():
+            return await run_command(args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(os.environ, Path.cwd())
+        security = load_security_config(os.environ, settings, Path.cwd())
     except SettingsError as exc:
         print(f"tipline: {exc}", file=sys.stderr)
         return 2
@@ -127,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
-        return asyncio.run(run(args, settings))
+        return asyncio.run(run(args, settings, security))
     except BrokenPipeError:
         # The reader went away (`reports export | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -31,7 +31,7 @@ from adapters.cli.reports import (
     show_report,
 )
 from bot.ports import UnitOfWorkFactory
-from bot.triage import Actor, TriageError, TriageService
+from bot.triage import Actor, NotAllowed, TriageError, TriageService
 
 PLATFORM = "cli"
 
@@ -68,6 +68,14 @@ async def run_command(
             if args.outbox_command == "list":
                 return await list_outbox(uow_factory, args.status, out)
             return await retry_outbox(uow_factory, args.id, args.all_dead, clock, out, err)
+    except NotAllowed as exc:
+        refused(exc, err)
+        print(
+            f"If you are on the security team: add {actor.user_id} to SECURITY_TEAM (e.g. "
+            f"SECURITY_TEAM=cli:{actor.user_id}), or to team.cli in the SECURITY_CONFIG file.",
+            file=err,
+        )
+        return 1
     except TriageError as exc:
         return refused(exc, err)
     raise ValueError(f"not a reports or outbox command: {args.command!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import queue
@@ -16,12 +17,17 @@ PROMPT = "\n> "
 
 
 def app_env(workdir: Path, database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "INBOX_", "DELIVERY_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_URL", "INBOX_", "DELIVERY_", "SECURITY_", "ACK_", "FEEDBACK_"))
+    }
     env.update(
         DATABASE_URL=database_url,
         INBOX_FILE=str(workdir / "inbox.jsonl"),
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="INFO",
+        SECURITY_TEAM=f"cli:{getpass.getuser()}",
         **extra,
     )
     return env

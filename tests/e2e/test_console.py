@@ -120,11 +120,38 @@ def test_cancel_then_come_back_to_resume(tmp_path: Path, env):
     assert "Who contacted you?" in back.stdout
 
 
-def test_the_reporter_hears_back_when_the_report_is_closed(tmp_path: Path, env):
+def quick_report(tmp_path: Path, env, user: str) -> str:
     done = run_app(
-        tmp_path, env, "chat", "--user", "erin", stdin="\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
+        tmp_path, env, "chat", "--user", user, stdin="\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
     )
-    reference = done.stdout.split("Your reference is ")[1][:10]
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("Your reference is ")[1][:10]
+
+
+def test_a_question_from_the_cli_reaches_the_reporter_and_the_answer_shows_in_the_timeline(
+    tmp_path: Path, env
+):
+    reference = quick_report(tmp_path, env, "erin")
+    asked = run_app(tmp_path, env, "reports", "ask", reference, "Did they send any attachments?")
+    assert asked.returncode == 0, asked.stderr
+    chat = run_app(tmp_path, env, "chat", "--user", "erin", stdin="Yes, a PDF called brief.pdf\n")
+    assert "Did they send any attachments?" in chat.stdout
+    assert "your answer is with the security team" in chat.stdout
+    timeline = run_app(tmp_path, env, "reports", "timeline", reference)
+    assert "Did they send any attachments?" in timeline.stdout
+    assert "Yes, a PDF called brief.pdf" in timeline.stdout
+    answer_line = next(
+        line
+        for line in inbox_lines(tmp_path)
+        if line["event"] == "report.message" and line["message"]["kind"] == "answer"
+    )
+    assert answer_line["message"]["body"] == "Yes, a PDF called brief.pdf"
+
+
+def test_the_reporter_hears_back_when_the_report_is_closed(tmp_path: Path, env):
+    reference = quick_report(tmp_path, env, "fred")
+    preview = run_app(tmp_path, env, "reports", "close", reference, "--outcome", "benign", "--preview")
+    assert preview.returncode == 0 and "Nothing has been sent" in preview.stdout
     closed = run_app(
         tmp_path,
         env,
@@ -135,15 +162,31 @@ def test_the_reporter_hears_back_when_the_report_is_closed(tmp_path: Path, env):
         "benign",
         "--message",
         "Thank you. We checked: this recruiter is genuine.",
-        "--as",
-        "sam",
     )
     assert closed.returncode == 0, closed.stderr
-    later = run_app(tmp_path, env, "chat", "--user", "erin", stdin="")
-    assert f"A message from the security team about {reference}" in later.stdout
+    later = run_app(tmp_path, env, "chat", "--user", "fred", stdin="")
+    assert f"about your report {reference}" in later.stdout
     assert "this recruiter is genuine" in later.stdout
-    once_more = run_app(tmp_path, env, "chat", "--user", "erin", stdin="")
+    once_more = run_app(tmp_path, env, "chat", "--user", "fred", stdin="")
     assert "this recruiter is genuine" not in once_more.stdout, "told once, not every time"
+
+
+def test_someone_outside_the_security_team_is_refused_and_it_is_recorded(tmp_path: Path, env):
+    reference = quick_report(tmp_path, env, "gina")
+    outsider = {**env, "LOGNAME": "mallory", "USER": "mallory"}
+    for args in (
+        ["reports", "list"],
+        ["reports", "show", reference],
+        ["reports", "close", reference, "--outcome", "benign"],
+    ):
+        refused = run_app(tmp_path, outsider, *args)
+        assert refused.returncode == 1, args
+        assert "cli:mallory is not a member of the security team" in refused.stderr
+        assert "Anna" not in refused.stdout
+    timeline = run_app(tmp_path, env, "reports", "timeline", reference)
+    assert timeline.stdout.count("cli:mallory") >= 2 and "triage.refused" in timeline.stdout
+    shown = run_app(tmp_path, env, "reports", "show", reference)
+    assert "Closed" not in shown.stdout.split("Status:")[1].splitlines()[0]
 
 
 def test_a_bad_setting_stops_start_up_with_one_clear_line(tmp_path: Path, env):
