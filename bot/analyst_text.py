@@ -49,3 +49,15 @@ def parse_reference(text: str) -> str:
         shown = clean_text(text, keep_newlines=False)[:40]
         raise ValueError(f"{shown!r} is not a report reference; they look like TIP-7K3Q9D.")
     return reference
+
+
+def bounded_text(text: str, limit: int, what: str) -> str:
+    """Cleaned text, refused (ValueError, words for the analyst) when empty or over `limit`."""
+    cleaned = clean_text(text, keep_newlines=True)
+    if not cleaned:
+        raise ValueError(f"The {what} is empty.")
+    if len(cleaned) > limit:
+        raise ValueError(
+            f"The {what} is {len(cleaned):,} characters; the limit is {limit:,}. Please shorten it."
+        )
+    return cleaned

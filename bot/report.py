@@ -269,6 +269,12 @@ class Report(_Part):
     links: list[ReportLink] = Field(default_factory=list)
     routed_to: list[str] = Field(default_factory=list)  # the destinations chosen when it was submitted
 
+    def with_link(self, other: str, kind: LinkKind, now: datetime) -> Report:
+        """This report linked to `other` (replacing any earlier link to it)."""
+        links = [link for link in self.links if link.reference != other]
+        links.append(ReportLink(reference=other, kind=kind))
+        return self.model_copy(update={"links": links, "updated_at": now})
+
     @field_validator("created_at", "updated_at", "acknowledged_at", "closed_at")
     @classmethod
     def _in_utc(cls, value: datetime | None) -> datetime | None:

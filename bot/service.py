@@ -13,24 +13,22 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
+from bot.conversation import ConversationKey, Envelope, Reply
 from bot.inbox_events import EventKind, InboxEvent
 from bot.inbox_queue import queue_event
 from bot.messages import Choice, Message, Question, Text, Tone
 from bot.ports import (
-    AuditEvent,
     ConcurrencyConflict,
     ConversationStatus,
     Deadline,
-    DuplicateReference,
     StoredConversation,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from bot.presenter import present
-from bot.report import Report, Reporter, new_reference
-from bot.report_builder import build_report
+from bot.report import Report, Reporter
+from bot.report_submission import save_report
 from bot.reporter_desk import (
     ADD,
     ANSWER,
@@ -49,48 +47,6 @@ from flows.state import ConversationState, Phase
 log = logging.getLogger(__name__)
 
 IDLE_TOKEN = "idle"  # noqa: S105 - a question token, not a secret
-_REFERENCE_DRAWS = 8
-
-
-@dataclass(frozen=True)
-class ConversationKey:
-    """Whose conversation, where: explicit so that a platform adapter can't mix two up."""
-
-    platform: str
-    workspace: str
-    user_id: str
-
-    def __str__(self) -> str:
-        return f"{self.platform}:{self.workspace}:{self.user_id}"
-
-
-@dataclass(frozen=True)
-class Reply:
-    messages: list[Message]
-    in_progress: bool  # False once nothing is waiting for the user's next message
-    reference: str | None = None
-    duplicate: bool = False  # the same inbound event was already handled
-    queued: int = 0  # deliveries queued for the security inbox this turn
-
-
-@dataclass
-class _Envelope:
-    """What the conversations table holds for one key."""
-
-    state: ConversationState | None = None  # the reporting flow, when one is under way
-    reference: str | None = None  # the report that flow made
-    awaiting: Awaiting | None = None  # the next message answers the security team
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "flow": self.state.to_json() if self.state else None,
-            "report_reference": self.reference,
-            "awaiting": self.awaiting.to_json() if self.awaiting else None,
-        }
-
-    @property
-    def flow_running(self) -> bool:
-        return self.state is not None and self.state.phase is not Phase.FINISHED
 
 
 def _no_deadlines(report: Report, now: datetime) -> Sequence[Deadline]:
@@ -166,7 +122,7 @@ class ReportingService:
 
     # ---- the reporter's side of the thread with the security team ---------------------------
     async def _reporter_side(
-        self, uow: UnitOfWork, envelope: _Envelope, reporter: Reporter, action: UserAction, now: datetime
+        self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction, now: datetime
     ) -> DeskReply | None:
         """Handle what is not an answer to the reporting flow; None when it is for the flow."""
         desk = self.desk
@@ -213,7 +169,7 @@ class ReportingService:
 
     # ---- the reporting flow -------------------------------------------------------------------
     async def _flow_turn(
-        self, uow: UnitOfWork, envelope: _Envelope, reporter: Reporter, action: UserAction, now: datetime
+        self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction, now: datetime
     ) -> tuple[list[Message], int]:
         if not envelope.flow_running:
             if not self._starts(action):
@@ -227,11 +183,11 @@ class ReportingService:
         queued = await self._carry_out(uow, turn, envelope, reporter, now)
         return present(self.engine.flow, turn.outputs, envelope.reference), queued
 
-    def _load(self, stored: StoredConversation | None, now: datetime) -> _Envelope:
+    def _load(self, stored: StoredConversation | None, now: datetime) -> Envelope:
         if stored is None:
-            return _Envelope()
+            return Envelope()
         data = stored.state
-        envelope = _Envelope(
+        envelope = Envelope(
             state=ConversationState.from_json(data["flow"]) if data.get("flow") else None,
             reference=data.get("report_reference"),
             awaiting=Awaiting.from_json(data.get("awaiting")),
@@ -245,7 +201,7 @@ class ReportingService:
             envelope.state = None
         return envelope
 
-    def _status(self, envelope: _Envelope) -> ConversationStatus:
+    def _status(self, envelope: Envelope) -> ConversationStatus:
         if envelope.state is not None and envelope.state.phase is Phase.CANCELLED:
             return ConversationStatus.CANCELLED
         if envelope.flow_running or envelope.awaiting is not None:
@@ -278,12 +234,21 @@ class ReportingService:
         ]
 
     async def _carry_out(
-        self, uow: UnitOfWork, turn: Turn, envelope: _Envelope, reporter: Reporter, now: datetime
+        self, uow: UnitOfWork, turn: Turn, envelope: Envelope, reporter: Reporter, now: datetime
     ) -> int:
         queued = 0
         for effect in turn.effects:
             if isinstance(effect, SubmitReport):
-                report = await self._save_report(uow, effect, envelope.reference, reporter, now)
+                report = await save_report(
+                    uow,
+                    effect,
+                    envelope.reference,
+                    reporter,
+                    now,
+                    self.engine.phone_region,
+                    self.route,
+                    self.deadlines,
+                )
                 envelope.reference = report.reference
                 kind = EventKind.UPDATED if report.revision > 1 else EventKind.SUBMITTED
                 queued += await queue_event(
@@ -292,54 +257,3 @@ class ReportingService:
         if turn.state.phase is Phase.ASKING and turn.state.times_sent == 0:
             envelope.reference = None  # a restart or a fresh draft has no report yet
         return queued
-
-    async def _save_report(
-        self, uow: UnitOfWork, effect: SubmitReport, reference: str | None, reporter: Reporter, now: datetime
-    ) -> Report:
-        region = self.engine.phone_region
-        previous = (
-            await uow.reports.get(reference, for_update=True) if reference and effect.is_update else None
-        )
-        if previous is not None:
-            report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
-            report = report.model_copy(update={"routed_to": previous.routed_to})
-            await uow.reports.update(report)
-            await self._audit(uow, reporter, "report.updated", report, now)
-            log.info(
-                "report %s updated to revision %d (severity %s)",
-                report.reference,
-                report.revision,
-                report.severity,
-            )
-            return report
-        for _ in range(_REFERENCE_DRAWS):
-            report = build_report(effect.answers, reporter, new_reference(), now, region)
-            report = report.model_copy(update={"routed_to": list(self.route(report))})
-            try:
-                await uow.reports.add(report)
-            except DuplicateReference:
-                continue
-            for deadline in self.deadlines(report, now):
-                await uow.deadlines.add(deadline)
-            await self._audit(uow, reporter, "report.submitted", report, now)
-            log.info("report %s submitted (severity %s)", report.reference, report.severity)
-            return report
-        raise RuntimeError("could not draw an unused report reference")
-
-    async def _audit(
-        self, uow: UnitOfWork, reporter: Reporter, action: str, report: Report, now: datetime
-    ) -> None:
-        await uow.audit.add(
-            AuditEvent(
-                at=now,
-                actor=f"{reporter.platform}:{reporter.user_id}",
-                platform=reporter.platform,
-                action=action,
-                report_reference=report.reference,
-                detail={
-                    "revision": report.revision,
-                    "severity": report.severity.value,
-                    "routed_to": report.routed_to,
-                },
-            )
-        )

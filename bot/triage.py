@@ -13,11 +13,10 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any
 
-from bot.analyst_text import clean_text, parse_reference
-from bot.inbox_events import EventKind, InboxEvent, StatusChange, ThreadMessage
-from bot.inbox_queue import queue_event
+from bot.actors import Actor, TeamMembership
+from bot.analyst_text import bounded_text, clean_text, parse_reference
 from bot.ports import (
     AuditEvent,
     Deadline,
@@ -27,7 +26,8 @@ from bot.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from bot.report import LinkKind, Outcome, Report, ReportLink, Status
+from bot.report import LinkKind, Outcome, Report, Status
+from bot.triage_events import queue_message, queue_status
 
 log = logging.getLogger(__name__)
 
@@ -42,25 +42,6 @@ class TriageError(Exception):
 
 class NotAllowed(TriageError):
     """The person is not a member of the security team."""
-
-
-class TeamMembership(Protocol):
-    def allows(self, platform: str, user_id: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Actor:
-    platform: str  # cli | slack | teams
-    user_id: str
-    display_name: str | None = None
-
-    @property
-    def id(self) -> str:
-        return f"{self.platform}:{self.user_id}"
-
-    @property
-    def name(self) -> str:
-        return self.display_name or self.user_id
 
 
 @dataclass(frozen=True)
@@ -137,7 +118,7 @@ class TriageService:
             await self._to_reporter(
                 uow, updated, MessageKind.ACKNOWLEDGEMENT, self.acknowledged_message, actor, now
             )
-            await self._status_event(uow, report, updated, actor, now, "acknowledged")
+            await queue_status(uow, report, updated, actor, now, "acknowledged")
             return updated
 
         return await self._change(reference, actor, "report.acknowledged", change, refuse_closed=True)
@@ -161,7 +142,7 @@ class TriageService:
                 await self._to_reporter(
                     uow, updated, MessageKind.ACKNOWLEDGEMENT, self.acknowledged_message, actor, now
                 )
-            await self._status_event(uow, report, updated, actor, now, "assigned", assigned_to=name)
+            await queue_status(uow, report, updated, actor, now, "assigned", assigned_to=name)
             return updated
 
         return await self._change(reference, actor, "report.assigned", change, refuse_closed=True)
@@ -171,7 +152,7 @@ class TriageService:
     ) -> ReportMessage:
         """A question for the reporter, delivered where they reported. Unsigned, the reporter
         sees it as from "the security team"."""
-        text = _bounded(question, MAX_MESSAGE, "question")
+        text = _bounded_or_refuse(question, MAX_MESSAGE, "question")
         signature = clean_text(sign_as, keep_newlines=False)[:MAX_NAME] if sign_as else None
         asked: list[ReportMessage] = []
 
@@ -186,7 +167,7 @@ class TriageService:
 
     async def note(self, reference: str, text: str, actor: Actor) -> ReportMessage:
         """An internal note: the security team's thread only, never the reporter."""
-        body = _bounded(text, MAX_NOTE, "note")
+        body = _bounded_or_refuse(text, MAX_NOTE, "note")
         noted: list[ReportMessage] = []
 
         async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
@@ -194,7 +175,7 @@ class TriageService:
                 report.reference, MessageKind.NOTE, body, actor.id, now, signed_by=actor.name
             )
             message.id = await uow.messages.add(message)
-            await self._message_event(uow, report, message, actor.name, now)
+            await queue_message(uow, report, message, actor.name, now)
             noted.append(message)
             return report
 
@@ -212,9 +193,9 @@ class TriageService:
             partner = await uow.reports.get(other_ref, for_update=True)
             if partner is None:
                 raise TriageError(f"No report {other_ref}")
-            updated = _with_link(report, other_ref, kind, now)
-            await uow.reports.update(_with_link(partner, report.reference, kind, now))
-            await self._status_event(
+            updated = report.with_link(other_ref, kind, now)
+            await uow.reports.update(partner.with_link(report.reference, kind, now))
+            await queue_status(
                 uow, report, updated, actor, now, "linked", linked_reference=other_ref, link_kind=kind.value
             )
             return updated
@@ -226,7 +207,7 @@ class TriageService:
     ) -> Report:
         """Close with an outcome; the reporter is told `message`, or the outcome's template."""
         outcome = Outcome(outcome)
-        text = _bounded(
+        text = _bounded_or_refuse(
             message if message is not None else self.closing_template(outcome), MAX_MESSAGE, "message"
         )
 
@@ -244,7 +225,7 @@ class TriageService:
             for kind in DeadlineKind:
                 await uow.deadlines.mark_met(report.reference, kind, now)
             await self._to_reporter(uow, updated, MessageKind.CLOSING, text, actor, now)
-            await self._status_event(uow, report, updated, actor, now, "closed", outcome=outcome)
+            await queue_status(uow, report, updated, actor, now, "closed", outcome=outcome)
             return updated
 
         return await self._change(reference, actor, "report.closed", change, refuse_closed=True)
@@ -261,7 +242,7 @@ class TriageService:
             for deadline in self.deadlines(updated, now):
                 if deadline.kind is DeadlineKind.FEEDBACK:
                     await uow.deadlines.add(deadline)
-            await self._status_event(uow, report, updated, actor, now, "reopened")
+            await queue_status(uow, report, updated, actor, now, "reopened")
             return updated
 
         return await self._change(reference, actor, "report.reopened", change)
@@ -318,33 +299,8 @@ class TriageService:
         message = ReportMessage(report.reference, kind, body, actor.id, now, signed_by=signed_by)
         message.id = await uow.messages.add(message)
         if kind is MessageKind.QUESTION:
-            await self._message_event(uow, report, message, signed_by or "Security team", now)
+            await queue_message(uow, report, message, signed_by or "Security team", now)
         return message
-
-    async def _message_event(
-        self, uow: UnitOfWork, report: Report, message: ReportMessage, label: str, now: datetime
-    ) -> None:
-        assert message.id is not None
-        thread = ThreadMessage(id=message.id, kind=message.kind, body=message.body, from_label=label)
-        await queue_event(
-            uow, InboxEvent.about(EventKind.MESSAGE, report, now, message=thread), f"msg{message.id}", now
-        )
-
-    async def _status_event(
-        self,
-        uow: UnitOfWork,
-        before: Report,
-        after: Report,
-        actor: Actor,
-        now: datetime,
-        action: Literal["acknowledged", "assigned", "closed", "reopened", "linked"],
-        **details: Any,
-    ) -> None:
-        change = StatusChange(
-            action=action, by=actor.id, from_status=before.status, to_status=after.status, **details
-        )
-        event = InboxEvent.about(EventKind.STATUS, after, now, status_change=change)
-        await queue_event(uow, event, f"{action}.{int(now.timestamp() * 1000)}", now)
 
     async def _audit(
         self, uow: UnitOfWork, reference: str | None, action: str, actor: Actor, now: datetime, **detail: Any
@@ -374,25 +330,15 @@ class TriageService:
         return now.astimezone(UTC)
 
 
+def _bounded_or_refuse(text: str, limit: int, what: str) -> str:
+    try:
+        return bounded_text(text, limit, what)
+    except ValueError as exc:
+        raise TriageError(str(exc)) from None
+
+
 async def _load(uow: UnitOfWork, reference: str) -> Report:
     report = await uow.reports.get(reference, for_update=True)
     if report is None:
         raise TriageError(f"No report {reference}")
     return report
-
-
-def _bounded(text: str, limit: int, what: str) -> str:
-    cleaned = clean_text(text, keep_newlines=True)
-    if not cleaned:
-        raise TriageError(f"The {what} is empty.")
-    if len(cleaned) > limit:
-        raise TriageError(
-            f"The {what} is {len(cleaned):,} characters; the limit is {limit:,}. Please shorten it."
-        )
-    return cleaned
-
-
-def _with_link(report: Report, other: str, kind: LinkKind, now: datetime) -> Report:
-    links = [link for link in report.links if link.reference != other]
-    links.append(ReportLink(reference=other, kind=kind))
-    return report.model_copy(update={"links": links, "updated_at": now})

@@ -16,7 +16,6 @@ from typing import Any, TextIO, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from bot.ports import UnitOfWorkFactory
 from bot.report import Report
 
 LIST_SEPARATOR = "; "

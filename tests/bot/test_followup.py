@@ -231,4 +231,5 @@ async def test_a_question_arriving_mid_report_waits_for_the_next_open(uow_factor
     assert answered.messages[-1].key == "approach_kinds", "then straight back to the report in progress"
     async with uow_factory() as uow:
         draft = (await uow.conversations.get(str(KEY))).state["flow"]["answers"]
-    assert draft["pace"] == "add_detail" and "approach_kinds" not in draft, "the answer never leaked into the flow"
+    assert draft["pace"] == "add_detail"
+    assert "approach_kinds" not in draft, "the answer never leaked into the flow"

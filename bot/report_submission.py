@@ -1,0 +1,72 @@
+"""Saving what a reporter sent: a new report (routed, with its deadlines) or the next revision."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from bot.ports import AuditEvent, Deadline, DuplicateReference, UnitOfWork
+from bot.report import Report, Reporter, new_reference
+from bot.report_builder import build_report
+from flows.outputs import SubmitReport
+
+log = logging.getLogger(__name__)
+
+_REFERENCE_DRAWS = 8
+
+
+async def save_report(
+    uow: UnitOfWork,
+    effect: SubmitReport,
+    reference: str | None,
+    reporter: Reporter,
+    now: datetime,
+    region: str,
+    route: Callable[[Report], Sequence[str]],
+    deadlines: Callable[[Report, datetime], Sequence[Deadline]],
+) -> Report:
+    """In the caller's transaction. An update keeps the report's reference, routing and triage state."""
+    previous = await uow.reports.get(reference, for_update=True) if reference and effect.is_update else None
+    if previous is not None:
+        report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
+        report = report.model_copy(update={"routed_to": previous.routed_to})
+        await uow.reports.update(report)
+        await _audit(uow, reporter, "report.updated", report, now)
+        log.info(
+            "report %s updated to revision %d (severity %s)",
+            report.reference,
+            report.revision,
+            report.severity,
+        )
+        return report
+    for _ in range(_REFERENCE_DRAWS):
+        report = build_report(effect.answers, reporter, new_reference(), now, region)
+        report = report.model_copy(update={"routed_to": list(route(report))})
+        try:
+            await uow.reports.add(report)
+        except DuplicateReference:
+            continue
+        for deadline in deadlines(report, now):
+            await uow.deadlines.add(deadline)
+        await _audit(uow, reporter, "report.submitted", report, now)
+        log.info("report %s submitted (severity %s)", report.reference, report.severity)
+        return report
+    raise RuntimeError("could not draw an unused report reference")
+
+
+async def _audit(uow: UnitOfWork, reporter: Reporter, action: str, report: Report, now: datetime) -> None:
+    await uow.audit.add(
+        AuditEvent(
+            at=now,
+            actor=f"{reporter.platform}:{reporter.user_id}",
+            platform=reporter.platform,
+            action=action,
+            report_reference=report.reference,
+            detail={
+                "revision": report.revision,
+                "severity": report.severity.value,
+                "routed_to": report.routed_to,
+            },
+        )
+    )
