@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from bot.ports import DeadlineKind, MessageKind
 from bot.report import Outcome, Report, Status
 
-EVENT_SCHEMA_VERSION = 1
+EVENT_SCHEMA_VERSION: Final = 1
 
 
 class EventKind(StrEnum):
