@@ -4,6 +4,8 @@ An entry is leased in one short transaction, delivered with no transaction open 
 destination must not hold database locks), and its outcome recorded in another. A worker
 that dies mid-delivery leaves a lease that simply runs out, and another worker retries;
 destinations are idempotent on the entry's key, so a retry never makes a second copy.
+A destination that asks to be left alone for a while (RetryLater, e.g. HTTP 429 with
+Retry-After) is not tried again before then, up to a day; never sooner than the backoff.
 
 Logs carry ids, references, destination names, attempt counts and exception class names,
 never exception messages: those may quote a report, a response body or a token.
@@ -20,12 +22,14 @@ import socket
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from bot.destinations import Destination, PermanentDeliveryFailure
+from bot.destinations import Destination, PermanentDeliveryFailure, RetryLater
 from bot.ports import OutboxEntry, OutboxStatus, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
 JITTER = 0.2  # ±20%, so entries that failed together do not all retry in the same instant
+# A destination's "come back later" is honoured up to this; beyond it is a mistake or a joke.
+MAX_RETRY_LATER = timedelta(days=1)
 
 
 class UnknownDestination(PermanentDeliveryFailure):
@@ -137,7 +141,10 @@ class DeliveryWorker:
             attempts = entry.attempts + 1
             reason = type(error).__name__
             dead = isinstance(error, PermanentDeliveryFailure) or attempts >= self._max_attempts
-            retry_at = now + self._backoff(attempts)
+            delay = self._backoff(attempts)
+            if isinstance(error, RetryLater):
+                delay = max(delay, min(error.after, MAX_RETRY_LATER))
+            retry_at = now + delay
             await uow.outbox.mark_failed(entry.id, attempts, reason, retry_at, dead)
             await uow.commit()
         if dead:

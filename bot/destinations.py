@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
 
 from bot.ports import OutboxEntry
@@ -13,6 +14,17 @@ class DeliveryFailed(Exception):
 
 class PermanentDeliveryFailure(DeliveryFailed):
     """A delivery that will never work as it is (bad request): dead-letter it without retrying."""
+
+
+class RetryLater(DeliveryFailed):
+    """The destination asked us to come back later (HTTP 429 with Retry-After, say).
+
+    The worker waits at least `after` (capped at a day) and at least its own backoff.
+    """
+
+    def __init__(self, after: timedelta, message: str = "the destination asked to retry later") -> None:
+        super().__init__(message)
+        self.after = max(after, timedelta(0))
 
 
 class Destination(Protocol):

@@ -1,5 +1,8 @@
 """The embedded default destination: one JSON line per delivery in a local file.
 
+Each line is `{"delivery_id": ..., "delivered_at": ..., **event}` where the event is the
+inbox envelope (bot.inbox_events.InboxEvent as JSON).
+
 Several processes (a console chat, a server) may append to the same file, and any of
 them may be killed mid-write, so each append happens under an exclusive flock and:
   - first cuts off a partial last line left by a crash, so the file stays valid JSONL;
@@ -26,6 +29,7 @@ from bot.report import utcnow
 log = logging.getLogger(__name__)
 
 DEFAULT_INBOX_FILE = Path("var/inbox.jsonl")
+_DELIVERY_KEYS = frozenset({"delivery_id", "delivered_at"})
 
 
 class FileInbox:
@@ -37,11 +41,13 @@ class FileInbox:
         path.parent.mkdir(parents=True, exist_ok=True)
 
     async def deliver(self, entry: OutboxEntry) -> None:
+        # The payload is the inbox event envelope (bot.inbox_events.InboxEvent), so `event`,
+        # `report`, `thread_key`, `message`, `status_change` and `reminder` are top-level keys.
+        # The two delivery keys come first and cannot be overridden by the payload.
         line = {
             "delivery_id": entry.idempotency_key,
-            "event": entry.event,
             "delivered_at": self._clock().astimezone(UTC).isoformat(),
-            "report": entry.payload,
+            **{k: v for k, v in entry.payload.items() if k not in _DELIVERY_KEYS},
         }
         data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
         try:

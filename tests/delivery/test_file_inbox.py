@@ -13,10 +13,20 @@ import pytest
 
 from adapters.inbox.file_inbox import FileInbox
 from bot.destinations import DeliveryFailed
+from bot.inbox_events import EventKind, InboxEvent
 from bot.ports import OutboxEntry
-from tests.factories import Clock, make_entry, make_report
+from bot.report import Report
+from tests.factories import CREATED_AT, Clock, make_report
+from tests.factories import make_entry as make_report_entry
 
 SECRET = "SENTINEL-the-colonel-asked-about-project-x"
+
+
+def make_entry(report: Report | None = None) -> OutboxEntry:
+    """An entry whose payload is the inbox event envelope, as the service queues it."""
+    report = report or make_report()
+    event = InboxEvent.about(EventKind.SUBMITTED, report, CREATED_AT)
+    return make_report_entry(report, payload=event.model_dump(mode="json"))
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -30,14 +40,16 @@ async def test_a_delivery_appends_one_json_line_readable_only_by_the_owner(tmp_p
     path = tmp_path / "var" / "inbox.jsonl"
     entry = make_entry()
     await FileInbox(path, clock=clock).deliver(entry)
-    assert _lines(path) == [
-        {
-            "delivery_id": entry.idempotency_key,
-            "event": "report.submitted",
-            "delivered_at": "2026-03-14T09:30:00+00:00",
-            "report": entry.payload,
-        }
-    ]
+    [line] = _lines(path)
+    assert line == {
+        "delivery_id": entry.idempotency_key,
+        "delivered_at": "2026-03-14T09:30:00+00:00",
+        **entry.payload,
+    }
+    assert line["event"] == "report.submitted"
+    assert line["report"]["reference"] == entry.report_reference
+    assert {"message", "status_change", "reminder", "thread_key"} <= line.keys()
+    assert list(line)[:2] == ["delivery_id", "delivered_at"]
     assert path.stat().st_mode & 0o777 == 0o600
 
 
