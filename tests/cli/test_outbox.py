@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from adapters.cli import build_parser, run_command
 from bot.ports import OutboxStatus, UnitOfWorkFactory
 from bot.report import Contact
 from tests.factories import CREATED_AT, Clock, make_entry, make_report
+from tests.triage.support import OUTSIDER, refusals
 
 SECRET = "Project Nightjar budget figures"
 
@@ -51,29 +50,23 @@ async def get(uow_factory, entry_id: int):
         return await uow.outbox.get(entry_id)
 
 
-async def run(argv: list[str], uow_factory, clock) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = await run_command(build_parser().parse_args(argv), uow_factory, clock, out, err)
-    return code, out.getvalue(), err.getvalue()
-
-
-async def test_list_with_nothing_queued(uow_factory, clock):
-    assert await run(["outbox", "list"], uow_factory, clock) == (0, "No deliveries.\n", "")
-    assert await run(["outbox", "list", "--status", "dead"], uow_factory, clock) == (
+async def test_list_with_nothing_queued(uow_factory, clock, run):
+    assert await run("outbox", "list") == (0, "No deliveries.\n", "")
+    assert await run("outbox", "list", "--status", "dead") == (
         0,
         "No dead deliveries.\n",
         "",
     )
 
 
-async def test_list_shows_the_state_of_each_delivery_but_never_its_payload(uow_factory, clock):
+async def test_list_shows_the_state_of_each_delivery_but_never_its_payload(uow_factory, clock, run):
     pending = await queue(uow_factory, destination="slack")
     dead = await queue(uow_factory, destination="webhook")
     delivered = await queue(uow_factory, destination="file")
     await kill(uow_factory, dead, clock)
     await deliver(uow_factory, delivered, clock)
 
-    code, out, _ = await run(["outbox", "list"], uow_factory, clock)
+    code, out, _ = await run("outbox", "list")
 
     assert code == 0
     lines = out.splitlines()
@@ -89,16 +82,16 @@ async def test_list_shows_the_state_of_each_delivery_but_never_its_payload(uow_f
     for text in (SECRET, "Nightjar", "Boris", "what_happened", "Jane"):
         assert text not in out
 
-    _, out, _ = await run(["outbox", "list", "--status", "dead"], uow_factory, clock)
+    _, out, _ = await run("outbox", "list", "--status", "dead")
     assert [int(line.split()[0]) for line in out.splitlines()[2:]] == [dead]
 
 
-async def test_retrying_a_dead_delivery_makes_it_pending_again(uow_factory, clock):
+async def test_retrying_a_dead_delivery_makes_it_pending_again(uow_factory, clock, run):
     entry_id = await queue(uow_factory)
     await kill(uow_factory, entry_id, clock)
     clock.advance(timedelta(minutes=10))
 
-    code, out, err = await run(["outbox", "retry", str(entry_id)], uow_factory, clock)
+    code, out, err = await run("outbox", "retry", str(entry_id))
 
     assert (code, err) == (0, "")
     assert out == f"Delivery {entry_id} requeued; the running app will send it.\n"
@@ -109,32 +102,32 @@ async def test_retrying_a_dead_delivery_makes_it_pending_again(uow_factory, cloc
     assert entry.next_attempt_at == clock.now
 
 
-async def test_retrying_what_cannot_be_retried_fails(uow_factory, clock):
+async def test_retrying_what_cannot_be_retried_fails(uow_factory, clock, run):
     delivered = await queue(uow_factory)
     await deliver(uow_factory, delivered, clock)
 
-    code, out, err = await run(["outbox", "retry", str(delivered)], uow_factory, clock)
+    code, out, err = await run("outbox", "retry", str(delivered))
     assert (code, out) == (1, "")
     assert err == f"Delivery {delivered} was already delivered (2026-03-14 10:30 UTC); nothing to retry.\n"
 
-    assert await run(["outbox", "retry", "999"], uow_factory, clock) == (1, "", "No delivery 999.\n")
+    assert await run("outbox", "retry", "999") == (1, "", "No delivery 999.\n")
 
 
-async def test_retrying_a_delivery_that_is_being_sent_changes_nothing(uow_factory, clock):
+async def test_retrying_a_delivery_that_is_being_sent_changes_nothing(uow_factory, clock, run):
     entry_id = await queue(uow_factory)
     async with uow_factory() as uow:
         claimed = await uow.outbox.claim_due(clock.now, "worker-1", clock.now + timedelta(minutes=5), 10)
         await uow.commit()
     assert [e.id for e in claimed] == [entry_id]
 
-    code, _, err = await run(["outbox", "retry", str(entry_id)], uow_factory, clock)
+    code, _, err = await run("outbox", "retry", str(entry_id))
 
     assert code == 1
     assert err == f"Delivery {entry_id} is being sent right now; nothing to retry.\n"
 
 
-async def test_retry_all_dead(uow_factory, clock):
-    assert await run(["outbox", "retry", "--all-dead"], uow_factory, clock) == (
+async def test_retry_all_dead(uow_factory, clock, run):
+    assert await run("outbox", "retry", "--all-dead") == (
         0,
         "No dead deliveries to retry.\n",
         "",
@@ -145,8 +138,25 @@ async def test_retry_all_dead(uow_factory, clock):
         await kill(uow_factory, entry_id, clock)
     await deliver(uow_factory, delivered, clock)
 
-    code, out, _ = await run(["outbox", "retry", "--all-dead"], uow_factory, clock)
+    code, out, _ = await run("outbox", "retry", "--all-dead")
 
     assert (code, out) == (0, "Requeued 2 dead deliveries; the running app will send them.\n")
     assert [(await get(uow_factory, i)).status for i in dead] == [OutboxStatus.PENDING] * 2
     assert (await get(uow_factory, delivered)).status is OutboxStatus.DELIVERED
+
+
+@pytest.mark.parametrize(
+    "argv", [["list"], ["list", "--status", "dead"], ["retry", "1"], ["retry", "--all-dead"]]
+)
+async def test_the_outbox_is_for_the_security_team_only(uow_factory, engine, clock, run, argv):
+    entry_id = await queue(uow_factory)
+    await kill(uow_factory, entry_id, clock)
+
+    code, out, err = await run("outbox", *argv, actor=OUTSIDER)
+
+    assert (code, out) == (1, "")
+    assert err.startswith("cli:mallory is not a member of the security team, so can't do this.")
+    assert (await get(uow_factory, entry_id)).status is OutboxStatus.DEAD  # not requeued
+    [refusal] = await refusals(engine)
+    assert (refusal.actor, refusal.report_reference) == ("cli:mallory", None)
+    assert refusal.detail == {"attempted": f"outbox.{argv[0]}", "reason": "not_team"}
