@@ -39,7 +39,7 @@ from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
 from bot.routing import Router
-from bot.security_config import (
+from bot.security import (
     DestinationConfig,
     EmailDestinationConfig,
     FileDestinationConfig,

@@ -25,7 +25,7 @@ from typing import Literal
 from bot.inbox_events import EventKind, InboxEvent, Reminder
 from bot.ports import Deadline, DeadlineKind, OutboxEntry, UnitOfWork, UnitOfWorkFactory
 from bot.report import Report, Status
-from bot.security_config import DeadlinePolicy
+from bot.security import DeadlinePolicy
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ the rules change meanwhile.
 from __future__ import annotations
 
 from bot.report import Report, Severity
-from bot.security_config import RouteRule, RoutingRules
+from bot.security import RouteRule, RoutingRules
 
 
 def rule_matches(rule: RouteRule, report: Report) -> bool:

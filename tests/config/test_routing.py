@@ -8,7 +8,7 @@ import pytest
 
 from bot.report import ApproachKind, Reporter, Severity
 from bot.routing import Router, rule_matches
-from bot.security_config import RouteRule, RoutingRules, load_security_config
+from bot.security import RouteRule, RoutingRules, load_security_config
 from bot.settings import load_settings
 from tests.config.test_security_config import EXAMPLE, EXAMPLE_ENV
 from tests.factories import make_report

@@ -14,7 +14,7 @@ import yaml
 
 from bot.ports import DeadlineKind
 from bot.report import ApproachKind, Outcome, Severity
-from bot.security_config import (
+from bot.security import (
     DEFAULT_CLOSING,
     DeadlinePolicy,
     EmailDestinationConfig,

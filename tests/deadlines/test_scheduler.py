@@ -13,7 +13,7 @@ from bot.deadlines import DeadlineScheduler, add_deadlines, already_met, deadlin
 from bot.inbox_events import EventKind, InboxEvent
 from bot.ports import Deadline, DeadlineKind, OutboxEntry, UnitOfWorkFactory
 from bot.report import Report, Status
-from bot.security_config import DeadlinePolicy
+from bot.security import DeadlinePolicy
 from storage.db import create_engine, unit_of_work_factory
 from tests.factories import CREATED_AT, Clock, make_report
 
