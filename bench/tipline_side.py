@@ -20,9 +20,10 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.report import Conversation
+from bot.conversation import ConversationKey, Reply
 from bot.messages import Question, SummaryCard, TextQuestion
 from bot.report import Reporter
-from bot.service import ConversationKey, Reply, ReportingService
+from bot.service import ReportingService
 from flows.actions import Command, CommandName, TextAnswer
 from flows.engine import Engine
 from flows.loader import load_flow
@@ -89,7 +90,7 @@ class TiplineSide:
         self._database = create_engine(f"sqlite:///{Path(self._dir) / 'tipline.db'}")
         await upgrade_database(self._database)
         self._service = ReportingService(
-            Engine(load_flow()), unit_of_work_factory(self._database), utc_now, destinations=("file",)
+            Engine(load_flow()), unit_of_work_factory(self._database), utc_now, route=lambda report: ["file"]
         )
         async with self._database.connect() as conn:
             journal = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()

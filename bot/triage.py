@@ -71,23 +71,22 @@ class TriageService:
 
     # ---- reading ---------------------------------------------------------------------------
     async def get(self, reference: str, actor: Actor) -> Report:
-        ref = self._reference(reference)
         async with self.unit_of_work() as uow:
-            await self._check(uow, actor, "read", ref)
+            ref = await self._checked_reference(uow, actor, "read", reference)
             return await _load(uow, ref)
 
     async def list_reports(
-        self, actor: Actor, status: Status | None = None, limit: int | None = None
+        self, actor: Actor, status: Status | None = None, limit: int | None = None, purpose: str = "list"
     ) -> list[Report]:
+        """`purpose` names the attempt in the audit trail ("list", "export")."""
         async with self.unit_of_work() as uow:
-            await self._check(uow, actor, "list", None)
+            await self._check(uow, actor, purpose, None)
             return list(await uow.reports.list(status, limit))
 
     async def timeline(self, reference: str, actor: Actor) -> list[TimelineEntry]:
         """The audit trail and the thread with the reporter, oldest first."""
-        ref = self._reference(reference)
         async with self.unit_of_work() as uow:
-            await self._check(uow, actor, "timeline", ref)
+            ref = await self._checked_reference(uow, actor, "timeline", reference)
             await _load(uow, ref)
             entries = [TimelineEntry(e.at, e.actor, e.action) for e in await uow.audit.for_report(ref)]
             for m in await uow.messages.for_report(ref):
@@ -153,7 +152,7 @@ class TriageService:
         """A question for the reporter, delivered where they reported. Unsigned, the reporter
         sees it as from "the security team"."""
         text = _bounded_or_refuse(question, MAX_MESSAGE, "question")
-        signature = clean_text(sign_as, keep_newlines=False)[:MAX_NAME] if sign_as else None
+        signature = clean_text(sign_as or "", keep_newlines=False)[:MAX_NAME] or None
         asked: list[ReportMessage] = []
 
         async def change(uow: UnitOfWork, report: Report, now: datetime) -> Report:
@@ -195,6 +194,7 @@ class TriageService:
                 raise TriageError(f"No report {other_ref}")
             updated = report.with_link(other_ref, kind, now)
             await uow.reports.update(partner.with_link(report.reference, kind, now))
+            await self._audit(uow, other_ref, "report.linked", actor, now, linked_reference=report.reference)
             await queue_status(
                 uow, report, updated, actor, now, "linked", linked_reference=other_ref, link_kind=kind.value
             )
@@ -237,7 +237,13 @@ class TriageService:
             if report.status is not Status.CLOSED:
                 raise TriageError(f"{report.reference} is not closed.")
             updated = report.model_copy(
-                update={"status": Status.IN_PROGRESS, "outcome": None, "closed_at": None, "updated_at": now}
+                update={
+                    "status": Status.IN_PROGRESS,
+                    "outcome": None,
+                    "closed_at": None,
+                    "closing_message": None,  # that message belonged to the closure being undone
+                    "updated_at": now,
+                }
             )
             for deadline in self.deadlines(updated, now):
                 if deadline.kind is DeadlineKind.FEEDBACK:
@@ -251,10 +257,9 @@ class TriageService:
     async def _change(
         self, reference: str, actor: Actor, action: str, change: _Change, refuse_closed: bool = False
     ) -> Report:
-        ref = self._reference(reference)
         now = self._now()
         async with self.unit_of_work() as uow:
-            await self._check(uow, actor, action, ref)
+            ref = await self._checked_reference(uow, actor, action, reference)
             report = await _load(uow, ref)
             if refuse_closed and report.status is Status.CLOSED:
                 await self._audit(uow, ref, "triage.refused", actor, now, attempted=action, reason="closed")
@@ -316,6 +321,15 @@ class TriageService:
                 detail=detail,
             )
         )
+
+    async def _checked_reference(self, uow: UnitOfWork, actor: Actor, attempted: str, text: str) -> str:
+        """Membership first, so an outsider's attempt is recorded even with a malformed reference."""
+        try:
+            reference: str | None = parse_reference(text)
+        except ValueError:
+            reference = None
+        await self._check(uow, actor, attempted, reference)
+        return self._reference(text)
 
     def _reference(self, text: str) -> str:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any, Literal
 
@@ -37,4 +38,5 @@ async def queue_status(
         action=action, by=actor.id, from_status=before.status, to_status=after.status, **details
     )
     event = InboxEvent.about(EventKind.STATUS, after, now, status_change=change)
-    await queue_event(uow, event, f"{action}.{int(now.timestamp() * 1000)}", now)
+    # Each status change is its own event: a random part keeps two in the same instant apart.
+    await queue_event(uow, event, f"{action}.{secrets.token_hex(8)}", now)

@@ -30,8 +30,9 @@ from adapters.cli.reports import (
     report_timeline,
     show_report,
 )
+from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
-from bot.triage import Actor, NotAllowed, TriageError, TriageService
+from bot.triage import NotAllowed, TriageError, TriageService
 
 PLATFORM = "cli"
 

@@ -9,8 +9,9 @@ from typing import TextIO
 from adapters.cli.export import write_csv, write_json
 from adapters.cli.report_view import print_report
 from adapters.cli.terminal import print_table, safe, when, words
+from bot.actors import Actor
 from bot.report import LinkKind, Outcome, Report, Status
-from bot.triage import Actor, TriageError, TriageService
+from bot.triage import TriageError, TriageService
 
 
 async def list_reports(
@@ -48,7 +49,7 @@ async def show_report(triage: TriageService, actor: Actor, reference: str, out: 
 
 async def export_reports(triage: TriageService, actor: Actor, fmt: str, out: TextIO) -> int:
     """Every report, oldest first, as "json" or "csv"."""
-    reports = list(reversed(await triage.list_reports(actor)))
+    reports = list(reversed(await triage.list_reports(actor, purpose="export")))
     if fmt == "json":
         write_json(reports, out)
     elif fmt == "csv":
@@ -121,7 +122,11 @@ async def close_report(
 ) -> int:
     text = message if message is not None else triage.closing_template(outcome)
     if preview:
-        await triage.get(reference, actor)
+        report = await triage.get(reference, actor)
+        if report.status is Status.CLOSED:
+            raise TriageError(
+                f"{report.reference} is already closed; reopen it first if it needs a new outcome."
+            )
         print(f"Closing {reference} as {words(outcome)} would tell the reporter:\n", file=out)
         print(safe(text, multiline=True), file=out)
         print("\nNothing has been sent. Run again without --preview to close, or give --message.", file=out)

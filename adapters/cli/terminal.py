@@ -19,7 +19,8 @@ def safe(text: str | None, *, multiline: bool = False) -> str:
     """Text that cannot drive the terminal: escapes and control characters removed."""
     if text is None:
         return ""
-    cleaned = clean_text(text, keep_newlines=multiline)
+    cleaned = clean_text(text, keep_newlines=True)
+    # On one line, a line break becomes a space so the words stay apart.
     return cleaned if multiline else " ".join(cleaned.split())
 
 

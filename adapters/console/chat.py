@@ -7,9 +7,10 @@ import sys
 from typing import TextIO
 
 from adapters.console.render import render, safe
+from bot.conversation import ConversationKey
 from bot.messages import Message, TextAnswer
 from bot.report import Reporter
-from bot.service import ConversationKey, ReportingService
+from bot.service import ReportingService
 
 PROMPT = "> "
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.conversation import ConversationKey
 from bot.messages import PickOptions, SubmitForm, SummaryCard, TextAnswer, TextQuestion
 from bot.ports import MessageKind, OutboxStatus
 from bot.report import Outcome, Reporter
-from bot.service import ConversationKey
 from bot.triage import Actor, NotAllowed, TriageService
 from tests.bot.test_service import ALICE, KEY, Clock, make_service, say_all
 from tests.flows.helpers import FULL, QUICK
@@ -30,7 +30,7 @@ def make_triage(uow_factory, clock) -> TriageService:
     )
 
 
-async def submitted_quick_report(service, key=KEY, who=ALICE) -> str:
+async def submitted_quick_report(service, key=KEY, who=ALICE):
     await service.open(key, who)
     reply = await say_all(service, [*QUICK, "Send it now", "send", "That's all for now"], key, who)
     assert not reply.in_progress

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.conversation import ConversationKey
 from bot.messages import (
     Command,
     CommandName,
@@ -18,7 +19,7 @@ from bot.messages import (
 )
 from bot.ports import OutboxStatus
 from bot.report import Reporter, Status
-from bot.service import ConversationKey, ReportingService
+from bot.service import ReportingService
 from flows.engine import Engine
 from tests.flows.helpers import FLOW, FULL, NOW, QUICK
 

@@ -189,12 +189,6 @@ async def test_an_outsider_gets_no_export_file(run, two_reports, engine, tmp_pat
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/cli/dispatch.py _reports(): an export to the screen is checked only through "
-    "triage.list_reports, so a refused export is audited as attempted='list', while the same "
-    "export with --output is audited as 'export'",
-)
 async def test_a_refused_export_to_the_screen_is_audited_as_an_export(run, two_reports, engine):
     code, _, _ = await run("reports", "export", "--format", "csv", actor=OUTSIDER)
 

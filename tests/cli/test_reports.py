@@ -450,12 +450,6 @@ async def test_timeline_prints_the_audit_trail_and_the_thread_in_order(uow_facto
         assert row[text_at:] == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="adapters/cli/terminal.py safe(): single-line mode calls clean_text(keep_newlines=False), "
-    "which deletes a newline instead of making it a space, so the timeline glues the lines of a "
-    "message together ('All fine.Thank you.')",
-)
 async def test_timeline_shows_a_message_of_several_lines_on_one_line_with_its_words_apart(uow_factory, run):
     report = await store(uow_factory)
     await run(

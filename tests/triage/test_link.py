@@ -132,12 +132,6 @@ async def test_an_unknown_kind_of_link_is_refused(uow_factory, triage):
     assert await stored(uow_factory, first.reference) == first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/triage_events.py queue_status(): the idempotency key is the action and the time in "
-    "milliseconds, so two status events of one kind on one report in the same millisecond "
-    "are queued once and the second is silently dropped",
-)
 async def test_two_links_made_in_the_same_moment_both_reach_the_inbox(uow_factory, triage):
     hub = await store(uow_factory)
     spokes = [await store(uow_factory) for _ in range(2)]

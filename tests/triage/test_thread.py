@@ -81,11 +81,6 @@ async def test_a_signed_question_carries_the_name(uow_factory, triage):
     assert event.message.from_label == "Alice"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/triage.py ask(): a signature that cleans to nothing is stored as signed_by='' "
-    "instead of None (the `if sign_as` test runs before clean_text)",
-)
 @pytest.mark.parametrize("blank", ["   ", "\x1b[2J"])
 async def test_a_blank_signature_is_no_signature(uow_factory, triage, blank):
     report = await store(uow_factory)
