@@ -38,6 +38,7 @@ from bot.destinations import Destination
 from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
+from bot.reporter_push import REPORTER_DESTINATION, ReporterInbox
 from bot.routing import Router
 from bot.security import (
     DestinationConfig,
@@ -108,6 +109,9 @@ def build_destination(name: str, config: DestinationConfig) -> Destination:
 async def runtime(settings: Settings, security: SecurityConfig) -> AsyncIterator[Runtime]:
     flow = load_flow(settings.flow_file, settings.guidance_file)
     destinations = {name: build_destination(name, config) for name, config in security.destinations.items()}
+    # Bound late: the service that pushes news to reporters is built below, after the worker.
+    reporter_inbox = ReporterInbox(lambda reporter, channel: service.push_news(reporter, channel), {})
+    destinations[REPORTER_DESTINATION] = reporter_inbox
     database = create_engine(settings.database_url)
     try:
         await upgrade_database(database)

@@ -74,14 +74,18 @@ class ReporterDesk:
     def __init__(self, question_intro: str) -> None:
         self.question_intro = question_intro
 
-    async def news(self, uow: UnitOfWork, reporter: Reporter, now: datetime) -> DeskReply:
-        """What the security team has sent that this reporter hasn't seen; one question at a time."""
+    async def news(
+        self, uow: UnitOfWork, reporter: Reporter, now: datetime, question_open: bool = False
+    ) -> DeskReply:
+        """What the security team has sent that this reporter hasn't seen; one question at a time
+        (none while `question_open`: the reporter is still answering an earlier one)."""
         messages: list[Message] = []
         awaiting: Awaiting | None = None
+        holding = question_open
         for waiting in await uow.messages.waiting_for_reporter(reporter.platform, reporter.user_id):
             assert waiting.id is not None
             if waiting.kind is MessageKind.QUESTION:
-                if awaiting is not None:
+                if awaiting is not None or holding:
                     continue  # the next question comes once this one is answered
                 if not await uow.messages.mark_delivered_to_reporter(waiting.id, now):
                     continue

@@ -39,6 +39,7 @@ from bot.reporter_desk import (
     add_request,
     is_my_reports,
 )
+from bot.reporter_push import ReporterChannel
 from flows.actions import Command, CommandName, PickOptions, SubmitForm, TextAnswer, UserAction
 from flows.engine import Engine
 from flows.outputs import SubmitReport, Turn
@@ -69,6 +70,34 @@ class ReportingService:
     async def open(self, key: ConversationKey, reporter: Reporter) -> Reply:
         """The reporter opened the bot: news from the security team first, then start or resume."""
         return await self.handle(key, reporter, Command(CommandName.START))
+
+    async def push_news(self, reporter: Reporter, channel: ReporterChannel) -> None:
+        """Send the reporter what the security team has for them, through their platform.
+
+        Marked delivered (and any question made the one their next message answers) only if
+        the send succeeds: a failed send rolls back and the outbox tries again.
+        """
+        key = ConversationKey(reporter.platform, reporter.workspace or "", reporter.user_id)
+        now = self.clock()
+        async with self.unit_of_work() as uow:
+            stored = await uow.conversations.get(str(key))
+            envelope = self._load(stored, now)
+            news = await self.desk.news(uow, reporter, now, question_open=envelope.awaiting is not None)
+            if not news.messages:
+                return
+            if news.awaiting is not None:
+                envelope.awaiting = news.awaiting
+                status = self._status(envelope)
+                await uow.conversations.save(
+                    str(key),
+                    envelope.to_json(),
+                    status,
+                    stored.version if stored else None,
+                    now,
+                    self._keep_until(stored, status, now),
+                )
+            await channel.send(reporter, news.messages)
+            await uow.commit()
 
     async def handle(
         self,

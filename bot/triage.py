@@ -27,6 +27,7 @@ from bot.ports import (
     UnitOfWorkFactory,
 )
 from bot.report import LinkKind, Outcome, Report, Status
+from bot.reporter_push import queue_for_reporter
 from bot.triage_events import queue_message, queue_status
 
 log = logging.getLogger(__name__)
@@ -303,6 +304,7 @@ class TriageService:
     ) -> ReportMessage:
         message = ReportMessage(report.reference, kind, body, actor.id, now, signed_by=signed_by)
         message.id = await uow.messages.add(message)
+        await queue_for_reporter(uow, report, message.id, now)
         if kind is MessageKind.QUESTION:
             await queue_message(uow, report, message, signed_by or "Security team", now)
         return message

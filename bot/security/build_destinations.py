@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from bot.reporter_push import REPORTER_DESTINATION
 from bot.security.errors import Problem
 from bot.security.model import (
     DestinationConfig,
@@ -30,6 +31,8 @@ def destination(
     here = f"destinations.{name}"
     if not _DESTINATION_NAME.fullmatch(name):
         raise Problem(here, "a destination name uses lower-case letters, digits, '-' and '_' only; rename it")
+    if name == REPORTER_DESTINATION:
+        raise Problem(here, f"'{name}' is reserved for messages to reporters; choose another name")
     if isinstance(spec, RawFile):
         if not spec.path.strip():
             raise Problem(f"{here}.path", "empty; give the file to write, such as ./var/inbox.jsonl")

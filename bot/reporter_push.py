@@ -1,0 +1,66 @@
+"""Bringing the security team's messages to the reporter, on the platform they reported from.
+
+Messages to a reporter (an acknowledgement, a question, the outcome) are stored on the
+report's thread and, in the same transaction, queued in the outbox for the "reporter"
+destination, so a push is retried like any other delivery. Chat platforms that can message
+a person first (Slack, Teams) register a ReporterChannel; on the console nothing is pushed
+and the reporter sees the news the next time they open the chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.messages import Message
+from bot.ports import OutboxEntry, UnitOfWork
+from bot.report import Report, Reporter
+
+REPORTER_DESTINATION = "reporter"
+EVENT = "reporter.news"
+
+
+class ReporterChannel(Protocol):
+    async def send(self, reporter: Reporter, messages: Sequence[Message]) -> None:
+        """Show these messages to the reporter (a direct message); raise to have it retried."""
+        ...
+
+
+async def queue_for_reporter(uow: UnitOfWork, report: Report, message_id: int, now: datetime) -> None:
+    await uow.outbox.add(
+        OutboxEntry(
+            report_reference=report.reference,
+            destination=REPORTER_DESTINATION,
+            event=EVENT,
+            # Only who to tell: the words stay in the thread and are read when the push happens.
+            payload={"reporter": report.reporter.model_dump(mode="json"), "message_id": message_id},
+            idempotency_key=f"{report.reference}.msg{message_id}.{REPORTER_DESTINATION}",
+            created_at=now,
+            next_attempt_at=now,
+        )
+    )
+
+
+class ReporterInbox:
+    """The outbox destination that pushes news to reporters through their platform's channel."""
+
+    name = REPORTER_DESTINATION
+
+    def __init__(
+        self,
+        push: Callable[[Reporter, ReporterChannel], Awaitable[None]],
+        channels: Mapping[str, ReporterChannel],
+    ) -> None:
+        self._push = push
+        self._channels = dict(channels)
+
+    def register(self, platform: str, channel: ReporterChannel) -> None:
+        self._channels[platform] = channel
+
+    async def deliver(self, entry: OutboxEntry) -> None:
+        reporter = Reporter.model_validate(entry.payload["reporter"])
+        channel = self._channels.get(reporter.platform)
+        if channel is None:
+            return  # a platform without push (the console): the news waits for the next visit
+        await self._push(reporter, channel)
