@@ -15,6 +15,7 @@ from bot.actors import Actor
 from bot.inbox_events import InboxEvent
 from bot.ports import AuditEvent, Deadline, DeadlineKind, OutboxEntry, ReportMessage, UnitOfWorkFactory
 from bot.report import Outcome, Report
+from bot.reporter_push import REPORTER_DESTINATION
 from bot.triage import TriageService
 from storage.models import AuditEventRow
 from tests.factories import Clock, make_report
@@ -127,8 +128,14 @@ async def waiting_for(uow_factory: UnitOfWorkFactory, report: Report) -> list[Re
 
 
 async def outbox(uow_factory: UnitOfWorkFactory) -> list[OutboxEntry]:
+    """What was queued for the security inbox (pushes to the reporter are not the inbox)."""
     async with uow_factory() as uow:
-        return list(await uow.outbox.list())
+        return [e for e in await uow.outbox.list() if e.destination != REPORTER_DESTINATION]
+
+
+async def reporter_pushes(uow_factory: UnitOfWorkFactory) -> list[OutboxEntry]:
+    async with uow_factory() as uow:
+        return [e for e in await uow.outbox.list() if e.destination == REPORTER_DESTINATION]
 
 
 def inbox_event(entry: OutboxEntry) -> InboxEvent:

@@ -278,3 +278,19 @@ async def test_reading_changes_nothing(uow_factory, triage):
     assert (await stored(uow_factory, report.reference)).status is Status.NEW
     assert await audit_trail(uow_factory, report.reference) == []
     assert await outbox(uow_factory) == []
+
+
+async def test_every_message_to_the_reporter_queues_one_push_and_notes_queue_none(uow_factory, triage):
+    from tests.triage.support import reporter_pushes
+
+    report = await store(uow_factory)
+    await triage.acknowledge(report.reference, MEMBER)
+    await triage.ask(report.reference, "Which app did they suggest?", MEMBER)
+    await triage.note(report.reference, "Seen this name before", MEMBER)
+    await triage.close(report.reference, Outcome.BENIGN, MEMBER)
+    pushes = await reporter_pushes(uow_factory)
+    async with uow_factory() as uow:
+        to_reporter = [m for m in await uow.messages.for_report(report.reference) if m.kind.value != "note"]
+    assert sorted(p.payload["message_id"] for p in pushes) == sorted(m.id for m in to_reporter)
+    assert all(p.payload["reporter"]["user_id"] == report.reporter.user_id for p in pushes)
+    assert all("Which app" not in str(p.payload) for p in pushes), "the words stay in the thread"
