@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.messages import Message
+from bot.ports import ConversationStatus, StoredConversation, UnitOfWork
 from bot.reporter_desk import Awaiting
 from flows.state import ConversationState, Phase
 
@@ -38,14 +40,77 @@ class Envelope:
     state: ConversationState | None = None  # the reporting flow, when one is under way
     reference: str | None = None  # the report that flow made
     awaiting: Awaiting | None = None  # the next message answers the security team
+    files: list[dict[str, Any]] = field(default_factory=list)  # evidence waiting for the report
 
     def to_json(self) -> dict[str, Any]:
         return {
             "flow": self.state.to_json() if self.state else None,
             "report_reference": self.reference,
             "awaiting": self.awaiting.to_json() if self.awaiting else None,
+            "files": self.files,
         }
 
     @property
     def flow_running(self) -> bool:
         return self.state is not None and self.state.phase is not Phase.FINISHED
+
+
+def load_envelope(stored: StoredConversation | None, now: datetime, flow_id: str) -> Envelope:
+    """The envelope as stored; a cancelled draft past its keep-until date, or one from another
+    flow, no longer counts as a draft."""
+    if stored is None:
+        return Envelope()
+    data = stored.state
+    envelope = Envelope(
+        state=ConversationState.from_json(data["flow"]) if data.get("flow") else None,
+        reference=data.get("report_reference"),
+        awaiting=Awaiting.from_json(data.get("awaiting")),
+        files=list(data.get("files") or []),
+    )
+    expired = (
+        stored.status is ConversationStatus.CANCELLED
+        and stored.expires_at is not None
+        and stored.expires_at <= now
+    )
+    if expired or (envelope.state is not None and envelope.state.flow_id != flow_id):
+        envelope.state = None
+    return envelope
+
+
+async def save_envelope(
+    uow: UnitOfWork,
+    key: ConversationKey,
+    envelope: Envelope,
+    stored: StoredConversation | None,
+    now: datetime,
+    draft_keep_days: int,
+) -> None:
+    """Optimistic: raises ConcurrencyConflict if someone saved this conversation since `stored`."""
+    status = _status(envelope)
+    await uow.conversations.save(
+        str(key),
+        envelope.to_json(),
+        status,
+        stored.version if stored else None,
+        now,
+        _keep_until(stored, status, now, draft_keep_days),
+    )
+
+
+def _status(envelope: Envelope) -> ConversationStatus:
+    if envelope.state is not None and envelope.state.phase is Phase.CANCELLED:
+        return ConversationStatus.CANCELLED
+    if envelope.flow_running or envelope.awaiting is not None:
+        return ConversationStatus.ACTIVE
+    return ConversationStatus.FINISHED
+
+
+def _keep_until(
+    stored: StoredConversation | None, status: ConversationStatus, now: datetime, draft_keep_days: int
+) -> datetime | None:
+    """A cancelled draft is kept for DRAFT_KEEP_DAYS from the cancel, not from the last look at it."""
+    if status is not ConversationStatus.CANCELLED:
+        return None
+    if stored is not None and stored.status is ConversationStatus.CANCELLED and stored.expires_at:
+        return stored.expires_at
+    return now + timedelta(days=draft_keep_days)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot.ports import AuditEvent, Deadline, DuplicateReference, UnitOfWork
-from bot.report import Report, Reporter, new_reference
+from bot.report import EvidenceFile, Report, Reporter, new_reference
 from bot.report_builder import build_report
 from flows.outputs import SubmitReport
 
@@ -25,12 +25,13 @@ async def save_report(
     region: str,
     route: Callable[[Report], Sequence[str]],
     deadlines: Callable[[Report, datetime], Sequence[Deadline]],
+    files: Sequence[EvidenceFile] = (),
 ) -> Report:
     """In the caller's transaction. An update keeps the report's reference, routing and triage state."""
     previous = await uow.reports.get(reference, for_update=True) if reference and effect.is_update else None
     if previous is not None:
         report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
-        report = report.model_copy(update={"routed_to": previous.routed_to})
+        report = _with_files(report.model_copy(update={"routed_to": previous.routed_to}), files)
         await uow.reports.update(report)
         await _audit(uow, reporter, "report.updated", report, now)
         log.info(
@@ -42,7 +43,7 @@ async def save_report(
         return report
     for _ in range(_REFERENCE_DRAWS):
         report = build_report(effect.answers, reporter, new_reference(), now, region)
-        report = report.model_copy(update={"routed_to": list(route(report))})
+        report = _with_files(report.model_copy(update={"routed_to": list(route(report))}), files)
         try:
             await uow.reports.add(report)
         except DuplicateReference:
@@ -53,6 +54,15 @@ async def save_report(
         log.info("report %s submitted (severity %s)", report.reference, report.severity)
         return report
     raise RuntimeError("could not draw an unused report reference")
+
+
+def _with_files(report: Report, files: Sequence[EvidenceFile]) -> Report:
+    known = {f.id for f in report.evidence.files}
+    extra = [f for f in files if f.id not in known]
+    if not extra:
+        return report
+    evidence = report.evidence.model_copy(update={"files": [*report.evidence.files, *extra]})
+    return report.model_copy(update={"evidence": evidence})
 
 
 async def _audit(uow: UnitOfWork, reporter: Reporter, action: str, report: Report, now: datetime) -> None:

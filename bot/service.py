@@ -12,22 +12,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.conversation import ConversationKey, Envelope, Reply
+from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope
+from bot.evidence import attach as attach_evidence
 from bot.inbox_events import EventKind, InboxEvent
 from bot.inbox_queue import queue_event
 from bot.messages import Choice, Message, Question, Text, Tone
 from bot.ports import (
     ConcurrencyConflict,
-    ConversationStatus,
     Deadline,
-    StoredConversation,
     UnitOfWork,
     UnitOfWorkFactory,
 )
 from bot.presenter import present
-from bot.report import Report, Reporter
+from bot.report import EvidenceFile, Report, Reporter
 from bot.report_submission import save_report
 from bot.reporter_desk import (
     ADD,
@@ -43,7 +42,7 @@ from bot.reporter_push import ReporterChannel
 from flows.actions import Command, CommandName, PickOptions, SubmitForm, TextAnswer, UserAction
 from flows.engine import Engine
 from flows.outputs import SubmitReport, Turn
-from flows.state import ConversationState, Phase
+from flows.state import Phase
 
 log = logging.getLogger(__name__)
 
@@ -81,23 +80,58 @@ class ReportingService:
         now = self.clock()
         async with self.unit_of_work() as uow:
             stored = await uow.conversations.get(str(key))
-            envelope = self._load(stored, now)
+            envelope = load_envelope(stored, now, self.engine.flow.id)
             news = await self.desk.news(uow, reporter, now, question_open=envelope.awaiting is not None)
             if not news.messages:
                 return
             if news.awaiting is not None:
                 envelope.awaiting = news.awaiting
-                status = self._status(envelope)
-                await uow.conversations.save(
-                    str(key),
-                    envelope.to_json(),
-                    status,
-                    stored.version if stored else None,
-                    now,
-                    self._keep_until(stored, status, now),
-                )
+                await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
             await channel.send(reporter, news.messages)
             await uow.commit()
+
+    async def attach_files(
+        self,
+        key: ConversationKey,
+        reporter: Reporter,
+        files: Sequence[EvidenceFile],
+        event: tuple[str, str] | None = None,
+    ) -> Reply:
+        """Files the reporter shared (screenshots, documents, a forwarded message) as evidence."""
+        for _ in range(self.attempts_on_conflict):
+            try:
+                return await self._attach(key, reporter, files, event)
+            except ConcurrencyConflict:
+                continue
+        return Reply([Text("Sorry — two messages crossed. Could you share that again?", Tone.WARNING)], True)
+
+    async def _attach(
+        self,
+        key: ConversationKey,
+        reporter: Reporter,
+        files: Sequence[EvidenceFile],
+        event: tuple[str, str] | None,
+    ) -> Reply:
+        now = self.clock()
+        async with self.unit_of_work() as uow:
+            if event is not None and not await uow.events.record(event[0], event[1], now):
+                return Reply([], True, duplicate=True)
+            stored = await uow.conversations.get(str(key))
+            envelope = load_envelope(stored, now, self.engine.flow.id)
+            messages, queued = await attach_evidence(uow, envelope, reporter, files, now)
+            if envelope.flow_running:
+                resumed, _ = await self._flow_turn(uow, envelope, reporter, Command(CommandName.RESUME), now)
+                messages += resumed
+            await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
+            await uow.commit()
+        if queued:
+            self.on_queued()
+        return Reply(
+            messages,
+            envelope.flow_running or envelope.awaiting is not None,
+            envelope.reference,
+            queued=queued,
+        )
 
     async def handle(
         self,
@@ -123,7 +157,7 @@ class ReportingService:
             if event is not None and not await uow.events.record(event[0], event[1], now):
                 return Reply([], True, duplicate=True)
             stored = await uow.conversations.get(str(key))
-            envelope = self._load(stored, now)
+            envelope = load_envelope(stored, now, self.engine.flow.id)
             desk = await self._reporter_side(uow, envelope, reporter, action, now)
             messages: list[Message] = list(desk.messages) if desk else []
             queued = desk.queued if desk else 0
@@ -134,15 +168,7 @@ class ReportingService:
             elif envelope.awaiting is None and envelope.flow_running:
                 resumed, _ = await self._flow_turn(uow, envelope, reporter, Command(CommandName.RESUME), now)
                 messages += resumed
-            status = self._status(envelope)
-            await uow.conversations.save(
-                str(key),
-                envelope.to_json(),
-                status,
-                stored.version if stored else None,
-                now,
-                self._keep_until(stored, status, now),
-            )
+            await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
             await uow.commit()
         if queued:
             self.on_queued()
@@ -212,41 +238,6 @@ class ReportingService:
         queued = await self._carry_out(uow, turn, envelope, reporter, now)
         return present(self.engine.flow, turn.outputs, envelope.reference), queued
 
-    def _load(self, stored: StoredConversation | None, now: datetime) -> Envelope:
-        if stored is None:
-            return Envelope()
-        data = stored.state
-        envelope = Envelope(
-            state=ConversationState.from_json(data["flow"]) if data.get("flow") else None,
-            reference=data.get("report_reference"),
-            awaiting=Awaiting.from_json(data.get("awaiting")),
-        )
-        expired = (
-            stored.status is ConversationStatus.CANCELLED
-            and stored.expires_at is not None
-            and stored.expires_at <= now
-        )
-        if expired or (envelope.state is not None and envelope.state.flow_id != self.engine.flow.id):
-            envelope.state = None
-        return envelope
-
-    def _status(self, envelope: Envelope) -> ConversationStatus:
-        if envelope.state is not None and envelope.state.phase is Phase.CANCELLED:
-            return ConversationStatus.CANCELLED
-        if envelope.flow_running or envelope.awaiting is not None:
-            return ConversationStatus.ACTIVE
-        return ConversationStatus.FINISHED
-
-    def _keep_until(
-        self, stored: StoredConversation | None, status: ConversationStatus, now: datetime
-    ) -> datetime | None:
-        """A cancelled draft is kept for DRAFT_KEEP_DAYS from the cancel, not from the last look at it."""
-        if status is not ConversationStatus.CANCELLED:
-            return None
-        if stored is not None and stored.status is ConversationStatus.CANCELLED and stored.expires_at:
-            return stored.expires_at
-        return now + timedelta(days=self.engine.draft_keep_days)
-
     def _starts(self, action: UserAction) -> bool:
         if isinstance(action, Command):
             return action.name is CommandName.START
@@ -277,7 +268,9 @@ class ReportingService:
                     self.engine.phone_region,
                     self.route,
                     self.deadlines,
+                    [EvidenceFile.model_validate(f) for f in envelope.files],
                 )
+                envelope.files = []  # now on the report
                 envelope.reference = report.reference
                 kind = EventKind.UPDATED if report.revision > 1 else EventKind.SUBMITTED
                 queued += await queue_event(
