@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument("--user", metavar="NAME", help="who you are in the chat (default: your login name)")
 
+    commands.add_parser(
+        "serve",
+        help="run the bot for Slack (HTTP or Socket Mode), with deliveries and reminders",
+        description="Run Tipline as a server: Slack events on POST /slack/events (or Socket Mode when "
+        "SLACK_APP_TOKEN is set), GET /healthz, and, in the same process, delivery to the security "
+        "inbox and deadline reminders. Listens on HOST:PORT (default 127.0.0.1:3978).",
+        formatter_class=_formatter,
+    )
+
     _add_db(commands)
     _add_reports(commands)
     _add_outbox(commands)

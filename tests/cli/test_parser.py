@@ -13,6 +13,7 @@ from bot.report import LinkKind, Outcome, Status
 HELP_PAGES = [
     [],
     ["chat"],
+    ["serve"],
     ["db"],
     ["db", "upgrade"],
     ["reports"],
