@@ -1,0 +1,19 @@
+from collections.abc import AsyncIterator
+
+import pytest
+
+from tests.db_fixtures import engine, uow_factory
+from tests.slack.web_api import RecordingSlackApi
+
+__all__ = ["engine", "uow_factory"]
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[RecordingSlackApi]:
+    """A recording Slack Web API on 127.0.0.1 (point SLACK_API_URL / base_url at `slack_api.url`)."""
+    api = RecordingSlackApi()
+    await api.start()
+    try:
+        yield api
+    finally:
+        await api.stop()
