@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, NamedTuple, Protocol, Self
 
 from bot.report import Report, Status
 
@@ -256,6 +256,38 @@ class DeadlineRepository(Protocol):
         ...
 
 
+class DestinationThread(NamedTuple):
+    """Where a report lives on a destination that threads: a chat channel and the id of the
+    report's first message there (a Slack message's ts), which later events hang under."""
+
+    channel: str
+    thread_id: str
+
+
+class DestinationThreadRepository(Protocol):
+    async def get(self, destination: str, reference: str) -> DestinationThread | None: ...
+
+    async def put(
+        self,
+        destination: str,
+        reference: str,
+        channel: str,
+        thread_id: str,
+        now: datetime,
+        shown_as_of: datetime | None = None,
+    ) -> DestinationThread:
+        """Store it unless one is already stored, and return the one that is stored: the
+        caller's, or the one another replica stored first (so only one of two is kept).
+        `shown_as_of` is the report's updated_at as the first message shows it."""
+        ...
+
+    async def advance(self, destination: str, reference: str, shown_as_of: datetime) -> bool:
+        """Before showing the report as of `shown_as_of` in place of what is shown now: True
+        (and remembered) unless a newer state is already shown, so an event delivered late
+        never puts an older state back. The same time again is True, so a retry can redo it."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` opens it; leaving without commit() rolls back."""
 
@@ -266,6 +298,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     messages: ReportMessageRepository
     deadlines: DeadlineRepository
+    threads: DestinationThreadRepository
 
     async def __aenter__(self) -> Self: ...
 

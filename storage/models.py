@@ -178,4 +178,19 @@ class DeadlineRow(Base):
     __table_args__ = (Index(None, "met_at", "warn_at"), Index(None, "met_at", "due_at"))
 
 
+class DestinationThreadRow(Base):
+    """Where a report lives on a destination that threads (bot.ports.DestinationThread):
+    the channel and the id of its first message there, e.g. a Slack card's ts."""
+
+    __tablename__ = "destination_threads"
+
+    destination: Mapped[str] = mapped_column(String(50), primary_key=True)
+    report_reference: Mapped[str] = mapped_column(String(REFERENCE_LENGTH), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(100))
+    thread_id: Mapped[str] = mapped_column(String(100))
+    # The report's updated_at as that first message shows it now (it is edited in place).
+    shown_as_of: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
 metadata = Base.metadata

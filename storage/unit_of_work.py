@@ -11,6 +11,7 @@ from bot.ports import (
     AuditRepository,
     ConversationRepository,
     DeadlineRepository,
+    DestinationThreadRepository,
     OutboxRepository,
     ProcessedEventRepository,
     ReportMessageRepository,
@@ -20,6 +21,7 @@ from storage.repositories import (
     SqlAuditRepository,
     SqlConversationRepository,
     SqlDeadlineRepository,
+    SqlDestinationThreadRepository,
     SqlOutboxRepository,
     SqlProcessedEventRepository,
     SqlReportMessageRepository,
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
     audit: AuditRepository
     messages: ReportMessageRepository
     deadlines: DeadlineRepository
+    threads: DestinationThreadRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -60,6 +63,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(session)
         self.messages = SqlReportMessageRepository(session)
         self.deadlines = SqlDeadlineRepository(session)
+        self.threads = SqlDestinationThreadRepository(session)
         return self
 
     async def __aexit__(

@@ -6,11 +6,13 @@ from storage.repositories.events import SqlProcessedEventRepository
 from storage.repositories.messages import SqlReportMessageRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.reports import SqlAuditRepository, SqlReportRepository
+from storage.repositories.threads import SqlDestinationThreadRepository
 
 __all__ = [
     "SqlAuditRepository",
     "SqlConversationRepository",
     "SqlDeadlineRepository",
+    "SqlDestinationThreadRepository",
     "SqlOutboxRepository",
     "SqlProcessedEventRepository",
     "SqlReportMessageRepository",
