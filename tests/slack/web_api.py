@@ -54,6 +54,7 @@ class RecordingSlackApi:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, Params]] = []
+        self.posted: list[dict[str, Any]] = []  # chat.postMessage'd messages, as chat.update left them
         self.headers: list[tuple[str, dict[str, str]]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
@@ -105,6 +106,11 @@ class RecordingSlackApi:
     def clear(self) -> None:
         self.calls.clear()
         self.headers.clear()
+        self.posted.clear()
+
+    def message(self, ts: str) -> dict[str, Any]:
+        """A posted message as it is now (after any chat.update)."""
+        return next(m for m in self.posted if m["ts"] == ts)
 
     async def wait_for(self, method: str, count: int = 1, within: float = 5.0) -> list[Params]:
         """Wait until `method` has been called at least `count` times (slow work runs after the ack)."""
@@ -223,8 +229,12 @@ class RecordingSlackApi:
             }
             if "thread_ts" in params:
                 message["thread_ts"] = params["thread_ts"]
+            self.posted.append({**message, "channel": channel})
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
         if method == "chat.update":
+            for posted in self.posted:
+                if posted["ts"] == params.get("ts") and posted["channel"] == params.get("channel"):
+                    posted.update({k: params[k] for k in ("text", "blocks") if k in params})
             return {
                 "ok": True,
                 "channel": params.get("channel", ""),
