@@ -1,0 +1,1 @@
+"""The security inbox in a Slack channel: each report a card, its events in the card's thread."""
