@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.inbox.channel_inbox import SlackChannelInbox
+from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from bot.delivery import DeliveryWorker
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
 from bot.inbox_events import EventKind, InboxEvent, StatusChange, ThreadMessage
@@ -373,3 +373,17 @@ async def test_nothing_of_the_report_reaches_the_logs_even_at_debug(
 def test_a_destination_without_a_channel_is_refused(client: AsyncWebClient, uow_factory: UowFactory) -> None:
     with pytest.raises(ValueError, match="SLACK_SECURITY_CHANNEL"):
         SlackChannelInbox("slack", client, " ", uow_factory)
+
+
+async def test_the_inbox_client_leaves_rate_limits_to_the_worker(
+    slack_api: RecordingSlackApi, uow_factory: UowFactory, clock: Clock
+) -> None:
+    client = inbox_client(TOKEN, slack_api.url)
+    assert client.base_url == slack_api.url
+    inbox = SlackChannelInbox("slack", client, CHANNEL, uow_factory, clock=clock)
+    await submit(uow_factory, clock())
+    [queued] = await outbox(uow_factory)
+    slack_api.rate_limit("chat.postMessage", retry_after=1)
+    with pytest.raises(RetryLater):
+        await inbox.deliver(queued)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1

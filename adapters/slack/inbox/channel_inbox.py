@@ -78,6 +78,12 @@ PERMANENT: Final[dict[str, str]] = {
 }
 
 
+def inbox_client(bot_token: str, api_url: str, *, timeout: int = 15) -> AsyncWebClient:
+    """A Web API client for the inbox alone: unlike the reporter side's, it does not sleep
+    through a 429 itself, so the delivery worker hears RetryLater and moves on to other work."""
+    return AsyncWebClient(token=bot_token, base_url=api_url, timeout=timeout)
+
+
 class SlackChannelInbox:
     def __init__(
         self,
