@@ -52,6 +52,7 @@ async def test_a_submitted_report_becomes_one_card_in_the_security_channel(
     [posted] = slack_api.calls_to("chat.postMessage")
     assert posted["channel"] == CHANNEL
     assert "thread_ts" not in posted
+    assert posted["unfurl_links"] is False and posted["unfurl_media"] is False
     assert posted["text"] == f"[{report.reference}] New report (High severity)"
     text = texts(posted)
     assert report.reference in text and "High severity" in text and "• payment offered" in text

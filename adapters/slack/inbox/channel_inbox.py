@@ -133,7 +133,11 @@ class SlackChannelInbox:
             "chat.postMessage",
             event,
             lambda: self._client.chat_postMessage(
-                channel=self.channel, text=notification_text(event), blocks=self._blocks(card_blocks(event))
+                channel=self.channel,
+                text=notification_text(event),
+                blocks=self._blocks(card_blocks(event)),
+                unfurl_links=False,
+                unfurl_media=False,
             ),
         )
         mine = DestinationThread(str(response.get("channel") or self.channel), str(response["ts"]))
@@ -189,6 +193,8 @@ class SlackChannelInbox:
                 thread_ts=thread.thread_id,
                 text=notification_text(event),
                 blocks=self._blocks(blocks),
+                unfurl_links=False,
+                unfurl_media=False,
             ),
         )
         async with self._uow() as uow:
