@@ -1,0 +1,480 @@
+"""The reporter's Slack app: direct messages, clicks, forms, /report, App Home and the
+"Report this message" shortcut, all turned into the service's neutral actions.
+
+Built by a factory (no module-level app). Every interaction is acknowledged at once and
+the work (a database turn, Web API calls) runs afterwards in a tracked task, so Slack
+gets its answer well inside 3 seconds; a reporter's turns run one at a time, in order.
+Redelivered events are handled once by the service's processed-events table. Every Web
+API call goes through SLACK_API_URL, with retries on 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import blocks as ui
+from adapters.slack import inbound
+from adapters.slack.home import publish_home
+from adapters.slack.reporter_channel import open_dm, post
+from adapters.slack.settings import SlackSettings
+from adapters.web.server import build_web_app, serve
+from bot.conversation import ConversationKey, Reply
+from bot.messages import (
+    Command,
+    CommandName,
+    Message,
+    PickOptions,
+    Question,
+    SummaryCard,
+    Text,
+    TextAnswer,
+    TextQuestion,
+    Tone,
+)
+from bot.report import Reporter
+from bot.reporter_desk import MY_REPORTS
+from bot.service import ReportingService
+
+log = logging.getLogger("tipline.slack")
+
+SHORTCUT = "report_message"
+COMMAND = "/report"
+SOURCE = "slack"
+FORM_WAIT = 2.0  # seconds a form submission may wait for the turn before Slack's 3 s run out
+NAME_TTL = 3600.0
+STARTED_IN_DM = "I've messaged you to start your report — it's in your direct messages with Tipline."
+SORRY = Text(
+    "Sorry — something went wrong on our side and that wasn't saved. Please try again in a minute.",
+    Tone.WARNING,
+)
+_INTERACTIVE = (Question, TextQuestion, SummaryCard)
+
+_bots: WeakKeyDictionary[AsyncApp, SlackBot] = WeakKeyDictionary()
+
+
+def make_client(settings: SlackSettings) -> AsyncWebClient:
+    client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=15)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def build_slack_app(
+    settings: SlackSettings,
+    service: ReportingService,
+    *,
+    register_extra: Callable[[AsyncApp], None] | None = None,
+) -> AsyncApp:
+    """The Bolt app for the reporter's side; `register_extra(app)` adds other listeners (the
+    security channel's triage) before the catch-all that quietly acknowledges other messages."""
+    client = make_client(settings)
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.signing_secret or "",
+        process_before_response=False,
+        request_verification_enabled=True,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("tipline.slack.bolt"),
+    )
+    bot = SlackBot(service, client)
+    _bots[app] = bot
+    bot.register(app)
+    if register_extra is not None:
+        register_extra(app)
+
+    async def other_messages() -> None:
+        return None  # messages in channels nobody listens to: acknowledged, so Slack doesn't retry
+
+    app.event("message")(other_messages)
+    return app
+
+
+def slack_bot(app: AsyncApp) -> SlackBot:
+    return _bots[app]
+
+
+async def drain(app: AsyncApp, within: float = 10.0) -> None:
+    """Let turns already acknowledged finish (on shutdown, and in tests)."""
+    bot = _bots.get(app)
+    if bot is not None:
+        await bot.drain(within)
+
+
+def socket_mode_handler(app: AsyncApp, settings: SlackSettings) -> AsyncSocketModeHandler:
+    """Socket Mode (SLACK_APP_TOKEN): Slack's events come over a websocket we open, so no public
+    URL is needed. Call inside the running event loop."""
+    if settings.app_token is None:
+        raise ValueError("Socket Mode needs SLACK_APP_TOKEN")
+    return AsyncSocketModeHandler(app, app_token=settings.app_token)
+
+
+async def run_slack(
+    settings: SlackSettings,
+    app: AsyncApp,
+    ready: Callable[[], Awaitable[bool]],
+    stop: asyncio.Event,
+) -> None:
+    """Run the Slack bot until `stop` is set: HTTP mode serves POST /slack/events and GET /healthz
+    on HOST:PORT; Socket Mode connects to Slack and serves only GET /healthz. Turns already
+    acknowledged are finished before returning."""
+    try:
+        if settings.socket_mode:
+            handler = socket_mode_handler(app, settings)
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            try:
+                await serve(build_web_app(None, ready), settings.host, settings.port, stop)
+            finally:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+        else:
+            await serve(build_web_app(app, ready), settings.host, settings.port, stop)
+    finally:
+        await drain(app)
+
+
+class _KeyedLocks:
+    """One lock per conversation, forgotten when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[ConversationKey, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: ConversationKey) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class SlackBot:
+    def __init__(self, service: ReportingService, client: AsyncWebClient) -> None:
+        self.service = service
+        self.client = client
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._locks = _KeyedLocks()
+        self._names: dict[str, tuple[str | None, float]] = {}
+
+    # ---- plumbing ------------------------------------------------------------------------------
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a Slack turn failed", exc_info=task.exception())
+
+    async def drain(self, within: float) -> None:
+        deadline = time.monotonic() + within
+        while self._tasks and time.monotonic() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=max(0.0, deadline - time.monotonic()))
+
+    async def _named(self, reporter: Reporter) -> Reporter:
+        """The reporter with their Slack name (users.info, remembered for an hour)."""
+        now = time.monotonic()
+        cached = self._names.get(reporter.user_id)
+        if cached is None or now - cached[1] > NAME_TTL:
+            name: str | None = None
+            try:
+                user = (await self.client.users_info(user=reporter.user_id))["user"]
+                profile = user.get("profile") or {}
+                name = user.get("real_name") or profile.get("real_name") or profile.get("display_name")
+            except Exception:
+                log.warning("users.info failed for a reporter; going on without their name")
+            if len(self._names) > 10_000:
+                self._names.clear()
+            cached = (name or None, now)
+            self._names[reporter.user_id] = cached
+        return reporter.model_copy(update={"display_name": cached[0]}) if cached[0] else reporter
+
+    async def _say(self, channel: str, messages: Sequence[Message]) -> None:
+        await post(self.client, channel, ui.render_all(messages))
+
+    async def _turn(
+        self,
+        found: inbound.Inbound,
+        channel: str,
+        run: Callable[[Reporter], Awaitable[Reply]],
+    ) -> Reply | None:
+        """One turn for one reporter, in order with their others; replies posted to `channel`."""
+        async with self._locks.hold(found.key):
+            try:
+                reply = await run(await self._named(found.reporter))
+            except Exception:
+                log.exception("a reporter's turn failed")
+                await self._say(channel, [SORRY])
+                return None
+            await self._say(channel, reply.messages)
+            return reply
+
+    # ---- listeners -----------------------------------------------------------------------------
+
+    def register(self, app: AsyncApp) -> None:
+        async def is_dm(body: dict[str, Any]) -> bool:
+            return (body.get("event") or {}).get("channel_type") == "im"
+
+        async def on_message(body: dict[str, Any]) -> None:
+            self.spawn(self.message(body))
+
+        async def on_home(body: dict[str, Any]) -> None:
+            self.spawn(self.home(body))
+
+        async def on_action(ack: Any, body: dict[str, Any]) -> None:
+            await ack()
+            self.spawn(self.action(body))
+
+        async def on_form(ack: Any, body: dict[str, Any]) -> None:
+            await self.form(ack, body)
+
+        async def on_command(ack: Any, body: dict[str, Any]) -> None:
+            await ack(text=STARTED_IN_DM, response_type="ephemeral")
+            self.spawn(self.command(body))
+
+        async def on_shortcut(ack: Any, body: dict[str, Any]) -> None:
+            await ack()
+            self.spawn(self.flag_message(body))
+
+        app.event("message", matchers=[is_dm])(on_message)
+        app.event("app_home_opened")(on_home)
+        app.action(ui.ACTION_IDS)(on_action)
+        app.view_submission(ui.REPLY_MODAL)(on_form)
+        app.command(COMMAND)(on_command)
+        app.shortcut(SHORTCUT)(on_shortcut)
+
+    # ---- direct messages and files -------------------------------------------------------------
+
+    async def message(self, body: Mapping[str, Any]) -> None:
+        found = inbound.from_message(body)
+        if found is None or found.channel is None:
+            return
+        channel, key = found.channel, found.key
+        if found.files:
+            files = list(found.files)
+            await self._turn(
+                found,
+                channel,
+                lambda who: self.service.attach_files(key, who, files, event=(SOURCE, found.dedupe_id)),
+            )
+        action = found.action
+        if action is not None:
+            event = f"{found.dedupe_id}:text" if found.files else found.dedupe_id
+            await self._turn(
+                found, channel, lambda who: self.service.handle(key, who, action, (SOURCE, event))
+            )
+
+    # ---- clicks --------------------------------------------------------------------------------
+
+    async def action(self, body: Mapping[str, Any]) -> None:
+        found = inbound.from_block_actions(body)
+        if found is None:
+            return
+        action_id = str(body["actions"][0].get("action_id"))
+        if action_id == ui.CHOOSE:
+            return  # a tick in a checkbox: the "Done" click carries the choice
+        if action_id == ui.REPLY:
+            await self._open_reply_form(body, found)
+            return
+        if action_id.startswith("home:"):
+            await self._home_action(body, found, action_id)
+            return
+        if not isinstance(found.action, PickOptions) or found.channel is None:
+            return
+        key, action, event = found.key, found.action, (SOURCE, found.dedupe_id)
+        reply = await self._turn_then_mark(body, found, found.channel, action, event, key)
+        if reply is not None and reply.reference and not reply.in_progress:
+            await self._refresh_home(found.reporter)
+
+    async def _turn_then_mark(
+        self,
+        body: Mapping[str, Any],
+        found: inbound.Inbound,
+        channel: str,
+        action: PickOptions,
+        event: tuple[str, str],
+        key: ConversationKey,
+    ) -> Reply | None:
+        async with self._locks.hold(key):
+            try:
+                reply = await self.service.handle(key, await self._named(found.reporter), action, event)
+            except Exception:
+                log.exception("a reporter's click failed")
+                await self._say(channel, [SORRY])
+                return None
+            if not reply.duplicate and not _asks_again(reply, action.token) and found.message_ts:
+                await self._mark_answered(body, channel, found.message_ts, found.chosen or "")
+            await self._say(channel, reply.messages)
+            return reply
+
+    async def _mark_answered(self, body: Mapping[str, Any], channel: str, ts: str, chosen: str) -> None:
+        shown = (body.get("message") or {}).get("blocks") or []
+        try:
+            await self.client.chat_update(
+                channel=channel,
+                ts=ts,
+                text=ui.fit(chosen, ui.FALLBACK_TEXT),
+                blocks=ui.answered(shown, chosen),
+            )
+        except Exception:
+            log.warning("could not update the answered message", exc_info=True)
+
+    async def _open_reply_form(self, body: Mapping[str, Any], found: inbound.Inbound) -> None:
+        action = body["actions"][0]
+        token = str(action.get("value") or "")
+        if not ui.is_reply_token(token):
+            return
+        key = "answer" if token.startswith("answer:") else "add"
+        view = ui.reply_modal(token, key, "", found.channel)
+        try:
+            await self.client.views_open(trigger_id=body.get("trigger_id"), view=view.to_dict())
+        except Exception:
+            log.warning("could not open the reply form", exc_info=True)
+
+    async def _home_action(self, body: Mapping[str, Any], found: inbound.Inbound, action_id: str) -> None:
+        channel = found.channel or await open_dm(self.client, found.reporter.user_id)
+        key, event = found.key, (SOURCE, found.dedupe_id)
+        if action_id == ui.HOME_REPORT:
+            action: Command | TextAnswer | PickOptions = Command(CommandName.START)
+        elif action_id == ui.HOME_MY_REPORTS:
+            action = TextAnswer("my reports")
+        elif action_id.startswith(ui.HOME_ADD):
+            action = PickOptions(MY_REPORTS, (str(body["actions"][0].get("value") or ""),))
+        else:
+            return
+        await self._turn(found, channel, lambda who: self.service.handle(key, who, action, event))
+
+    # ---- forms ---------------------------------------------------------------------------------
+
+    async def form(self, ack: Any, body: Mapping[str, Any]) -> None:
+        """A reply form: the turn runs before the acknowledgement so that a problem can be shown
+        on the form itself; if it takes too long, the form closes and the reply comes as a DM."""
+        found = inbound.from_view_submission(body)
+        if found is None or found.action is None:
+            await ack()
+            return
+        channel = found.channel or await open_dm(self.client, found.reporter.user_id)
+        key, action, event = found.key, found.action, (SOURCE, found.dedupe_id)
+        token = getattr(action, "token", "")
+
+        async def run() -> Reply:
+            async with self._locks.hold(key):
+                return await self.service.handle(key, await self._named(found.reporter), action, event)
+
+        task = self.spawn(run())
+        done, _ = await asyncio.wait({task}, timeout=FORM_WAIT)
+        if task in done and task.exception() is None:
+            errors = _form_errors(task.result(), token)
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+        await ack()
+        self.spawn(self._after_form(task, channel))
+
+    async def _after_form(self, task: asyncio.Task[Reply], channel: str) -> None:
+        try:
+            reply = await task
+        except Exception:
+            log.exception("a reporter's form failed")
+            await self._say(channel, [SORRY])
+            return
+        await self._say(channel, reply.messages)
+
+    # ---- /report, App Home, the message shortcut -----------------------------------------------
+
+    async def command(self, body: Mapping[str, Any]) -> None:
+        found = inbound.from_command(body)
+        if found is None:
+            return
+        channel = await open_dm(self.client, found.reporter.user_id)
+        key, event = found.key, (SOURCE, found.dedupe_id)
+        await self._turn(
+            found, channel, lambda who: self.service.handle(key, who, Command(CommandName.START), event)
+        )
+
+    async def home(self, body: Mapping[str, Any]) -> None:
+        event = body.get("event") or {}
+        team = body.get("team_id")
+        if event.get("tab") != "home" or not event.get("user") or not team:
+            return
+        _, reporter = inbound.who(str(team), str(event["user"]))
+        await publish_home(self.client, self.service, reporter)
+
+    async def _refresh_home(self, reporter: Reporter) -> None:
+        try:
+            await publish_home(self.client, self.service, reporter)
+        except Exception:
+            log.warning("could not refresh the home tab", exc_info=True)
+
+    async def flag_message(self, body: Mapping[str, Any]) -> None:
+        """ "Report this message": start (or resume) a report in the DM with the message as evidence."""
+        parsed = inbound.from_message_action(body)
+        if parsed is None:
+            return
+        found, flagged = parsed
+        channel = await open_dm(self.client, found.reporter.user_id)
+        permalink: str | None = None
+        try:
+            link = await self.client.chat_getPermalink(channel=flagged.channel, message_ts=flagged.ts)
+            permalink = str(link.get("permalink") or "") or None
+        except Exception:
+            log.warning("chat.getPermalink failed for a flagged message", exc_info=True)
+        evidence = inbound.flagged_evidence(flagged, permalink)
+        key = found.key
+        async with self._locks.hold(key):
+            try:
+                who = await self._named(found.reporter)
+                start = await self.service.handle(
+                    key, who, Command(CommandName.START), (SOURCE, f"{found.dedupe_id}:start")
+                )
+                attached = await self.service.attach_files(
+                    key, who, [evidence], event=(SOURCE, f"{found.dedupe_id}:attach")
+                )
+            except Exception:
+                log.exception("a flagged message could not be attached")
+                await self._say(channel, [SORRY])
+                return
+            if attached.duplicate:
+                return
+            opening = start.messages
+            if any(isinstance(m, _INTERACTIVE) for m in attached.messages):
+                # The question comes again after the thank-you: show it once, last.
+                opening = [m for m in opening if not isinstance(m, _INTERACTIVE)]
+            await self._say(channel, opening)
+            await post(self.client, channel, [ui.quoted_message(flagged.text, permalink)])
+            await self._say(channel, attached.messages)
+
+
+def _asks_again(reply: Reply, token: str) -> bool:
+    """The click's question is asked again (the answer couldn't be used): leave its buttons."""
+    return any(
+        isinstance(m, (Question, TextQuestion)) and m.token == token and m.problem for m in reply.messages
+    )
+
+
+def _form_errors(reply: Reply, token: str) -> dict[str, str]:
+    """Problems with a submitted form, per field, for Slack to show on the form."""
+    for message in reply.messages:
+        if isinstance(message, TextQuestion) and message.token == token:
+            if message.field_problems:
+                return {k: ui.plain(v, 1900) for k, v in message.field_problems.items()}
+            if message.problem:
+                return {message.key: ui.plain(message.problem, 1900)}
+    return {}

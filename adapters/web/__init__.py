@@ -1,0 +1,1 @@
+"""The HTTP server: Slack's endpoint and the health check."""
