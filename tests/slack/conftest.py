@@ -3,6 +3,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.db_fixtures import engine, uow_factory
+from tests.slack.harness import Harness, harness
 from tests.slack.web_api import RecordingSlackApi
 
 __all__ = ["engine", "uow_factory"]
@@ -17,3 +18,10 @@ async def slack_api() -> AsyncIterator[RecordingSlackApi]:
         yield api
     finally:
         await api.stop()
+
+
+@pytest.fixture
+async def slack(slack_api, uow_factory) -> AsyncIterator[Harness]:
+    """The reporter's Slack app served on 127.0.0.1, on real storage, calling the recording API."""
+    async for running in harness(slack_api, uow_factory):
+        yield running

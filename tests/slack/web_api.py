@@ -539,13 +539,15 @@ def _option(value: str, text: str = "") -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": text or value, "emoji": True}, "value": value}
 
 
-def checkboxes(action_id: str, block_id: str, values: list[str]) -> dict[str, Any]:
+def checkboxes(
+    action_id: str, block_id: str, values: list[str], labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """An actions[] entry for a checkbox change (the full current selection)."""
     return {
         "type": "checkboxes",
         "action_id": action_id,
         "block_id": block_id,
-        "selected_options": [_option(v) for v in values],
+        "selected_options": [_option(v, (labels or {}).get(v, "")) for v in values],
         "action_ts": _now_ts(),
     }
 
@@ -560,9 +562,12 @@ def multi_static_select(action_id: str, block_id: str, values: list[str]) -> dic
     }
 
 
-def checkbox_state(block_id: str, action_id: str, values: list[str]) -> dict[str, Any]:
+def checkbox_state(
+    block_id: str, action_id: str, values: list[str], labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """state.values as Slack sends it with a message's block_actions (e.g. the "Done" click)."""
-    return {block_id: {action_id: {"type": "checkboxes", "selected_options": [_option(v) for v in values]}}}
+    selected = [_option(v, (labels or {}).get(v, "")) for v in values]
+    return {block_id: {action_id: {"type": "checkboxes", "selected_options": selected}}}
 
 
 def block_actions(
