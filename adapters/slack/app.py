@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from weakref import WeakKeyDictionary
 
+import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -42,7 +47,7 @@ from bot.messages import (
     TextQuestion,
     Tone,
 )
-from bot.report import Reporter
+from bot.report import EvidenceFile, Reporter
 from bot.reporter_desk import MY_REPORTS
 from bot.service import ReportingService
 
@@ -86,7 +91,8 @@ def build_slack_app(
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("tipline.slack.bolt"),
     )
-    bot = SlackBot(service, client)
+    downloads = EvidenceDownloads(settings) if settings.evidence_download else None
+    bot = SlackBot(service, client, downloads)
     _bots[app] = bot
     bot.register(app)
     if register_extra is not None:
@@ -162,10 +168,77 @@ class _KeyedLocks:
                 self._locks[key] = (lock, users - 1)
 
 
+MAX_DOWNLOAD = 50 * 1024 * 1024
+_SLACK_FILE_HOSTS = (".slack.com", ".slack-gov.com", ".slack-edge.com")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class EvidenceDownloads:
+    """EVIDENCE_DOWNLOAD=on: a copy of each file shared in the DM is kept in EVIDENCE_DIR, readable
+    only by this service's user, in case it is later deleted in Slack. The bot token is sent only
+    to Slack's own file hosts (or the SLACK_API_URL host)."""
+
+    def __init__(self, settings: SlackSettings) -> None:
+        self.folder = settings.evidence_dir
+        self._token = settings.bot_token
+        self._api_host = urlsplit(settings.api_url).hostname or ""
+
+    def may_fetch(self, url: str) -> bool:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if host == self._api_host:
+            return parts.scheme in ("https", "http")
+        return parts.scheme == "https" and host.endswith(_SLACK_FILE_HOSTS)
+
+    async def fetch(self, team: str, file: Mapping[str, Any]) -> str | None:
+        """The stored path, or None (the file is still recorded by its Slack link)."""
+        url = str(file.get("url_private_download") or file.get("url_private") or "")
+        file_id = _UNSAFE_NAME.sub("_", str(file.get("id") or ""))
+        if not url or not file_id or not self.may_fetch(url) or int(file.get("size") or 0) > MAX_DOWNLOAD:
+            return None
+        name = _UNSAFE_NAME.sub("_", str(file.get("name") or "file"))[-100:].lstrip(".") or "file"
+        folder = self.folder / _UNSAFE_NAME.sub("_", team)
+        target = folder / f"{file_id}-{name}"
+        try:
+            return await self._download(url, folder, target)
+        except (OSError, aiohttp.ClientError, TimeoutError):
+            log.warning("could not download evidence file %s", file_id, exc_info=True)
+            return None
+
+    async def _download(self, url: str, folder: Path, target: Path) -> str | None:
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True, mode=0o700)
+        partial = target.with_name(target.name + ".part")
+        headers = {"Authorization": f"Bearer {self._token}"}
+        timeout = aiohttp.ClientTimeout(total=120)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as session,
+            session.get(url, headers=headers, allow_redirects=False) as response,
+        ):
+            if response.status != 200:
+                log.warning("evidence download refused (HTTP %d)", response.status)
+                return None
+            size = 0
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    size += len(chunk)
+                    if size > MAX_DOWNLOAD:
+                        break
+                    out.write(chunk)
+        if size > MAX_DOWNLOAD:
+            await asyncio.to_thread(partial.unlink, missing_ok=True)
+            return None
+        await asyncio.to_thread(partial.replace, target)
+        return str(target)
+
+
 class SlackBot:
-    def __init__(self, service: ReportingService, client: AsyncWebClient) -> None:
+    def __init__(
+        self, service: ReportingService, client: AsyncWebClient, downloads: EvidenceDownloads | None = None
+    ) -> None:
         self.service = service
         self.client = client
+        self.downloads = downloads
         self._tasks: set[asyncio.Task[Any]] = set()
         self._locks = _KeyedLocks()
         self._names: dict[str, tuple[str | None, float]] = {}
@@ -268,7 +341,7 @@ class SlackBot:
             return
         channel, key = found.channel, found.key
         if found.files:
-            files = list(found.files)
+            files = await self._evidence(body)
             await self._turn(
                 found,
                 channel,
@@ -280,6 +353,28 @@ class SlackBot:
             await self._turn(
                 found, channel, lambda who: self.service.handle(key, who, action, (SOURCE, event))
             )
+
+    async def _evidence(self, body: Mapping[str, Any]) -> list[EvidenceFile]:
+        """Files as the event names them, completed with files.info when Slack sent only an id,
+        and with a downloaded copy when EVIDENCE_DOWNLOAD is on."""
+        complete: list[EvidenceFile] = []
+        for raw in (body.get("event") or {}).get("files") or []:
+            if not isinstance(raw, Mapping) or not raw.get("id"):
+                continue
+            if raw.get("file_access") == "check_file_info":
+                try:
+                    raw = (await self.client.files_info(file=raw["id"]))["file"]
+                except Exception:
+                    log.warning("files.info failed for a shared file", exc_info=True)
+            file = inbound.evidence(raw)
+            if file is None:
+                continue
+            if self.downloads is not None:
+                stored = await self.downloads.fetch(str(body.get("team_id") or ""), raw)
+                if stored is not None:
+                    file = file.model_copy(update={"stored_path": stored})
+            complete.append(file)
+        return complete
 
     # ---- clicks --------------------------------------------------------------------------------
 

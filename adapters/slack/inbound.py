@@ -64,7 +64,7 @@ def unformat(text: str) -> str:
     return _MARKUP.sub(plain, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _evidence(file: Payload) -> EvidenceFile | None:
+def evidence(file: Payload) -> EvidenceFile | None:
     file_id = file.get("id")
     if not isinstance(file_id, str) or not file_id:
         return None
@@ -91,7 +91,7 @@ def from_message(body: Payload) -> Inbound | None:
     if not user or not team or not event_id:
         return None
     key, reporter = who(team, user)
-    files = tuple(f for f in (_evidence(raw) for raw in event.get("files") or []) if f is not None)
+    files = tuple(f for f in (evidence(raw) for raw in event.get("files") or []) if f is not None)
     text = unformat(event.get("text") or "")
     action = TextAnswer(text) if text.strip() else None
     return Inbound(key, reporter, action, event_id, channel=event.get("channel"), files=files)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.settings import SettingsError
@@ -34,6 +35,7 @@ class SlackSettings:
     host: str
     port: int
     evidence_download: bool
+    evidence_dir: Path
 
     @property
     def socket_mode(self) -> bool:
@@ -44,7 +46,7 @@ class SlackSettings:
         return (
             f"SlackSettings(api_url={self.api_url!r}, socket_mode={self.socket_mode}, "
             f"security_channel={self.security_channel!r}, host={self.host!r}, port={self.port}, "
-            f"evidence_download={self.evidence_download})"
+            f"evidence_download={self.evidence_download}, evidence_dir={str(self.evidence_dir)!r})"
         )
 
 
@@ -53,7 +55,9 @@ def slack_configured(env: Mapping[str, str]) -> bool:
     return any(name.startswith("SLACK_") and value.strip() for name, value in env.items())
 
 
-def load_slack_settings(env: Mapping[str, str]) -> SlackSettings:
+def load_slack_settings(env: Mapping[str, str], base_dir: Path | None = None) -> SlackSettings:
+    """`base_dir` (the working directory by default) anchors the relative EVIDENCE_DIR."""
+    base = base_dir or Path.cwd()
     app_token = _optional(env, "SLACK_APP_TOKEN")
     settings = SlackSettings(
         bot_token=_bot_token(env),
@@ -64,6 +68,7 @@ def load_slack_settings(env: Mapping[str, str]) -> SlackSettings:
         host=_optional(env, "HOST") or DEFAULT_HOST,
         port=_port(env),
         evidence_download=_flag(env, "EVIDENCE_DOWNLOAD"),
+        evidence_dir=_dir(env, "EVIDENCE_DIR", base, base / "var" / "evidence"),
     )
     return settings
 
@@ -167,3 +172,14 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     if raw in _FALSE:
         return False
     raise SettingsError(f"{name}: '{raw}' is not on or off; use on or off (off is the default)")
+
+
+def _dir(env: Mapping[str, str], name: str, base: Path, default: Path) -> Path:
+    raw = _optional(env, name)
+    if raw is None:
+        return default
+    path = Path(raw).expanduser()
+    path = path if path.is_absolute() else base / path
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{name}: {path} is a file, not a folder; name a folder for downloaded evidence")
+    return path

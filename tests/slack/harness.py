@@ -52,7 +52,7 @@ def reporter_of(user: str = ALICE) -> Reporter:
 
 
 class Harness:
-    def __init__(self, api: RecordingSlackApi, service: ReportingService, uow_factory) -> None:
+    def __init__(self, api: RecordingSlackApi, service: ReportingService, uow_factory, **env: str) -> None:
         self.api = api
         self.service = service
         self.uow_factory = uow_factory
@@ -60,6 +60,7 @@ class Harness:
             "SLACK_BOT_TOKEN": "xoxb-test-token",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": api.url,
+            **env,
         }
         self.settings = load_slack_settings(env)
         self.app = build_slack_app(self.settings, service)
@@ -202,8 +203,8 @@ def valid_blocks(blocks: list[dict[str, Any]]) -> None:
         assert block.to_dict()
 
 
-async def harness(api: RecordingSlackApi, uow_factory) -> AsyncIterator[Harness]:
-    running = Harness(api, make_service(uow_factory), uow_factory)
+async def harness(api: RecordingSlackApi, uow_factory, **env: str) -> AsyncIterator[Harness]:
+    running = Harness(api, make_service(uow_factory), uow_factory, **env)
     await running.start()
     try:
         yield running

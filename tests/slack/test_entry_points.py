@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from pathlib import Path
 
 from tests.slack import web_api
-from tests.slack.harness import ALICE, valid_blocks
+from tests.slack.harness import ALICE, harness, valid_blocks
 
 REFERENCE = re.compile(r"TIP-[2-9A-Z]{6}")
 
@@ -131,3 +134,28 @@ async def test_a_file_with_a_comment_is_attached_and_the_comment_answers(slack):
     conversation = await slack.conversation()
     assert len(conversation.state["files"]) == 1
     assert conversation.state["flow"]["answers"]["what_happened"] == "He messaged me this"
+
+
+async def test_with_evidence_download_on_a_private_copy_is_kept(slack_api, uow_factory, tmp_path):
+    folder = tmp_path / "evidence"
+    async for slack in harness(slack_api, uow_factory, EVIDENCE_DOWNLOAD="on", EVIDENCE_DIR=str(folder)):
+        await slack.say("report")
+        shot = web_api.slack_file("F0SHOT", "profile.png", files_base=slack_api.base)
+        shot["name"] = "../../profile.png"  # a name is never a path
+        path = shot["url_private_download"].split("/files-pri/", 1)[1]
+        slack_api.file_bytes[path] = b"\x89PNG screenshot"
+        # Slack sometimes sends only the id; files.info fills in the rest.
+        partial = {"id": "F0SHOT", "file_access": "check_file_info", "mode": "hosted"}
+        slack_api.files["F0SHOT"] = shot
+        far_away = web_api.slack_file("F0FAR", "x.png", files_base="https://attacker.example")
+        await slack.event(web_api.message_im(ALICE, "", files=[partial, far_away]))
+
+        [download] = slack_api.calls_to("files.download")
+        assert download["authorization"] == "Bearer xoxb-test-token", "only to the Slack file host"
+        conversation = await slack.conversation()
+        kept, elsewhere = conversation.state["files"]
+        stored = kept["stored_path"]
+        assert stored.startswith(str(folder)) and "/../" not in stored
+        assert Path(stored).read_bytes() == b"\x89PNG screenshot"  # noqa: ASYNC240
+        assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600
+        assert elsewhere["id"] == "slack-file:F0FAR" and elsewhere["stored_path"] is None

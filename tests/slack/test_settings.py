@@ -24,20 +24,29 @@ def test_socket_mode_needs_no_signing_secret():
     assert settings.socket_mode and settings.signing_secret is None
 
 
-def test_everything_set():
+def test_everything_set(tmp_path):
     settings = load_slack_settings(
         {
+            "EVIDENCE_DIR": "kept/evidence",
             **HTTP,
             "SLACK_API_URL": "https://slack-gov.com/api",
             "SLACK_SECURITY_CHANNEL": "C0123ABCD",
             "HOST": "0.0.0.0",
             "PORT": "8080",
             "EVIDENCE_DOWNLOAD": "on",
-        }
+        },
+        tmp_path,
     )
     assert settings.api_url == "https://slack-gov.com/api/"
     assert settings.security_channel == "C0123ABCD"
     assert (settings.host, settings.port, settings.evidence_download) == ("0.0.0.0", 8080, True)
+    assert settings.evidence_dir == tmp_path / "kept" / "evidence"
+
+
+def test_the_evidence_folder_must_be_a_folder(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SettingsError, match=r"^EVIDENCE_DIR: .* is a file"):
+        load_slack_settings({**HTTP, "EVIDENCE_DIR": "file"}, tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ class RecordingSlackApi:
         self.headers: list[tuple[str, dict[str, str]]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
+        self.file_bytes: dict[str, bytes] = {}  # served at /files-pri/<path>; unknown paths get 404
         self.overrides: dict[str, list[Override]] = {}
         self.team_id = TEAM_ID
         self._ts = itertools.count(1)
@@ -72,6 +73,7 @@ class RecordingSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/hooks/{tail:.*}", self._hook)
+        app.router.add_get("/files-pri/{tail:.*}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -89,6 +91,10 @@ class RecordingSlackApi:
     def url(self) -> str:
         """The base URL for SLACK_API_URL / AsyncWebClient(base_url=...): ends in "/api/"."""
         return f"http://127.0.0.1:{self.port}/api/"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def hook_url(self) -> str:
@@ -179,6 +185,16 @@ class RecordingSlackApi:
         params = await _read_params(request)
         await self._record("response_url", params, dict(request.headers))
         return web.Response(text="ok")
+
+    async def _file(self, request: web.Request) -> web.Response:
+        """A file download (url_private_download), recorded as "files.download" with its auth header."""
+        path = request.match_info["tail"]
+        await self._record(
+            "files.download", {"path": path, "authorization": request.headers.get("Authorization")}, {}
+        )
+        if path not in self.file_bytes:
+            return web.Response(status=404)
+        return web.Response(body=self.file_bytes[path], content_type="application/octet-stream")
 
     async def _record(self, method: str, params: Params, headers: dict[str, str]) -> None:
         async with self._changed:
@@ -485,8 +501,12 @@ def message_im(
     return event_callback(event, team_id=team_id, event_id=event_id)
 
 
-def slack_file(file_id: str, name: str = "screenshot.png", *, mimetype: str = "image/png") -> dict[str, Any]:
-    """A file object as it appears in a file_share message's files[]."""
+def slack_file(
+    file_id: str, name: str = "screenshot.png", *, mimetype: str = "image/png", files_base: str | None = None
+) -> dict[str, Any]:
+    """A file object as it appears in a file_share message's files[] (`files_base`: where its
+    url_private_download points, e.g. the recording API's `base`, which serves /files-pri/)."""
+    download_base = files_base or "https://files.slack.com"
     return {
         "id": file_id,
         "created": int(time.time()),
@@ -501,7 +521,7 @@ def slack_file(file_id: str, name: str = "screenshot.png", *, mimetype: str = "i
         "mode": "hosted",
         "is_external": False,
         "url_private": f"https://files.slack.com/files-pri/{TEAM_ID}-{file_id}/{name}",
-        "url_private_download": f"https://files.slack.com/files-pri/{TEAM_ID}-{file_id}/download/{name}",
+        "url_private_download": f"{download_base}/files-pri/{TEAM_ID}-{file_id}/download/{name}",
         "permalink": f"https://tipline-test.slack.com/files/U0/{file_id}/{name}",
     }
 
