@@ -14,15 +14,18 @@ import asyncio
 import getpass
 import logging
 import os
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,6 +35,11 @@ from adapters.console.chat import run_chat
 from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
 from adapters.inbox.webhook import WebhookInbox
+from adapters.slack.app import build_slack_app, run_slack
+from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
+from adapters.slack.reporter_channel import SlackReporterChannel
+from adapters.slack.settings import SlackSettings, load_slack_settings, slack_configured
+from adapters.slack.triage_listeners import register_triage_listeners
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
 from bot.destinations import Destination
@@ -56,6 +64,8 @@ from storage.db import create_engine, normalise_database_url, unit_of_work_facto
 
 log = logging.getLogger("tipline")
 
+SLACK_CHANNEL_DESTINATION = "slack-channel"
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -71,6 +81,13 @@ class Runtime:
     triage: TriageService
     worker: DeliveryWorker
     scheduler: DeadlineScheduler
+    reporter_inbox: ReporterInbox
+
+    async def ready(self) -> bool:
+        """For GET /healthz: the database answers."""
+        async with self.database.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return True
 
     @asynccontextmanager
     async def background(self) -> AsyncIterator[None]:
@@ -106,16 +123,28 @@ def build_destination(name: str, config: DestinationConfig) -> Destination:
 
 
 @asynccontextmanager
-async def runtime(settings: Settings, security: SecurityConfig) -> AsyncIterator[Runtime]:
+async def runtime(
+    settings: Settings, security: SecurityConfig, slack: SlackSettings | None = None
+) -> AsyncIterator[Runtime]:
     flow = load_flow(settings.flow_file, settings.guidance_file)
     destinations = {name: build_destination(name, config) for name, config in security.destinations.items()}
     # Bound late: the service that pushes news to reporters is built below, after the worker.
     reporter_inbox = ReporterInbox(lambda reporter, channel: service.push_news(reporter, channel), {})
     destinations[REPORTER_DESTINATION] = reporter_inbox
+    routes = security.routes
     database = create_engine(settings.database_url)
     try:
         await upgrade_database(database)
         uow = unit_of_work_factory(database)
+        if slack is not None and slack.security_channel:
+            # The security channel sees every report: it joins the default route.
+            destinations[SLACK_CHANNEL_DESTINATION] = SlackChannelInbox(
+                SLACK_CHANNEL_DESTINATION,
+                inbox_client(slack.bot_token, slack.api_url),
+                slack.security_channel,
+                uow,
+            )
+            routes = replace(routes, default=(*routes.default, SLACK_CHANNEL_DESTINATION))
         worker = DeliveryWorker(
             uow,
             destinations,
@@ -133,7 +162,7 @@ async def runtime(settings: Settings, security: SecurityConfig) -> AsyncIterator
             Engine(flow, phone_region=settings.phone_region, draft_keep_days=settings.draft_keep_days),
             uow,
             utc_now,
-            route=Router(security.routes).destinations_for,
+            route=Router(routes).destinations_for,
             deadlines=deadlines,
             desk=ReporterDesk(security.templates.question_intro),
             on_queued=worker.wake,
@@ -153,7 +182,7 @@ async def runtime(settings: Settings, security: SecurityConfig) -> AsyncIterator
             await work.commit()
         if forgotten:
             log.info("forgot %d cancelled drafts past their keep-until date", forgotten)
-        yield Runtime(settings, security, database, uow, service, triage, worker, scheduler)
+        yield Runtime(settings, security, database, uow, service, triage, worker, scheduler, reporter_inbox)
     finally:
         for destination in destinations.values():
             closing = getattr(destination, "close", None)
@@ -162,8 +191,29 @@ async def runtime(settings: Settings, security: SecurityConfig) -> AsyncIterator
         await database.dispose()
 
 
-async def run(args: argparse.Namespace, settings: Settings, security: SecurityConfig) -> int:
-    async with runtime(settings, security) as rt:
+async def serve_slack(rt: Runtime, slack: SlackSettings) -> int:
+    def add_triage(app: AsyncApp) -> None:
+        register_triage_listeners(app, rt.triage, rt.security.templates, slack)
+
+    app = build_slack_app(slack, rt.service, register_extra=add_triage)
+    rt.reporter_inbox.register("slack", SlackReporterChannel(app.client))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    mode = "Socket Mode" if slack.socket_mode else f"http://{slack.host}:{slack.port}/slack/events"
+    log.warning("Tipline is serving Slack (%s); stop with Ctrl-C", mode)
+    async with rt.background():
+        await run_slack(slack, app, rt.ready, stop)
+    return 0
+
+
+async def run(
+    args: argparse.Namespace, settings: Settings, security: SecurityConfig, slack: SlackSettings | None
+) -> int:
+    async with runtime(settings, security, slack) as rt:
+        if slack is not None and args.command in (None, "serve"):
+            return await serve_slack(rt, slack)
         if args.command in (None, "chat"):
             async with rt.background():
                 return await run_chat(
@@ -182,18 +232,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings(os.environ, Path.cwd())
         security = load_security_config(os.environ, settings, Path.cwd())
+        slack = None
+        if args.command == "serve" or (args.command is None and slack_configured(os.environ)):
+            # `serve` is the Slack server; plain `python app.py` is too once Slack is configured.
+            slack = load_slack_settings(os.environ, Path.cwd())
     except SettingsError as exc:
         print(f"tipline: {exc}", file=sys.stderr)
         return 2
     level = settings.log_level
-    if args.command in (None, "chat") and "LOG_LEVEL" not in os.environ:
+    if args.command in (None, "chat") and slack is None and "LOG_LEVEL" not in os.environ:
         level = "WARNING"  # the terminal is the chat: keep routine log lines out of the conversation
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
-        return asyncio.run(run(args, settings, security))
+        return asyncio.run(run(args, settings, security, slack))
     except BrokenPipeError:
         # The reader went away (`reports export | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
