@@ -268,23 +268,10 @@ class DestinationThreadRepository(Protocol):
     async def get(self, destination: str, reference: str) -> DestinationThread | None: ...
 
     async def put(
-        self,
-        destination: str,
-        reference: str,
-        channel: str,
-        thread_id: str,
-        now: datetime,
-        shown_as_of: datetime | None = None,
+        self, destination: str, reference: str, channel: str, thread_id: str, now: datetime
     ) -> DestinationThread:
         """Store it unless one is already stored, and return the one that is stored: the
-        caller's, or the one another replica stored first (so only one of two is kept).
-        `shown_as_of` is the report's updated_at as the first message shows it."""
-        ...
-
-    async def advance(self, destination: str, reference: str, shown_as_of: datetime) -> bool:
-        """Before showing the report as of `shown_as_of` in place of what is shown now: True
-        (and remembered) unless a newer state is already shown, so an event delivered late
-        never puts an older state back. The same time again is True, so a retry can redo it."""
+        caller's, or the one another replica stored first (so only one of two is kept)."""
         ...
 
 

@@ -188,8 +188,6 @@ class DestinationThreadRow(Base):
     report_reference: Mapped[str] = mapped_column(String(REFERENCE_LENGTH), primary_key=True)
     channel: Mapped[str] = mapped_column(String(100))
     thread_id: Mapped[str] = mapped_column(String(100))
-    # The report's updated_at as that first message shows it now (it is edited in place).
-    shown_as_of: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

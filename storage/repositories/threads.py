@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ports import DestinationThread
 from storage.models import DestinationThreadRow
-from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
+from storage.repositories._sql import FRESH, insert_unless_exists
 
 
 def _key(destination: str, reference: str) -> ColumnElement[bool]:
@@ -29,20 +29,13 @@ class SqlDestinationThreadRepository:
         return None if row is None else DestinationThread(row.channel, row.thread_id)
 
     async def put(
-        self,
-        destination: str,
-        reference: str,
-        channel: str,
-        thread_id: str,
-        now: datetime,
-        shown_as_of: datetime | None = None,
+        self, destination: str, reference: str, channel: str, thread_id: str, now: datetime
     ) -> DestinationThread:
         values = {
             "destination": destination,
             "report_reference": reference,
             "channel": channel,
             "thread_id": thread_id,
-            "shown_as_of": shown_as_of,
             "created_at": now,
         }
         # ON CONFLICT DO NOTHING: of two replicas storing at once, the second waits for the
@@ -54,18 +47,3 @@ class SqlDestinationThreadRepository:
         stored = await self.get(destination, reference)
         assert stored is not None  # rows are never deleted
         return stored
-
-    async def advance(self, destination: str, reference: str, shown_as_of: datetime) -> bool:
-        result = await self._session.execute(
-            update(DestinationThreadRow)
-            .where(
-                _key(destination, reference),
-                or_(
-                    DestinationThreadRow.shown_as_of.is_(None),
-                    DestinationThreadRow.shown_as_of <= shown_as_of,
-                ),
-            )
-            .values(shown_as_of=shown_as_of)
-            .execution_options(**NO_SYNC)
-        )
-        return rowcount(result) == 1

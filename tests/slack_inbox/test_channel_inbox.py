@@ -6,7 +6,8 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -16,7 +17,7 @@ from bot.delivery import DeliveryWorker
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
 from bot.inbox_events import EventKind, InboxEvent, StatusChange, ThreadMessage
 from bot.ports import MessageKind, OutboxStatus
-from bot.report import Outcome, Status
+from bot.report import Outcome, Report, Status
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.unit_of_work import SqlUnitOfWork
 from tests.factories import Clock
@@ -36,12 +37,18 @@ UowFactory = Callable[[], SqlUnitOfWork]
 SENTINEL = "SENTINEL-met-a-handler-in-vienna"
 
 
-def _status(event_report, action: str = "acknowledged", at=None, **changes) -> InboxEvent:
-    after = event_report.model_copy(update={"updated_at": at or event_report.updated_at, **changes})
+async def _change(
+    uow_factory: UowFactory, before: Report, action: str = "acknowledged", *, at: datetime, **changes: Any
+) -> InboxEvent:
+    """A status change as triage makes it: the report stored changed, and its inbox event."""
+    after = before.model_copy(update={"updated_at": at, **changes})
+    async with uow_factory() as uow:
+        await uow.reports.update(after)
+        await uow.commit()
     change = StatusChange(
-        action=action, by="slack:U0MEMBER01", from_status=event_report.status, to_status=after.status
+        action=action, by="slack:U0MEMBER01", from_status=before.status, to_status=after.status
     )
-    return InboxEvent.about(EventKind.STATUS, after, at or event_report.updated_at, status_change=change)
+    return InboxEvent.about(EventKind.STATUS, after, at, status_change=change)
 
 
 async def test_a_submitted_report_becomes_one_card_in_the_security_channel(
@@ -84,7 +91,7 @@ async def test_a_status_change_edits_the_card_in_place_and_adds_a_line_to_its_th
     [queued] = await outbox(uow_factory)
     await inbox.deliver(queued)
     later = clock() + timedelta(minutes=5)
-    event = _status(report, at=later, status=Status.ACKNOWLEDGED, acknowledged_at=later)
+    event = await _change(uow_factory, report, at=later, status=Status.ACKNOWLEDGED, acknowledged_at=later)
     await inbox.deliver(entry(event, "acknowledged.1"))
     [update] = slack_api.calls_to("chat.update")
     assert (update["channel"], update["ts"]) == (CHANNEL, "1700000000.000100")
@@ -102,18 +109,35 @@ async def test_an_event_delivered_late_never_puts_an_older_state_back_on_the_car
     [queued] = await outbox(uow_factory)
     await inbox.deliver(queued)
     t1, t2 = clock() + timedelta(minutes=1), clock() + timedelta(minutes=2)
-    acknowledged = _status(report, at=t1, status=Status.ACKNOWLEDGED, acknowledged_at=t1)
-    closed = _status(
-        acknowledged.report, "closed", at=t2, status=Status.CLOSED, closed_at=t2, outcome=Outcome.BENIGN
+    acknowledged = await _change(uow_factory, report, at=t1, status=Status.ACKNOWLEDGED, acknowledged_at=t1)
+    closed = await _change(
+        uow_factory,
+        acknowledged.report,
+        "closed",
+        at=t2,
+        status=Status.CLOSED,
+        closed_at=t2,
+        outcome=Outcome.BENIGN,
     )
     await inbox.deliver(entry(closed, "closed.1"))
     await inbox.deliver(entry(acknowledged, "acknowledged.1"))  # retried after a failure
-    [update] = slack_api.calls_to("chat.update")
-    assert "*Status: Closed*" in texts(update)
+    updates = slack_api.calls_to("chat.update")
+    assert len(updates) == 2 and all("*Status: Closed*" in texts(u) for u in updates)
     lines = [texts(p) for p in slack_api.calls_to("chat.postMessage")[1:]]
     assert any("Closed by" in line for line in lines) and any("Acknowledged by" in line for line in lines)
-    await inbox.deliver(entry(closed, "closed.1"))  # a retry of the newest state still edits
-    assert len(slack_api.calls_to("chat.update")) == 2
+
+
+async def test_clock_skew_between_replicas_does_not_stop_the_card_following(
+    slack_api: RecordingSlackApi, inbox: SlackChannelInbox, uow_factory: UowFactory, clock: Clock
+) -> None:
+    report = await submit(uow_factory, clock())
+    [queued] = await outbox(uow_factory)
+    await inbox.deliver(queued)
+    behind = clock() - timedelta(seconds=5)  # acknowledged on a replica whose clock is behind
+    event = await _change(uow_factory, report, at=behind, status=Status.ACKNOWLEDGED, acknowledged_at=behind)
+    await inbox.deliver(entry(event, "acknowledged.1"))
+    [update] = slack_api.calls_to("chat.update")
+    assert "*Status: Acknowledged*" in texts(update)
 
 
 async def test_an_event_that_arrives_before_the_card_posts_the_card_itself(
@@ -121,7 +145,7 @@ async def test_an_event_that_arrives_before_the_card_posts_the_card_itself(
 ) -> None:
     report = await submit(uow_factory, clock())
     later = clock() + timedelta(minutes=1)
-    event = _status(report, at=later, status=Status.ACKNOWLEDGED, acknowledged_at=later)
+    event = await _change(uow_factory, report, at=later, status=Status.ACKNOWLEDGED, acknowledged_at=later)
     await inbox.deliver(entry(event, "acknowledged.1"))
     card, line = slack_api.calls_to("chat.postMessage")
     assert "thread_ts" not in card and "*Status: Acknowledged*" in texts(card)
@@ -215,15 +239,14 @@ async def test_a_replica_that_lost_the_race_removes_its_card_and_uses_the_winner
 ) -> None:
     report = await submit(uow_factory, clock())
     async with uow_factory() as uow:
-        await uow.threads.put(
-            "slack", report.reference, CHANNEL, "1699999999.000900", clock(), report.updated_at
-        )
+        await uow.threads.put("slack", report.reference, CHANNEL, "1699999999.000900", clock())
         await uow.commit()
     late = SlackChannelInbox(
         "slack", client, CHANNEL, _ReadBeforeTheOtherReplicaCommitted(uow_factory), clock=clock
     )
     later = clock() + timedelta(minutes=1)
-    await late.deliver(entry(_status(report, at=later, status=Status.ACKNOWLEDGED), "acknowledged.1"))
+    event = await _change(uow_factory, report, at=later, status=Status.ACKNOWLEDGED)
+    await late.deliver(entry(event, "acknowledged.1"))
     mine, line = slack_api.calls_to("chat.postMessage")
     assert "thread_ts" not in mine
     [deleted] = slack_api.calls_to("chat.delete")
@@ -348,7 +371,8 @@ async def test_an_edit_refused_because_the_card_is_gone_is_permanent(
     slack_api.fail("chat.update", "message_not_found")
     later = clock() + timedelta(minutes=1)
     with pytest.raises(PermanentDeliveryFailure):
-        await inbox.deliver(entry(_status(report, at=later, status=Status.ACKNOWLEDGED), "acknowledged.1"))
+        event = await _change(uow_factory, report, at=later, status=Status.ACKNOWLEDGED)
+        await inbox.deliver(entry(event, "acknowledged.1"))
 
 
 async def test_nothing_of_the_report_reaches_the_logs_even_at_debug(

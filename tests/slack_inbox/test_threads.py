@@ -62,20 +62,6 @@ async def test_two_replicas_storing_at_once_agree_on_one_thread(empty_database: 
             await engine.dispose()
 
 
-async def test_advance_refuses_to_go_back_to_an_older_state(uow_factory: UowFactory) -> None:
-    later, latest = NOW + timedelta(minutes=5), NOW + timedelta(minutes=10)
-    async with uow_factory() as uow:
-        assert await uow.threads.advance("slack", REF, NOW) is False  # nothing stored yet
-        await uow.threads.put("slack", REF, "C0SECURITY", "1.1", NOW, shown_as_of=NOW)
-        assert await uow.threads.advance("slack", REF, latest) is True
-        assert await uow.threads.advance("slack", REF, later) is False  # delivered late: older
-        assert await uow.threads.advance("slack", REF, latest) is True  # a retry of the same state
-        await uow.commit()
-    async with uow_factory() as uow:
-        await uow.threads.put("slack", "TIP-4M8N2P", "C0SECURITY", "2.2", NOW)  # shown_as_of unknown
-        assert await uow.threads.advance("slack", "TIP-4M8N2P", NOW) is True
-
-
 async def test_without_commit_nothing_is_stored(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         await uow.threads.put("slack", REF, "C0SECURITY", "1.1", NOW)

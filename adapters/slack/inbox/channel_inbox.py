@@ -6,11 +6,15 @@
   report.status              the card edited in place, and one line in its thread
   report.message / reminder  a message in the card's thread
 
+The card always shows the report as stored now (read at delivery), not the copy in the
+event: events delivered out of order, one of them after a retry, never put an older state
+back. (Two deliveries for one report at the very same moment could still land their edits in
+the wrong order; the next event for the report puts it right.)
+
 One card per report, also with several replicas: the card's ts is stored insert-if-absent
 after posting, and a replica that finds another's card already stored deletes its own. An
 event that arrives before the card (the submitted event is waiting for a retry) posts the
-card itself, from the report it carries. A card is never edited back to an older state
-(an event delivered late, after a retry): the report's updated_at it shows is stored too.
+card itself.
 
 Repeats: a repeated report.submitted finds the card and does nothing; a repeated thread
 message is recognised by the outbox entry's idempotency key (recorded once it is posted)
@@ -112,23 +116,25 @@ class SlackChannelInbox:
             event = InboxEvent.model_validate(entry.payload)
         except ValidationError:
             raise PermanentDeliveryFailure(f"slack {self.name}: the event is not an inbox event") from None
-        thread, posted_now = await self._card(event)
+        async with self._uow() as uow:
+            stored = await uow.threads.get(self.name, event.reference)
+            current = await uow.reports.get(event.reference)
+        # The card shows the report as it is now, so events delivered out of order (one of
+        # them retried) never put an older state back, whatever the replicas' clocks say.
+        shown = event if current is None else event.model_copy(update={"report": current})
+        thread, posted_now = (stored, False) if stored is not None else await self._post_card(shown)
         if event.event is EventKind.SUBMITTED:
             return
         if event.event in (EventKind.UPDATED, EventKind.STATUS) and not posted_now:
-            await self._update_card(event, thread)
+            await self._update_card(shown, thread)
         blocks = thread_blocks(event)
         if blocks:
             await self._post_in_thread(entry, event, thread, blocks)
 
     # ---- the card ----------------------------------------------------------------------------
 
-    async def _card(self, event: InboxEvent) -> tuple[DestinationThread, bool]:
-        """The report's card, posted now if it is not there yet. True if this call posted it."""
-        async with self._uow() as uow:
-            stored = await uow.threads.get(self.name, event.reference)
-        if stored is not None:
-            return stored, False
+    async def _post_card(self, event: InboxEvent) -> tuple[DestinationThread, bool]:
+        """Post the report's card and store where it is. True if ours is the card kept."""
         response = await self._slack(
             "chat.postMessage",
             event,
@@ -143,12 +149,7 @@ class SlackChannelInbox:
         mine = DestinationThread(str(response.get("channel") or self.channel), str(response["ts"]))
         async with self._uow() as uow:
             winner = await uow.threads.put(
-                self.name,
-                event.reference,
-                mine.channel,
-                mine.thread_id,
-                self._clock(),
-                event.report.updated_at,
+                self.name, event.reference, mine.channel, mine.thread_id, self._clock()
             )
             await uow.commit()
         if winner == mine:
@@ -163,12 +164,6 @@ class SlackChannelInbox:
         return winner, False
 
     async def _update_card(self, event: InboxEvent, thread: DestinationThread) -> None:
-        async with self._uow() as uow:
-            newer = await uow.threads.advance(self.name, event.reference, event.report.updated_at)
-            await uow.commit()
-        if not newer:
-            log.info("slack %s: the card for %s already shows a later state", self.name, event.reference)
-            return
         await self._slack(
             "chat.update",
             event,

@@ -31,7 +31,6 @@ def upgrade() -> None:
         sa.Column("report_reference", sa.String(10), nullable=False),
         sa.Column("channel", sa.String(100), nullable=False),
         sa.Column("thread_id", sa.String(100), nullable=False),
-        sa.Column("shown_as_of", _timestamp(), nullable=True),
         sa.Column("created_at", _timestamp(), nullable=False),
         sa.PrimaryKeyConstraint("destination", "report_reference", name="pk_destination_threads"),
     )
