@@ -148,7 +148,7 @@ class Harness:
                 return False
             if value is not None:
                 return element.get("value") == value
-            return element.get("text", {}).get("text") == label
+            return bool(element.get("text", {}).get("text") == label)
 
         message, block, element = self.with_action(matches)
         action = web_api.button(

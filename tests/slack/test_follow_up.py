@@ -17,7 +17,7 @@ from tests.slack.harness import ALICE, reporter_of, utc_now, valid_blocks
 REFERENCE = re.compile(r"TIP-[2-9A-Z]{6}")
 
 
-async def sent_report(slack) -> str:
+async def sent_report(slack):
     await slack.say("report")
     await slack.say("A recruiter offered paid insight reports")
     await slack.say("Anna Smith, Global Insight Partners")

@@ -118,10 +118,11 @@ async def test_other_listeners_share_the_app_and_keep_their_actions(slack_api, u
     seen: list[str] = []
 
     def register_triage(app) -> None:
-        @app.action("triage:ack")
-        async def triage_ack(ack, body) -> None:
+        async def triage_ack(ack, body):
             await ack()
             seen.append(body["actions"][0]["value"])
+
+        app.action("triage:ack")(triage_ack)
 
     app = build_slack_app(settings_for(slack_api), make_service(uow_factory), register_extra=register_triage)
 

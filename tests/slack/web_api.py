@@ -80,7 +80,7 @@ class RecordingSlackApi:
         await site.start()
         server = site._server
         assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -260,7 +260,8 @@ class RecordingSlackApi:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method in ("views.open", "views.update", "views.publish", "views.push"):
-            view = params.get("view") if isinstance(params.get("view"), dict) else {}
+            given = params.get("view")
+            view: dict[str, Any] = given if isinstance(given, dict) else {}
             view_id = params.get("view_id") or f"V{next(self._view_ids):07d}"
             return {
                 "ok": True,
