@@ -98,10 +98,15 @@ class TriageService:
     def closing_template(self, outcome: Outcome) -> str:
         return self.closing_templates[Outcome(outcome)]
 
-    async def check_member(self, actor: Actor, attempted: str) -> None:
-        """For callers that read through other paths (exports): refuse and audit outsiders."""
+    async def check_member(self, actor: Actor, attempted: str, reference: str | None = None) -> None:
+        """Refuse and audit outsiders before an action that starts elsewhere (an export, a
+        modal opened from a button); `reference`, when given, files the attempt with the report."""
+        try:
+            ref = parse_reference(reference) if reference else None
+        except ValueError:
+            ref = None
         async with self.unit_of_work() as uow:
-            await self._check(uow, actor, attempted, None)
+            await self._check(uow, actor, attempted, ref)
 
     # ---- changing --------------------------------------------------------------------------
     async def acknowledge(self, reference: str, actor: Actor) -> Report:

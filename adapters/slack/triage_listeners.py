@@ -145,7 +145,7 @@ class _Listeners:
         actor = _actor(body)
         try:
             # Instant for a member (no database access); an outsider's attempt is audited.
-            await self._triage.check_member(actor, attempted)
+            await self._triage.check_member(actor, attempted, _button_value(body))
         except NotAllowed:
             await self._tell(client, body, REFUSAL)
             return
