@@ -35,6 +35,7 @@ test: lint typecheck imports unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.flow_turns
+	$(BIN)/python -m bench.slack_turns
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

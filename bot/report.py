@@ -210,6 +210,10 @@ class EvidenceFile(_Part):
     mime_type: str | None = None
     url: str | None = None
     stored_path: str | None = None
+    # For a forwarded message rather than a file: its words, since the security team may not
+    # be able to open the place it was sent.
+    text: str | None = Field(default=None, max_length=40000)
+    sent_by: str | None = None
 
 
 class Evidence(_Part):

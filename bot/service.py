@@ -90,6 +90,11 @@ class ReportingService:
             await channel.send(reporter, news.messages)
             await uow.commit()
 
+    async def my_reports(self, reporter: Reporter) -> list[Message]:
+        """The reporter's reports and any news, read only: nothing is marked delivered."""
+        async with self.unit_of_work() as uow:
+            return await self.desk.my_reports(uow, reporter)
+
     async def attach_files(
         self,
         key: ConversationKey,

@@ -191,4 +191,8 @@ def _file(file: EvidenceFile) -> str:
         f"at {file.url}" if file.url else None,
         f"stored as {file.stored_path}" if file.stored_path else None,
     ]
-    return safe(file.name) + " (" + safe(", ".join(f for f in facts if f)) + ")"
+    shown = safe(file.name) + " (" + safe(", ".join(f for f in facts if f)) + ")"
+    if file.text:
+        sender = f" from {safe(file.sent_by)}" if file.sent_by else ""
+        shown += f"\n  the message{sender}: " + safe(file.text, multiline=True)
+    return shown

@@ -394,6 +394,10 @@ def _report_sections(r: Report) -> list[Section]:
                 Field(
                     "Files", _texts(_file_line(f.name, f.mime_type, f.url, f.stored_path) for f in e.files)
                 ),
+                Field(
+                    "Forwarded messages",
+                    _texts(f"{f.sent_by or 'unknown sender'}: {f.text}" for f in e.files if f.text),
+                ),
             ],
         ),
         Section(

@@ -92,8 +92,7 @@ def _reports(reports: Sequence[Message]) -> list[Block]:
 async def reports_of(service: ReportingService, reporter: Reporter) -> list[Message]:
     """The reporter's reports as the service's "my reports" shows them; read only (no news is
     marked delivered, no conversation changes)."""
-    async with service.unit_of_work() as uow:
-        return await service.desk.my_reports(uow, reporter)
+    return await service.my_reports(reporter)
 
 
 async def publish_home(client: Any, service: ReportingService, reporter: Reporter) -> None:

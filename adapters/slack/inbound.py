@@ -245,4 +245,6 @@ def flagged_evidence(flagged: FlaggedMessage, permalink: str | None) -> Evidence
         name="Slack message",
         mime_type="text/plain",
         url=permalink,
+        text=flagged.text[:40000] or None,
+        sent_by=f"slack:{flagged.author}" if flagged.author else None,
     )

@@ -109,6 +109,8 @@ async def test_report_this_message_starts_a_report_with_the_message_attached(sla
     [evidence] = report.evidence.files
     assert evidence.id == "message:C0GENERAL:1699999999.000200"
     assert evidence.url == "https://tipline-test.slack.com/archives/C0GENERAL/p1699999999000200"
+    assert evidence.sent_by == "slack:U0STRANGER"
+    assert "can we talk on Telegram?" in evidence.text, "the words reach the team, not just a link"
     for message in slack.api.posted:
         valid_blocks(message["blocks"])
 
