@@ -324,7 +324,9 @@ async def test_a_click_by_someone_outside_the_team_is_refused_privately_changes_
         (f"slack:{OUTSIDER}", "report.question"),
         (f"slack:{OUTSIDER}", "report.closed"),
     ]
-    assert all(r.report_reference == carded.reference for r in refused), "every attempt is filed with the report"
+    assert all(r.report_reference == carded.reference for r in refused), (
+        "every attempt is filed with the report"
+    )
     async with uow_factory() as uow:
         assert [e.destination for e in await uow.outbox.list()] == ["slack"]  # only the card
 
