@@ -10,7 +10,7 @@ safe on disk.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -103,12 +103,7 @@ class ReportingService:
         event: tuple[str, str] | None = None,
     ) -> Reply:
         """Files the reporter shared (screenshots, documents, a forwarded message) as evidence."""
-        for _ in range(self.attempts_on_conflict):
-            try:
-                return await self._attach(key, reporter, files, event)
-            except ConcurrencyConflict:
-                continue
-        return Reply([Text("Sorry — two messages crossed. Could you share that again?", Tone.WARNING)], True)
+        return await self._retrying(lambda: self._attach(key, reporter, files, event))
 
     async def _attach(
         self,
@@ -146,9 +141,12 @@ class ReportingService:
         event: tuple[str, str] | None = None,
     ) -> Reply:
         """`event` is (source, id) of the inbound platform event, so a redelivery is handled once."""
+        return await self._retrying(lambda: self._turn(key, reporter, action, event))
+
+    async def _retrying(self, turn: Callable[[], Awaitable[Reply]]) -> Reply:
         for _ in range(self.attempts_on_conflict):
             try:
-                return await self._turn(key, reporter, action, event)
+                return await turn()
             except ConcurrencyConflict:
                 # Another message from the same person was handled in between: run this one again on top.
                 continue

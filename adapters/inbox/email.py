@@ -15,7 +15,6 @@ Nothing here logs message content, addresses of recipients or credentials.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import ssl
 from email.message import EmailMessage
@@ -28,6 +27,7 @@ import aiosmtplib
 from adapters.inbox import rendering
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure
 from bot.inbox_events import EventKind, InboxEvent
+from bot.net import is_loopback_host
 from bot.ports import OutboxEntry
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class EmailInbox:
             raise ValueError(f"email destination {name!r}: give one or more recipient email addresses")
         if (username is None) != (password is None):
             raise ValueError(f"email destination {name!r}: give both a username and a password, or neither")
-        if username is not None and security == "none" and not _is_loopback(host):
+        if username is not None and security == "none" and not is_loopback_host(host):
             raise ValueError(
                 f"email destination {name!r}: refusing to send a password without TLS to {host}; "
                 "use security starttls or tls"
@@ -164,12 +164,3 @@ class EmailInbox:
 def _is_address(value: str) -> bool:
     local, at, domain = value.rpartition("@")
     return bool(local and at and domain) and not any(ch.isspace() or ch in '<>,;"' for ch in value)
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
+from bot.net import is_loopback_host
 from bot.ports import OutboxEntry
 from bot.report import utcnow
 
@@ -96,15 +96,6 @@ def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(when - now, timedelta(0))
-
-
-def is_loopback_host(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_url(url: str) -> str:

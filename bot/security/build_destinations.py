@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from bot.net import is_loopback_host
 from bot.reporter_push import REPORTER_DESTINATION
 from bot.security.errors import Problem
 from bot.security.model import (
@@ -57,7 +57,7 @@ def _email(here: str, spec: RawEmail, env: Mapping[str, str]) -> EmailDestinatio
         )
     username = _secret(env, spec.username_env, f"{here}.username_env", "the SMTP user name")
     password = _secret(env, spec.password_env, f"{here}.password_env", "the SMTP password")
-    if password is not None and spec.security == "none" and not _is_loopback(host):
+    if password is not None and spec.security == "none" and not is_loopback_host(host):
         raise Problem(
             f"{here}.security",
             "a password would be sent unencrypted; use starttls or tls (or a relay on this machine)",
@@ -87,7 +87,7 @@ def _webhook(here: str, spec: RawWebhook, env: Mapping[str, str]) -> WebhookDest
             "has a user name or password in it; secrets never go in this file, and the request is "
             "signed with secret_env instead",
         )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise Problem(
             f"{here}.url", "reports would travel unencrypted; use https (plain http only for this machine)"
         )
@@ -116,12 +116,3 @@ def _secret(env: Mapping[str, str], variable: str | None, place: str, what: str)
     if not value.strip():
         raise Problem(place, f"the environment variable {variable} is not set or empty; set it to {what}")
     return value
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
