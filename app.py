@@ -226,7 +226,20 @@ async def run(
             return await run_command(args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr)
 
 
+# Libraries that log request bodies or statement parameters at DEBUG: that would be report content.
+QUIET_LIBRARIES = (
+    "slack_sdk",
+    "slack_bolt",
+    "tipline.slack.bolt",
+    "aiohttp",
+    "aiosqlite",
+    "asyncio",
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # Reports, the database and its journal files, exports: readable by this account only.
+    os.umask(0o077)
     load_dotenv(Path.cwd() / ".env", override=False)
     args = build_parser().parse_args(argv)
     try:
@@ -246,6 +259,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+    for library in QUIET_LIBRARIES:
+        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
+    # SQLAlchemy echoes every statement at INFO.
+    logging.getLogger("sqlalchemy").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         return asyncio.run(run(args, settings, security, slack))
     except BrokenPipeError:

@@ -1,15 +1,16 @@
 """Runs a parsed `reports ...` or `outbox ...` command (app.py handles chat and db itself).
 
-The person at this command line is the machine's login: a name typed on the command line
-could not be checked, so there is no way to act as someone else. Give shell access to
-Tipline's host only to the security team.
+The person at this command line is the operating system account running it (not a name
+typed, nor LOGNAME/USER, which anyone can set). That is only as strong as the protection
+of the database and the settings on this machine: give shell access to Tipline's host, and
+read access to its database and .env, only to the security team.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
+import pwd
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -38,11 +39,13 @@ PLATFORM = "cli"
 
 
 def cli_actor() -> Actor:
+    """The operating system's account for this process. Not getpass.getuser(): that believes
+    LOGNAME and USER, which anyone can set to a security officer's name."""
     try:
-        login = getpass.getuser()
-    except (OSError, KeyError):
+        login = pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
         login = ""
-    return Actor(PLATFORM, login or "unknown")
+    return Actor(PLATFORM, login or f"uid-{os.geteuid()}")
 
 
 def handles(args: argparse.Namespace) -> bool:

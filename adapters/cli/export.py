@@ -32,7 +32,8 @@ def write_json(reports: Sequence[Report], out: TextIO) -> None:
 
 def write_csv(reports: Sequence[Report], out: TextIO) -> None:
     columns = report_columns()
-    writer = csv.writer(out)
+    # Every cell quoted, so a spreadsheet with another list separator cannot split one into a formula.
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for report in reports:
         document = report.model_dump(mode="json")

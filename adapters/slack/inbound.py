@@ -57,11 +57,18 @@ def unformat(text: str) -> str:
             return target[0] + (label or target[1:])
         if target.startswith("!"):
             return label or "@" + target[1:].split("^", 1)[0]
-        if label:
-            return label
-        return target.removeprefix("mailto:").removeprefix("tel:")
+        address = target.removeprefix("mailto:").removeprefix("tel:")
+        if label and _bare(label) != _bare(address):
+            # A link can say one thing and go elsewhere; the real target is the indicator that counts.
+            return f"{label} ({address})"
+        return label or address
 
     return _MARKUP.sub(plain, text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _bare(address: str) -> str:
+    """An address as Slack shows it when it links what was typed: no scheme, no trailing slash."""
+    return re.sub(r"^[a-z][a-z0-9+.-]*://", "", address.strip(), flags=re.IGNORECASE).rstrip("/").lower()
 
 
 def evidence(file: Payload) -> EvidenceFile | None:

@@ -138,7 +138,7 @@ def test_guard_formula(cell, guarded):
 
 async def test_csv_of_nothing_is_just_the_header(triage):
     text = await export(triage, "csv")
-    assert text == ",".join(report_columns()) + "\r\n"
+    assert text == ",".join(f'"{column}"' for column in report_columns()) + "\r\n"
 
 
 async def test_export_to_a_file_is_private(run, two_reports, tmp_path):
@@ -194,3 +194,14 @@ async def test_a_refused_export_to_the_screen_is_audited_as_an_export(run, two_r
 
     assert code == 1
     assert [r.detail["attempted"] for r in await refusals(engine)] == ["export"]
+
+
+async def test_every_csv_cell_is_quoted_so_another_list_separator_cannot_split_out_a_formula(
+    uow_factory, triage
+):
+    report = make_report(contact=Contact(name_used="foo;=cmd|' /C calc'!A0"))
+    async with uow_factory() as uow:
+        await uow.reports.add(report)
+        await uow.commit()
+    text = await export(triage, "csv")
+    assert "\"foo;=cmd|' /C calc'!A0\"" in text

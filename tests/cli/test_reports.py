@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import getpass
 import io
+import os
+import pwd
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,8 @@ from tests.triage.support import (
     stored,
     thread,
 )
+
+LOGIN = pwd.getpwuid(os.geteuid()).pw_name
 
 # What a hostile contact might put in a name to drive the analyst's terminal: set the
 # window title, clear the screen, colour text, an 8-bit CSI, and a bidi override.
@@ -537,21 +540,27 @@ async def test_an_outsider_is_refused_every_command(uow_factory, engine, run, ar
     assert (refusal.actor, refusal.platform, refusal.detail["reason"]) == ("cli:mallory", "cli", "not_team")
 
 
-def test_the_cli_actor_is_the_login():
-    assert cli_actor() == Actor("cli", getpass.getuser())
+def test_the_cli_actor_is_the_operating_system_account():
+    assert cli_actor() == Actor("cli", LOGIN)
 
 
-def test_the_cli_actor_without_a_login_is_unknown(monkeypatch):
-    def no_login() -> str:
-        raise OSError("no login")
+def test_setting_logname_or_user_does_not_make_you_someone_else(monkeypatch):
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "secops")
+    assert cli_actor() == Actor("cli", LOGIN)
 
-    monkeypatch.setattr(getpass, "getuser", no_login)
-    assert cli_actor() == Actor("cli", "unknown")
+
+def test_an_account_without_a_name_is_known_by_its_uid(monkeypatch):
+    def no_entry(uid: int) -> None:
+        raise KeyError(uid)
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    assert cli_actor() == Actor("cli", f"uid-{os.geteuid()}")
 
 
 async def test_without_an_actor_the_command_runs_as_the_login(uow_factory, engine, triage, clock):
     report = await store(uow_factory)
-    login = getpass.getuser()
+    login = LOGIN
     args = build_parser().parse_args(["reports", "ack", report.reference])
 
     outsider = dataclasses.replace(triage, team=Team())

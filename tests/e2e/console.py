@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
+import pwd
 import queue
 import subprocess
 import sys
@@ -27,7 +27,7 @@ def app_env(workdir: Path, database_url: str, **extra: str) -> dict[str, str]:
         INBOX_FILE=str(workdir / "inbox.jsonl"),
         PYTHONUNBUFFERED="1",
         LOG_LEVEL="INFO",
-        SECURITY_TEAM=f"cli:{getpass.getuser()}",
+        SECURITY_TEAM=f"cli:{pwd.getpwuid(os.geteuid()).pw_name}",
         **extra,
     )
     return env

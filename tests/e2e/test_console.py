@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pwd
 from pathlib import Path
 
 import pytest
@@ -173,7 +175,9 @@ def test_the_reporter_hears_back_when_the_report_is_closed(tmp_path: Path, env):
 
 def test_someone_outside_the_security_team_is_refused_and_it_is_recorded(tmp_path: Path, env):
     reference = quick_report(tmp_path, env, "gina")
-    outsider = {**env, "LOGNAME": "mallory", "USER": "mallory"}
+    # The team is someone else; claiming their name through LOGNAME/USER changes nothing.
+    login = pwd.getpwuid(os.geteuid()).pw_name
+    outsider = {**env, "SECURITY_TEAM": "cli:secops", "LOGNAME": "secops", "USER": "secops"}
     for args in (
         ["reports", "list"],
         ["reports", "show", reference],
@@ -181,10 +185,13 @@ def test_someone_outside_the_security_team_is_refused_and_it_is_recorded(tmp_pat
     ):
         refused = run_app(tmp_path, outsider, *args)
         assert refused.returncode == 1, args
-        assert "cli:mallory is not a member of the security team" in refused.stderr
+        assert f"cli:{login} is not a member of the security team" in refused.stderr
         assert "Anna" not in refused.stdout
     timeline = run_app(tmp_path, env, "reports", "timeline", reference)
-    assert timeline.stdout.count("cli:mallory") >= 2 and "triage.refused" in timeline.stdout
+    refusals = [
+        line for line in timeline.stdout.splitlines() if f"cli:{login}" in line and "triage.refused" in line
+    ]
+    assert len(refusals) == 2, "show and close were about this report; list was not"
     shown = run_app(tmp_path, env, "reports", "show", reference)
     assert "Closed" not in shown.stdout.split("Status:")[1].splitlines()[0]
 
@@ -268,3 +275,13 @@ def test_the_chat_is_not_interrupted_by_routine_log_lines(tmp_path: Path, env):
         tmp_path, quiet, "chat", "--user", "kim", stdin="\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
     )
     assert done.returncode == 0 and done.stderr == ""
+
+
+def test_the_database_and_inbox_are_readable_by_this_account_only(tmp_path: Path, env):
+    quick_report(tmp_path, env, "ivy")
+    private = [tmp_path / "inbox.jsonl"]
+    if env["DATABASE_URL"].startswith("sqlite"):
+        private += [p for p in tmp_path.glob("tipline.db*")]
+    assert len(private) >= 2
+    for path in private:
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"

@@ -4,8 +4,9 @@ webhook receiver on 127.0.0.1: routing, signatures, threading and the reporter l
 from __future__ import annotations
 
 import asyncio
-import getpass
 import json
+import os
+import pwd
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ SECRET = "a-test-signing-secret-of-some-length"
 def security_yaml(smtp_port: int, webhook_url: str) -> str:
     return f"""
 team:
-  cli: [{getpass.getuser()}]
+  cli: [{pwd.getpwuid(os.geteuid()).pw_name}]
 destinations:
   inbox-file: {{type: file, path: ./inbox.jsonl}}
   security-mail:

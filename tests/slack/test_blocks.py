@@ -194,3 +194,14 @@ def test_clicks_forms_and_events_become_actions():
         private_metadata='{"token": "add:TIP-X"}',
     )
     assert inbound.from_view_submission(form).action == SubmitForm("add:TIP-X", {"add": "more"})
+
+
+def test_a_link_that_says_one_address_and_goes_to_another_keeps_the_real_one():
+    disguised = (
+        "Contact: <https://evil.example/phish|https://www.linkedin.com/in/legit>"
+        " or <mailto:spy@evil.example|hr@bigcorp.com>"
+    )
+    assert inbound.unformat(disguised) == (
+        "Contact: https://www.linkedin.com/in/legit (https://evil.example/phish)"
+        " or hr@bigcorp.com (spy@evil.example)"
+    )

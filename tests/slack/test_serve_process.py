@@ -141,3 +141,24 @@ async def test_serve_with_a_bad_slack_token_stops_with_one_line(tmp_path, empty_
     _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert err.decode().count("\n") == 1 and "SLACK_BOT_TOKEN" in err.decode()
+
+
+async def test_debug_logs_of_a_serving_process_hold_no_report_text(tmp_path, empty_database, slack_api):
+    sentinel = "Quokka-Zebra-9917"
+    env = serve_env(tmp_path, empty_database, slack_api.url, free_port(), LOG_LEVEL="DEBUG")
+    del env["SLACK_SECURITY_CHANNEL"]
+    process, base = await start(tmp_path, env)
+    try:
+        for n, text in enumerate(
+            ["report", f"A recruiter called {sentinel}", f"{sentinel} on LinkedIn", "2"]
+        ):
+            await say(base, "U0ALICE", text, f"EvD{n:03d}")
+            await slack_api.settle()
+        assert any(sentinel in str(call) for call in slack_api.calls_to("chat.postMessage")), "it was posted"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+    assert process.stderr is not None
+    logs = (await process.stderr.read()).decode()
+    assert "serving Slack" in logs, "logging was on"
+    assert sentinel not in logs
