@@ -31,6 +31,7 @@ class Reply:
     reference: str | None = None
     duplicate: bool = False  # the same inbound event was already handled
     queued: int = 0  # deliveries queued for the security inbox this turn
+    unsent_detail: bool = False  # detail added after the report was sent, not sent yet
 
 
 @dataclass

@@ -187,6 +187,11 @@ class Contact(_Part):
     def _lower_emails(cls, emails: list[str]) -> list[str]:
         return _unique(e.strip().lower() for e in emails)
 
+    @field_validator("phones")
+    @classmethod
+    def _each_phone_once(cls, phones: list[str]) -> list[str]:
+        return _unique(p.strip() for p in phones)
+
 
 class Timeline(_Part):
     first_contact_on: date | None = None

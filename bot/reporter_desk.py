@@ -56,6 +56,7 @@ class DeskReply:
     messages: list[Message]
     awaiting: Awaiting | None
     queued: int = 0
+    deferred: bool = False  # "later": don't ask again in this same turn
 
 
 def is_my_reports(text: str) -> bool:
@@ -94,14 +95,30 @@ class ReporterDesk:
             elif await uow.messages.mark_delivered_to_reporter(waiting.id, now):
                 title = "A message from the security team about your report"
                 messages.append(Text(f"{title} {waiting.report_reference}:\n\n{waiting.body}", Tone.INFO))
+        if awaiting is None and not holding:
+            # A question put off with "later" is asked again, until it is answered.
+            open_question = await self._unanswered(uow, reporter)
+            if open_question is not None:
+                messages.append(self.question(open_question, again=True))
+                awaiting = Awaiting("answer", open_question.report_reference, open_question.id)
         return DeskReply(messages, awaiting)
 
-    def question(self, question: ReportMessage) -> TextQuestion:
+    async def _unanswered(self, uow: UnitOfWork, reporter: Reporter) -> ReportMessage | None:
+        for report in await uow.reports.list_for_reporter(reporter.platform, reporter.user_id):
+            if report.status is Status.CLOSED:
+                continue
+            for question in await uow.messages.unanswered_questions(report.reference):
+                if question.delivered_to_reporter_at is not None:
+                    return question
+        return None
+
+    def question(self, question: ReportMessage, again: bool = False) -> TextQuestion:
         sign = f"\n— {question.signed_by}" if question.signed_by else ""
+        intro = "The security team is still hoping for your answer" if again else self.question_intro
         return TextQuestion(
             token=f"{ANSWER}{question.id}",
             key="answer",
-            text=f"{self.question_intro} (about {question.report_reference})\n\n{question.body}{sign}",
+            text=f"{intro} (about {question.report_reference})\n\n{question.body}{sign}",
             hint="Type your answer. If you'd rather answer later, type 'later'.",
             max_length=MAX_LENGTH,
         )
@@ -168,8 +185,8 @@ class ReporterDesk:
     ) -> DeskReply:
         """The reporter's answer to a question, or what they are adding to a report."""
         if raw.strip().lower() in _LATER_WORDS:
-            text = "No problem. You can pick this up any time: type 'my reports'."
-            return DeskReply([Text(text)], None)
+            text = "No problem. I'll ask again the next time you message me, or type 'my reports'."
+            return DeskReply([Text(text)], None, deferred=True)
         text, had_controls = clean_text(raw)
         problem = None
         if had_controls:
@@ -184,6 +201,12 @@ class ReporterDesk:
         report = await uow.reports.get(awaiting.reference)
         if report is None or not _belongs_to(report, reporter):
             return DeskReply([Text("I can't find that report.", Tone.WARNING)], None)
+        if awaiting.kind == "add" and report.status is Status.CLOSED:
+            text = (
+                f"{report.reference} has been closed. If the same person got in touch again, please start "
+                "a new report and mention the old reference."
+            )
+            return DeskReply([Text(text, Tone.WARNING)], None)
         if problem is not None:
             return DeskReply([Text(problem, Tone.WARNING)], awaiting)
         kind = MessageKind.ANSWER if awaiting.kind == "answer" else MessageKind.REPORTER_UPDATE

@@ -176,7 +176,8 @@ class ReportingService:
         if queued:
             self.on_queued()
         in_progress = envelope.flow_running or envelope.awaiting is not None
-        return Reply(messages, in_progress, envelope.reference, queued=queued)
+        unsent = envelope.state is not None and envelope.state.times_sent > 0 and envelope.flow_running
+        return Reply(messages, in_progress, envelope.reference, queued=queued, unsent_detail=unsent)
 
     # ---- the reporter's side of the thread with the security team ---------------------------
     async def _reporter_side(
@@ -199,7 +200,7 @@ class ReportingService:
             reply = await desk.news(uow, reporter, now)
         if reply is None:
             return None
-        if reply.awaiting is None and not isinstance(action, Command):
+        if reply.awaiting is None and not reply.deferred and not isinstance(action, Command):
             # Answered: the next question from the security team, if there is one, comes straight away.
             more = await desk.news(uow, reporter, now)
             reply = DeskReply(reply.messages + more.messages, more.awaiting, reply.queued)

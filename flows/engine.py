@@ -20,7 +20,7 @@ from flows.actions import (
     command_in_text,
 )
 from flows.choices import check_picked, read_choice
-from flows.model import Flow, Option, Step, StepKind
+from flows.model import Flow, GuidanceItem, Option, Step, StepKind
 from flows.navigation import (
     answers_on_path,
     display_answer,
@@ -102,7 +102,7 @@ class Engine:
         result, raw = self._read(step, action, now)
         if isinstance(result, Invalid):
             if raw is not None and step.kind is StepKind.TEXT:
-                state.kept[step.id] = raw
+                state.kept[step.id] = _keepable(raw, step)
             return Turn(state, (self._put(state, problem=result.message),))
         return self._accept(state, {step.id: result.value})
 
@@ -132,7 +132,7 @@ class Engine:
             if isinstance(result, Invalid):
                 problems[step_id] = result.message
                 if step.kind is StepKind.TEXT:
-                    state.kept[step_id] = raw
+                    state.kept[step_id] = _keepable(raw, step)
             else:
                 accepted[step_id] = result.value
         if state.step_id not in accepted and state.step_id not in problems:
@@ -199,8 +199,10 @@ class Engine:
         elif isinstance(action, TextAnswer):
             result = read_choice(action.text, offers, multiple=False)
             picked = result.value if isinstance(result, Valid) else None
-        elif isinstance(action, Command) and action.name in (CommandName.START, CommandName.RESTART):
+        elif isinstance(action, Command) and action.name is CommandName.RESTART:
             return self._fresh(now, (DiscardDraft(),))
+        elif isinstance(action, Command) and action.name in (CommandName.HELP, CommandName.GUIDANCE):
+            return Turn(state, (ShowGuidance(self._guidance_for(state)), self._offer_again(state, offers)))
         option = next((o for o in offers if o.value == picked), None)
         if option is None:
             return Turn(state, (self._offer_again(state, offers),))
@@ -219,7 +221,9 @@ class Engine:
     def _confirming_cancel(self, state: ConversationState, action: UserAction, now: datetime) -> Turn:
         if self._said_yes(state, action):
             state.phase = Phase.CANCELLED
-            text = self.flow.text("cancelled", days=self.draft_keep_days)
+            text = self.flow.text(
+                "stopped_adding" if state.times_sent else "cancelled", days=self.draft_keep_days
+            )
             return Turn(state, (Say(text),), (KeepDraft(self.draft_keep_days),))
         state.phase = Phase.ASKING
         state.visit += 1
@@ -262,8 +266,7 @@ class Engine:
             help_text = "\n\n".join(t for t in (step.help, self.flow.commands_help) if t)
             return Turn(state, (Say(help_text), self._put(state)))
         if name is CommandName.GUIDANCE:
-            items = tuple(g for g in self.flow.guidance if g.when.holds(state.answers))
-            return Turn(state, (ShowGuidance(items), self._put(state)))
+            return Turn(state, (ShowGuidance(self._guidance_for(state)), self._put(state)))
         if name is CommandName.RESUME:
             return Turn(state, (self._put(state),))
         if name is CommandName.BACK:
@@ -277,10 +280,13 @@ class Engine:
         if name is CommandName.SEND:
             if step.kind is StepKind.SUMMARY:
                 return self._send(state)
+            if step.kind is StepKind.CHOICE and any(o.label.lower().startswith("send") for o in step.options):
+                return self._asking(state, TextAnswer("send"), now)
             return Turn(state, (Say(self.flow.text("summary_actions")), self._put(state)))
         if name is CommandName.CANCEL:
             state.phase = Phase.CONFIRM_CANCEL
-            text = self.flow.text("confirm_cancel", days=self.draft_keep_days)
+            key = "confirm_stop_adding" if state.times_sent else "confirm_cancel"
+            text = self.flow.text(key, days=self.draft_keep_days)
             return Turn(state, (Offer(self.token(state), text, (_YES, _NO)),))
         if name is CommandName.RESTART:
             state.phase = Phase.CONFIRM_RESTART
@@ -338,6 +344,11 @@ class Engine:
             field_problems=field_problems or {},
         )
 
+    def _guidance_for(self, state: ConversationState) -> tuple[GuidanceItem, ...]:
+        """What applies now; before any answer, the advice that always applies comes first."""
+        items = tuple(g for g in self.flow.guidance if g.when.holds(state.answers))
+        return items or self.flow.guidance[:1]
+
     def _offers(self, state: ConversationState) -> tuple[Option, ...]:
         step = self.flow.step(state.step_id)
         return tuple(o for o in step.options if o.when is None or o.when.holds(state.answers))
@@ -363,7 +374,7 @@ class Engine:
 
     def _welcome_back(self, state: ConversationState, action: UserAction) -> Turn:
         if isinstance(action, TextAnswer) and action.text.strip():
-            state.kept[state.step_id] = action.text
+            state.kept[state.step_id] = _keepable(action.text, self.flow.step(state.step_id))
         state.visit += 1
         return Turn(state, (Say(self.flow.text("welcome_back")), self._put(state)))
 
@@ -380,3 +391,9 @@ class Engine:
 
 
 _UNSET: Any = object()
+
+
+def _keepable(raw: str, step: Step) -> str:
+    """What a re-ask keeps of a refused answer: all of it, up to a bound, so a 20 MB paste
+    can't bloat every saved turn. Far more than the answer may hold, so nothing usable is lost."""
+    return raw[: max(4 * step.max_length, 20_000)]

@@ -28,6 +28,8 @@ REQUIRED_MESSAGES = (
     "confirm_cancel",
     "cancelled",
     "not_cancelled",
+    "confirm_stop_adding",
+    "stopped_adding",
     "confirm_restart",
     "restarted",
     "resume_offer",

@@ -142,7 +142,8 @@ def _check_phone(text: str, region: str) -> Valid | Invalid:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         number = None
-    if number is None or not phonenumbers.is_possible_number(number):
+    # Too few digits is an extension or a fragment, not a number to call: "4521" must not become +444521.
+    if number is None or not phonenumbers.is_possible_number(number) or len(str(number.national_number)) < 7:
         return Invalid(
             "not_phone",
             f"I couldn't read '{_short(text)}' as a phone number. Include the country code if it "

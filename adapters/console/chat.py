@@ -44,6 +44,11 @@ async def run_chat(
             stdout.write(
                 "\nYour answers so far are saved. Run the chat again to carry on where you left off.\n"
             )
+            if reply.unsent_detail:
+                stdout.write(
+                    "The detail you've added since sending is not with the security team yet: "
+                    "come back and send it when you can.\n"
+                )
             stdout.flush()
             return 0
         reply = await service.handle(key, reporter, TextAnswer(line.rstrip("\n")))

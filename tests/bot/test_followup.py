@@ -94,7 +94,14 @@ async def test_several_questions_come_one_at_a_time_and_later_defers(uow_factory
     after_first = await service.handle(KEY, ALICE, TextAnswer("First answer"))
     assert "Second question?" in texts(after_first)
     deferred = await service.handle(KEY, ALICE, TextAnswer("later"))
-    assert "my reports" in texts(deferred)
+    assert "ask again the next time" in texts(deferred)
+    assert "Second question?" not in texts(deferred), "later means later, not straight away"
+    reopened = await service.open(KEY, ALICE)
+    assert "still hoping for your answer" in texts(reopened) and "Second question?" in texts(reopened)
+    answered = await service.handle(KEY, ALICE, TextAnswer("Second answer"))
+    assert "your answer is with the security team" in texts(answered)
+    async with uow_factory() as uow:
+        assert await uow.messages.unanswered_questions(reference) == []
 
 
 async def test_an_answer_with_control_characters_is_reasked_and_kept_waiting(uow_factory):

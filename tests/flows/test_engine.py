@@ -295,3 +295,52 @@ def test_an_exclusive_option_cannot_be_combined():
     answer_all(r, FULL[:16])
     r.say("1, 8")
     assert "can't be picked together" in r.last.problem
+
+
+# --- after the report is sent ------------------------------------------------------------
+
+
+def sent_quick(r: Reporter) -> None:
+    answer_all(r, [*QUICK, "Send it now", "send"])
+    assert r.state.phase is Phase.SENT
+
+
+def test_coming_back_to_the_add_detail_offer_shows_it_again_rather_than_a_new_report():
+    r = Reporter()
+    sent_quick(r)
+    r.command(CommandName.START)
+    assert isinstance(r.last, Offer) and r.state.phase is Phase.SENT
+    assert r.state.answers["what_happened"] == QUICK[0]
+
+
+def test_guidance_and_help_still_work_after_sending():
+    r = Reporter()
+    sent_quick(r)
+    for command in (CommandName.GUIDANCE, CommandName.HELP):
+        r.command(command)
+        assert [g.id for g in r.outputs_of(ShowGuidance)[0].items] == ["right_now"]
+        assert isinstance(r.last, Offer)
+
+
+def test_guidance_before_any_answer_gives_the_advice_that_always_applies():
+    r = Reporter()
+    r.command(CommandName.GUIDANCE)
+    assert [g.id for g in r.outputs_of(ShowGuidance)[0].items] == ["right_now"]
+
+
+def test_stopping_after_sending_does_not_claim_nothing_was_sent():
+    r = Reporter()
+    sent_quick(r)
+    r.click("add_detail")
+    r.command(CommandName.CANCEL)
+    assert "already been sent" in r.last.text and "Nothing will be sent" not in r.last.text
+    r.say("yes")
+    said = " ".join(o.text for o in r.outputs_of(Say))
+    assert "Your report is with the security team" in said and "Nothing has been sent" not in said
+
+
+def test_typing_send_at_the_send_or_add_question_sends():
+    r = Reporter()
+    answer_all(r, QUICK)
+    r.say("send")
+    assert isinstance(r.last, ShowSummary)
