@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot import matching
 from bot.actors import Actor, TeamMembership
 from bot.analyst_text import bounded_text, clean_text, parse_reference
+from bot.matching import Match
 from bot.ports import (
     AuditEvent,
     Deadline,
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 2000
 MAX_NOTE = 4000
 MAX_NAME = 100
+MIN_QUERY = 3
+MAX_QUERY = 500
 
 
 class TriageError(Exception):
@@ -94,6 +98,29 @@ class TriageService:
                 who = m.author + (f" (signed {m.signed_by})" if m.signed_by else "")
                 entries.append(TimelineEntry(m.created_at, who, m.kind.value, m.body))
         return sorted(entries, key=lambda e: e.at)
+
+    async def related(self, reference: str, actor: Actor) -> list[Match]:
+        """The other reports sharing a profile, email, phone, website, company email domain or
+        organisation with this one, newest first: the same person or campaign, perhaps."""
+        async with self.unit_of_work() as uow:
+            ref = await self._checked_reference(uow, actor, "related", reference)
+            report = await uow.reports.get(ref)  # a read: no lock
+            if report is None:
+                raise TriageError(f"No report {ref}")
+            return matching.matches(report, await uow.reports.list())
+
+    async def find(self, query: str, actor: Actor) -> list[Match]:
+        """Every report that mentions this profile address, email, phone, website or
+        organisation (or name), however it was typed, newest first."""
+        async with self.unit_of_work() as uow:
+            await self._check(uow, actor, "find", None)
+            text = clean_text(query, keep_newlines=False)
+            if not MIN_QUERY <= len(text) <= MAX_QUERY:
+                raise TriageError(
+                    f"Give {MIN_QUERY} to {MAX_QUERY} characters to look for: a profile address, "
+                    "email, phone number, website or organisation."
+                )
+            return matching.find(text, await uow.reports.list())
 
     def closing_template(self, outcome: Outcome) -> str:
         return self.closing_templates[Outcome(outcome)]

@@ -24,6 +24,7 @@ from adapters.cli.reports import (
     assign_report,
     close_report,
     export_reports,
+    find_reports,
     link_reports,
     list_reports,
     refused,
@@ -93,6 +94,8 @@ async def _reports(
         return await list_reports(triage, actor, args.status, args.limit, out)
     if action == "show":
         return await show_report(triage, actor, args.reference, out)
+    if action == "find":
+        return await find_reports(triage, actor, args.indicator, out)
     if action == "export":
         if args.output is None:
             return await export_reports(triage, actor, args.format, out)

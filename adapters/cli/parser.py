@@ -22,6 +22,7 @@ _EPILOG = """\
 examples:
   app.py reports list --status new
   app.py reports show TIP-7K3Q9D
+  app.py reports find linkedin.com/in/jane-smith
   app.py reports assign TIP-7K3Q9D alice
   app.py reports close TIP-7K3Q9D --outcome benign --message "Thank you; this one was genuine."
   app.py outbox retry --all-dead
@@ -129,6 +130,22 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=_formatter,
     )
     _add_reference(show)
+
+    find = actions.add_parser(
+        "find",
+        help="every report that mentions a profile, email, phone, website or organisation",
+        description="Find every report that mentions this profile address, email, phone, website "
+        "or organisation: to check an indicator from an alert, or to see whether many staff were "
+        "approached by the same person. Type it as you have it: any spelling of a LinkedIn "
+        "address, a phone number with or without the country code (UK assumed), an email domain "
+        "such as example.com, or part of an organisation or name.",
+        formatter_class=_formatter,
+    )
+    find.add_argument(
+        "indicator",
+        metavar="INDICATOR",
+        help='what to look for, e.g. linkedin.com/in/jane-smith, jane@example.com or "020 7946 0000"',
+    )
 
     export = actions.add_parser(
         "export",

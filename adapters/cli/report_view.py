@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TextIO
 
 from adapters.cli.terminal import safe, when, words
+from bot.matching import Indicator, Match
 from bot.report import EvidenceFile, Report, ReportLink
 
 # (section, [(label, dotted path into the Report)]). tests/cli checks these paths cover
@@ -147,6 +148,36 @@ def print_report(report: Report, out: TextIO) -> None:
             print(prefix + lines[0], file=out)
             for line in lines[1:]:
                 print(" " * len(prefix) + line, file=out)
+
+
+RELATED_SECTION = "Other reports with the same indicators"
+
+
+def print_related(report: Report, related: Sequence[Match], out: TextIO) -> None:
+    """The other reports that share a profile, email, phone, website, company or email domain
+    with this one: the same person approaching several staff shows up here."""
+    print(file=out)
+    print(RELATED_SECTION, file=out)
+    if not related:
+        print(f"{_INDENT}None so far.", file=out)
+        return
+    linked = {link.reference: link.kind for link in report.links}
+    for match in related:
+        facts = [f"received {when(match.created_at)}", words(match.status)]
+        if match.reference in linked:
+            facts.append(f"already linked as {words(linked[match.reference])}")
+        print(f"{_INDENT}{match.reference}  ({', '.join(facts)})", file=out)
+        for indicator in match.indicators:
+            print(f"{_INDENT * 3}{_indicator(indicator)}", file=out)
+
+
+def shared(indicators: Sequence[Indicator]) -> str:
+    """Indicators on one line, each as "kind: value", values made safe."""
+    return "; ".join(_indicator(i) for i in indicators)
+
+
+def _indicator(indicator: Indicator) -> str:
+    return f"{indicator.kind}: {safe(indicator.value)}"
 
 
 def _value(report: Report, path: str) -> object:

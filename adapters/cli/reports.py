@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from adapters.cli.export import write_csv, write_json
-from adapters.cli.report_view import print_report
+from adapters.cli.report_view import print_related, print_report, shared
 from adapters.cli.terminal import print_table, safe, when, words
 from bot.actors import Actor
 from bot.report import LinkKind, Outcome, Report, Status
@@ -43,7 +43,21 @@ def _row(report: Report) -> list[str]:
 
 
 async def show_report(triage: TriageService, actor: Actor, reference: str, out: TextIO) -> int:
-    print_report(await triage.get(reference, actor), out)
+    report = await triage.get(reference, actor)
+    related = await triage.related(report.reference, actor)
+    print_report(report, out)
+    print_related(report, related, out)
+    return 0
+
+
+async def find_reports(triage: TriageService, actor: Actor, indicator: str, out: TextIO) -> int:
+    found = await triage.find(indicator, actor)
+    if not found:
+        print(f"No report mentions {safe(indicator)}.", file=out)
+        return 0
+    rows = [[m.reference, when(m.created_at), words(m.status), shared(m.indicators)] for m in found]
+    print_table(["REFERENCE", "RECEIVED", "STATUS", "MENTIONS"], rows, out)
+    print(f"\n{len(found)} report{'' if len(found) == 1 else 's'}.", file=out)
     return 0
 
 

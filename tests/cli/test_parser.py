@@ -19,6 +19,7 @@ HELP_PAGES = [
     ["reports"],
     ["reports", "list"],
     ["reports", "show"],
+    ["reports", "find"],
     ["reports", "export"],
     ["reports", "ack"],
     ["reports", "assign"],
