@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.report import PAYMENT_OFFERS, ApproachKind, AskedFor, Offered, Report, Severity, YesNoUnsure
+from bot.report import (
+    PAYMENT_OFFERS,
+    ApproachKind,
+    AskedFor,
+    DetailLevel,
+    Offered,
+    Report,
+    Severity,
+    YesNoUnsure,
+)
 
 YES = YesNoUnsure.YES
 UNSURE = YesNoUnsure.UNSURE
@@ -35,6 +44,16 @@ RULES: tuple[Rule, ...] = (
         "Information was shared and the contact is still going on",
         lambda r: r.actions.shared_information is YES and r.timeline.still_going_on is YES,
     ),
+    Rule(
+        Severity.CRITICAL,
+        "Something was accepted and non-public or internal information was asked for",
+        lambda r: r.actions.accepted_something is YES and bool(_INTERNAL & set(r.asked_for)),
+    ),
+    Rule(
+        Severity.CRITICAL,
+        "Something was accepted from a contact the reporter has met in person",
+        lambda r: r.actions.accepted_something is YES and r.actions.met_in_person is YES,
+    ),
     Rule(Severity.HIGH, "The reporter shared information", lambda r: r.actions.shared_information is YES),
     Rule(
         Severity.HIGH,
@@ -43,8 +62,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Severity.MEDIUM,
-        "The reporter is not sure whether they shared information or accepted something",
-        lambda r: UNSURE in (r.actions.shared_information, r.actions.accepted_something),
+        "The reporter is not sure whether they shared information",
+        lambda r: r.actions.shared_information is UNSURE,
+    ),
+    Rule(
+        Severity.MEDIUM,
+        "The reporter is not sure whether they accepted something",
+        lambda r: r.actions.accepted_something is UNSURE,
     ),
     Rule(
         Severity.MEDIUM,
@@ -75,11 +99,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 NO_FACTORS = "No aggravating factors reported so far"
+NOT_ASSESSED = "Quick report: the details that set severity have not been given yet — read what happened"
 
 
 def assess(report: Report) -> tuple[Severity, list[str]]:
     fired = [rule for rule in RULES if rule.applies(report)]
     if not fired:
-        return Severity.LOW, [NO_FACTORS]
+        return Severity.LOW, [NOT_ASSESSED if report.detail_level is DetailLevel.QUICK else NO_FACTORS]
     level = max((rule.level for rule in fired), key=lambda s: s.rank)
     return level, [rule.reason for rule in fired]

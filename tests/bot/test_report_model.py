@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from bot.indicators import normalise_profile_url
 from bot.report import Report, Reporter, Severity, new_reference, normalise_reference
 from bot.report_builder import build_report, extract_indicators
-from bot.severity import NO_FACTORS
+from bot.severity import NOT_ASSESSED
 from flows.engine import Engine
 from flows.outputs import SubmitReport
 from tests.flows.helpers import FULL, NOW
@@ -98,15 +98,28 @@ def test_severity_floors_follow_the_rules_with_reasons():
     shared = full_report({"shared": "yes", "shared_detail": "team structure", "ongoing": "no"})
     assert shared.severity is Severity.HIGH and "The reporter shared information" in shared.severity_reasons
 
-    accepted = full_report({"accepted": "yes", "ongoing": "no"})
+    accepted = full_report({"accepted": "yes", "ongoing": "no", "asked_for": ["meeting"], "met": "no"})
     assert accepted.severity is Severity.HIGH
+
+    accepted_and_asked_inside = full_report({"accepted": "yes", "ongoing": "no"})
+    assert accepted_and_asked_inside.severity is Severity.CRITICAL
+    assert "non-public or internal information was asked for" in accepted_and_asked_inside.severity_reasons[0]
+
+    accepted_in_person = full_report(
+        {"accepted": "yes", "ongoing": "no", "asked_for": ["meeting"], "met": "yes"}
+    )
+    assert accepted_in_person.severity is Severity.CRITICAL
+
+    unsure = full_report({"shared": "unsure", "accepted": "no"})
+    assert "The reporter is not sure whether they shared information" in unsure.severity_reasons
+    assert not any("accepted something" in reason for reason in unsure.severity_reasons)
 
     both = full_report({"shared": "yes", "accepted": "yes"})
     assert both.severity is Severity.CRITICAL
     assert both.severity_reasons[0] == "Information was shared and something was accepted"
 
 
-def test_a_quick_report_with_nothing_aggravating_is_low_and_says_why():
+def test_a_quick_report_is_low_until_assessed_and_says_so():
     report = build_report(
         {"what_happened": "An odd message", "who": "someone", "pace": "send_now"},
         REPORTER,
@@ -114,7 +127,7 @@ def test_a_quick_report_with_nothing_aggravating_is_low_and_says_why():
         NOW,
         "GB",
     )
-    assert report.severity is Severity.LOW and report.severity_reasons == [NO_FACTORS]
+    assert report.severity is Severity.LOW and report.severity_reasons == [NOT_ASSESSED]
     assert report.detail_level == "quick"
 
 
