@@ -73,7 +73,9 @@ def build_report(
             websites=websites,
         ),
         timeline=Timeline(
-            first_contact_on=date.fromisoformat(first["on"]) if isinstance(first, dict) else None,
+            first_contact_on=date.fromisoformat(first["on"])
+            if isinstance(first, dict) and first.get("on")
+            else None,
             first_contact_as_told=first.get("as_told") if isinstance(first, dict) else None,
             frequency=answers.get("frequency"),
             still_going_on=answers.get("ongoing"),

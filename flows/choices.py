@@ -36,15 +36,9 @@ def read_choice(text: str, options: tuple[Option, ...], multiple: bool) -> Valid
             if pieces and all(m is not None for m in matches):
                 picked = [m.value for m in matches if m is not None]
             else:
-                return Invalid(
-                    "no_match",
-                    f"I didn't recognise '{text[:60]}' as one of the options. " + _how(options, multiple),
-                )
+                return _not_recognised(text, options, multiple)
         elif found is None:
-            return Invalid(
-                "no_match",
-                f"I didn't recognise '{text[:60]}' as one of the options. " + _how(options, multiple),
-            )
+            return _not_recognised(text, options, multiple)
         else:
             picked = [found.value]
     return check_picked(picked, options, multiple)
@@ -80,7 +74,30 @@ def _match_label(text: str, options: tuple[Option, ...]) -> Option | None:
     starts = [o for o in options if _norm(o.label).startswith(wanted)]
     if len(starts) == 1 and len(wanted) >= 3:
         return starts[0]
+    if wanted in _SHORT_YES_NO:
+        return next((o for o in options if o.value == _SHORT_YES_NO[wanted]), None)
+    # A word from the label ("headhunter", "trip", "money") picks the one option that has it.
+    words = set(wanted.split())
+    if all(len(w) >= 3 for w in words):
+        having = [o for o in options if words <= set(_norm(o.label).split())]
+        if len(having) == 1:
+            return having[0]
     return None
+
+
+_SHORT_YES_NO = {"y": "yes", "n": "no"}
+
+
+def _not_recognised(text: str, options: tuple[Option, ...], multiple: bool) -> Invalid:
+    words = set(_norm(text).split())
+    close = [(i, o) for i, o in enumerate(options, 1) if words and words <= set(_norm(o.label).split())]
+    if len(close) > 1:
+        named = " or ".join(f"{i} ({o.label})" for i, o in close)
+        more = " — or several, for example: " + ", ".join(str(i) for i, _ in close) if multiple else ""
+        return Invalid("ambiguous", f"Did you mean {named}{more}? Reply with the number.")
+    return Invalid(
+        "no_match", f"I didn't recognise '{text[:60]}' as one of the options. " + _how(options, multiple)
+    )
 
 
 def _how(options: tuple[Option, ...], multiple: bool) -> str:

@@ -68,6 +68,8 @@ def display_answer(step: Step, value: Any) -> str:
         labels = [(step.option(v).label if step.option(v) else v) for v in values]  # type: ignore[union-attr]
         return ", ".join(labels)
     if isinstance(value, dict) and "on" in value:
+        if value["on"] is None:
+            return f"{value.get('as_told', '')} (as you said)"
         day = date.fromisoformat(value["on"])
         told = value.get("as_told", "")
         shown = day.strftime("%d %b %Y").lstrip("0")

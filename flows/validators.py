@@ -164,11 +164,8 @@ def _check_date(text: str, now: datetime) -> Valid | Invalid:
         },
     )
     if parsed is None:
-        return Invalid(
-            "not_date",
-            f"I couldn't work out a date from '{_short(text)}'. Something like '3 days ago', "
-            "'last week', '12 March' or '2026-03-12' works. An estimate is fine.",
-        )
+        # "early March", "a while ago": an estimate in their words is worth keeping as it is.
+        return Valid({"on": None, "as_told": text})
     day: date = parsed.date()
     if day > now.date():
         return Invalid("future_date", "That date is in the future. When did the first contact happen?")

@@ -344,3 +344,20 @@ def test_typing_send_at_the_send_or_add_question_sends():
     answer_all(r, QUICK)
     r.say("send")
     assert isinstance(r.last, ShowSummary)
+
+
+def test_a_word_from_an_option_picks_it_and_an_ambiguous_one_asks_which():
+    r = Reporter()
+    answer_all(r, [*QUICK, "1"])
+    r.say("headhunter, money")
+    assert r.state.answers["approach_kinds"] == ["recruiter", "payment_offer"]
+    r.say("whatsapp")
+    assert r.state.answers["channel"] == "phone_or_messaging"
+    answer_all(r, ["skip", "skip", "skip", "skip", "skip", "early March", "2", "y"])
+    assert r.state.answers["first_contact"] == {"on": None, "as_told": "early March"}
+    assert r.state.answers["ongoing"] == "yes"
+    answer_all(r, ["8", "skip", "Nothing", "no", "no", "no", "no"])
+    r.say("screenshots")
+    assert (
+        "Did you mean 1 (Screenshots of their profile) or 2 (Screenshots of the messages)" in r.last.problem
+    )

@@ -43,6 +43,11 @@ def test_relative_and_partial_dates_are_understood(typed, day):
     assert check("first_contact", typed) == Valid({"on": day, "as_told": typed})
 
 
+def test_a_vague_date_is_kept_in_the_reporters_words():
+    assert check("first_contact", "early March") == Valid({"on": None, "as_told": "early March"})
+    assert check("first_contact", "not sure") == Valid({"on": None, "as_told": "not sure"})
+
+
 def test_several_emails_and_urls_split_on_commas_spaces_and_semicolons():
     assert check("emails", "a@x.org; B@Y.org") == Valid(["a@x.org", "b@y.org"])
     assert check("websites", "x.org/a, https://y.org") == Valid(["https://x.org/a", "https://y.org"])
