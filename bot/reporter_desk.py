@@ -126,7 +126,7 @@ class ReporterDesk:
     async def my_reports(self, uow: UnitOfWork, reporter: Reporter) -> list[Message]:
         reports = await uow.reports.list_for_reporter(reporter.platform, reporter.user_id)
         if not reports:
-            return [Text("You haven't sent any reports yet. Type 'report' to start one.")]
+            return [Text("You haven't sent any reports yet.")]
         fields = []
         for report in reports:
             latest = await self._latest_to_reporter(uow, report.reference)

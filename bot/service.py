@@ -164,7 +164,11 @@ class ReportingService:
             desk = await self._reporter_side(uow, envelope, reporter, action, now)
             messages: list[Message] = list(desk.messages) if desk else []
             queued = desk.queued if desk else 0
-            if desk is None or (desk.awaiting is None and isinstance(action, Command)):
+            news_first = bool(desk and desk.messages and desk.awaiting is None) and not envelope.flow_running
+            if news_first and isinstance(action, Command) and action.name is CommandName.START:
+                # They came back to news (an outcome, say): offer a new report rather than launch one.
+                messages += self._idle_greeting()
+            elif desk is None or (desk.awaiting is None and isinstance(action, Command)):
                 flow_messages, flow_queued = await self._flow_turn(uow, envelope, reporter, action, now)
                 messages += flow_messages
                 queued += flow_queued

@@ -93,9 +93,14 @@ class TriageService:
         async with self.unit_of_work() as uow:
             ref = await self._checked_reference(uow, actor, "timeline", reference)
             await _load(uow, ref)
-            entries = [TimelineEntry(e.at, e.actor, e.action) for e in await uow.audit.for_report(ref)]
+            entries = [
+                TimelineEntry(e.at, e.actor, e.action, _facts(e.detail))
+                for e in await uow.audit.for_report(ref)
+            ]
             for m in await uow.messages.for_report(ref):
-                who = m.author + (f" (signed {m.signed_by})" if m.signed_by else "")
+                # "Signed" means the reporter saw the name; a note's author is already in `author`.
+                signed = m.signed_by and m.kind is MessageKind.QUESTION
+                who = m.author + (f" (signed {m.signed_by})" if signed else "")
                 entries.append(TimelineEntry(m.created_at, who, m.kind.value, m.body))
         return sorted(entries, key=lambda e: e.at)
 
@@ -153,7 +158,14 @@ class TriageService:
             await queue_status(uow, report, updated, actor, now, "acknowledged")
             return updated
 
-        return await self._change(reference, actor, "report.acknowledged", change, refuse_closed=True)
+        return await self._change(
+            reference,
+            actor,
+            "report.acknowledged",
+            change,
+            refuse_closed=True,
+            unchanged_action="report.already_acknowledged",
+        )
 
     async def assign(self, reference: str, analyst: str, actor: Actor) -> Report:
         name = clean_text(analyst, keep_newlines=False)
@@ -177,7 +189,9 @@ class TriageService:
             await queue_status(uow, report, updated, actor, now, "assigned", assigned_to=name)
             return updated
 
-        return await self._change(reference, actor, "report.assigned", change, refuse_closed=True)
+        return await self._change(
+            reference, actor, "report.assigned", change, refuse_closed=True, assigned_to=name
+        )
 
     async def ask(
         self, reference: str, question: str, actor: Actor, sign_as: str | None = None
@@ -233,7 +247,9 @@ class TriageService:
             )
             return updated
 
-        return await self._change(reference, actor, "report.linked", change)
+        return await self._change(
+            reference, actor, "report.linked", change, linked_reference=other_ref, link_kind=kind.value
+        )
 
     async def close(
         self, reference: str, outcome: Outcome, actor: Actor, message: str | None = None
@@ -288,8 +304,17 @@ class TriageService:
 
     # ---- machinery -------------------------------------------------------------------------
     async def _change(
-        self, reference: str, actor: Actor, action: str, change: _Change, refuse_closed: bool = False
+        self,
+        reference: str,
+        actor: Actor,
+        action: str,
+        change: _Change,
+        refuse_closed: bool = False,
+        unchanged_action: str | None = None,
+        **facts: str,
     ) -> Report:
+        """`unchanged_action` names the audit entry when the change turns out to change nothing;
+        `facts` (who was assigned, which report was linked) go into the audit entry."""
         now = self._now()
         async with self.unit_of_work() as uow:
             ref = await self._checked_reference(uow, actor, action, reference)
@@ -304,7 +329,8 @@ class TriageService:
             if updated is not report:
                 await uow.reports.update(updated)
             before, after = report.status.value, updated.status.value
-            await self._audit(uow, ref, action, actor, now, from_status=before, to_status=after)
+            recorded = unchanged_action if unchanged_action and updated is report else action
+            await self._audit(uow, ref, recorded, actor, now, from_status=before, to_status=after, **facts)
             await uow.commit()
         self.on_queued()
         log.info("%s on %s by %s", action, ref, actor.id)
@@ -383,6 +409,14 @@ def _bounded_or_refuse(text: str, limit: int, what: str) -> str:
         return bounded_text(text, limit, what)
     except ValueError as exc:
         raise TriageError(str(exc)) from None
+
+
+def _facts(detail: Mapping[str, Any]) -> str | None:
+    """The handling facts worth reading in a timeline (not the status bookkeeping)."""
+    shown = {
+        k: v for k, v in detail.items() if k in ("assigned_to", "linked_reference", "link_kind", "outcome")
+    }
+    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in shown.items()) or None
 
 
 async def _load(uow: UnitOfWork, reference: str) -> Report:

@@ -94,6 +94,13 @@ async def assign_report(
 async def ask_reporter(
     triage: TriageService, actor: Actor, reference: str, question: str, sign: str | None, out: TextIO
 ) -> int:
+    report = await triage.get(reference, actor)
+    if report.contact_preference.may_contact is False:
+        print(
+            "Note: this reporter said they would rather not be contacted. The question is sent through "
+            "Tipline only; consider whether it is needed.",
+            file=out,
+        )
     message = await triage.ask(reference, question, actor, sign)
     who = f"signed as {safe(sign)}" if sign else "from the security team (unsigned)"
     print(

@@ -8,9 +8,9 @@ from typing import TextIO
 
 from adapters.console.render import render, safe
 from bot.conversation import ConversationKey
-from bot.messages import Message, TextAnswer
+from bot.messages import Message, Question, TextAnswer
 from bot.report import Reporter
-from bot.service import ReportingService
+from bot.service import IDLE_TOKEN, ReportingService
 
 PROMPT = "> "
 
@@ -31,7 +31,7 @@ async def run_chat(
 
     reply = await service.open(key, reporter)
     _show(reply.messages, stdout)
-    while reply.in_progress:
+    while reply.in_progress or _offers_a_report(reply.messages):
         stdout.write(PROMPT)
         stdout.flush()
         # readline in a thread: works the same for a terminal and a pipe, and keeps the loop free
@@ -41,6 +41,10 @@ async def run_chat(
             # A piped script's answers are not echoed by a terminal; show them so the transcript reads.
             stdout.write(safe(line.rstrip("\n")) + "\n")
         if line == "":
+            if not reply.in_progress:
+                stdout.write("\n")
+                stdout.flush()
+                return 0
             stdout.write(
                 "\nYour answers so far are saved. Run the chat again to carry on where you left off.\n"
             )
@@ -54,6 +58,11 @@ async def run_chat(
         reply = await service.handle(key, reporter, TextAnswer(line.rstrip("\n")))
         _show(reply.messages, stdout)
     return 0
+
+
+def _offers_a_report(messages: list[Message]) -> bool:
+    """The bot offered to start a report: stay for the answer."""
+    return bool(messages) and isinstance(messages[-1], Question) and messages[-1].token == IDLE_TOKEN
 
 
 def _is_terminal(stream: TextIO) -> bool:

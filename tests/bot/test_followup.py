@@ -143,7 +143,7 @@ async def test_my_reports_shows_only_the_reporters_own_with_status_and_news(uow_
     assert "Seen by the security team" in card.fields[0].value
     assert "We have your report" in card.fields[0].value
     assert theirs not in texts(reply)
-    assert reply.messages[-1].key == "what_happened", "then back to where the reporter was"
+    assert reply.messages[-1] is card, "nothing else is started behind the list"
 
 
 async def test_adding_information_to_an_open_report_updates_it_not_a_new_one(uow_factory):
@@ -240,3 +240,30 @@ async def test_a_question_arriving_mid_report_waits_for_the_next_open(uow_factor
         draft = (await uow.conversations.get(str(KEY))).state["flow"]["answers"]
     assert draft["pace"] == "add_detail"
     assert "approach_kinds" not in draft, "the answer never leaked into the flow"
+
+
+async def test_coming_back_to_news_offers_a_new_report_instead_of_starting_one(uow_factory):
+    clock = Clock()
+    service, triage = make_service(uow_factory, clock), make_triage(uow_factory, clock)
+    reference = await submitted_quick_report(service)
+    await triage.close(reference, Outcome.BENIGN, ANALYST, "All checked — thank you.")
+    opened = await service.open(KEY, ALICE)
+    assert "All checked" in texts(opened)
+    assert opened.messages[-1].token == "idle", "an offer to report again, not the first question"
+    assert "what happened" not in texts(opened)
+
+
+async def test_the_timeline_says_who_was_assigned_and_a_repeated_acknowledgement_is_not_a_new_one(
+    uow_factory,
+):
+    clock = Clock()
+    service, triage = make_service(uow_factory, clock), make_triage(uow_factory, clock)
+    reference = await submitted_quick_report(service)
+    await triage.acknowledge(reference, ANALYST)
+    await triage.acknowledge(reference, ANALYST)
+    await triage.assign(reference, "Priya", ANALYST)
+    timeline = await triage.timeline(reference, ANALYST)
+    whats = [e.what for e in timeline]
+    assert whats.count("report.acknowledged") == 1 and "report.already_acknowledged" in whats
+    assigned = next(e for e in timeline if e.what == "report.assigned")
+    assert assigned.text == "assigned to: Priya"

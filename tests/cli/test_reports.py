@@ -440,7 +440,7 @@ async def test_timeline_prints_the_audit_trail_and_the_thread_in_order(uow_facto
         ("09:31:00", "cli:alice", "report.question", ""),
         ("09:31:00", "cli:alice (signed Alice)", "question", "Which email?"),
         ("09:32:00", "cli:carol", "report.note", ""),
-        ("09:32:00", "cli:carol (signed carol)", "note", "Known profile."),
+        ("09:32:00", "cli:carol", "note", "Known profile."),
         ("09:33:00", "cli:alice", "report.closed", ""),
         ("09:33:00", "cli:alice", "closing", "All fine, thank you."),
         ("09:34:00", "cli:alice", "triage.refused", ""),

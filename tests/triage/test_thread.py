@@ -239,7 +239,7 @@ async def test_the_timeline_merges_the_audit_trail_and_the_thread_in_time_order(
         (timedelta(minutes=2), "slack:U0123ABCD", "report.note", None),
         (
             timedelta(minutes=2),
-            "slack:U0123ABCD (signed Bob Analyst)",
+            "slack:U0123ABCD",
             "note",
             "Looks like the Acme campaign.",
         ),
