@@ -181,14 +181,18 @@ class EvidenceDownloads:
     def __init__(self, settings: SlackSettings) -> None:
         self.folder = settings.evidence_dir
         self._token = settings.bot_token
-        self._api_host = urlsplit(settings.api_url).hostname or ""
+        api = urlsplit(settings.api_url)
+        self._api_origin = (api.scheme, api.hostname or "", api.port)
 
     def may_fetch(self, url: str) -> bool:
+        """The bot token goes only to Slack's file hosts over https, or to the configured API
+        server exactly as configured (same scheme and port: a local stand-in in tests)."""
         parts = urlsplit(url)
         host = parts.hostname or ""
-        if host == self._api_host:
-            return parts.scheme in ("https", "http")
-        return parts.scheme == "https" and host.endswith(_SLACK_FILE_HOSTS)
+        if (parts.scheme, host, parts.port) == self._api_origin:
+            return True
+        default_port = parts.port in (None, 443)
+        return parts.scheme == "https" and default_port and host.endswith(_SLACK_FILE_HOSTS)
 
     async def fetch(self, team: str, file: Mapping[str, Any]) -> str | None:
         """The stored path, or None (the file is still recorded by its Slack link)."""
