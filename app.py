@@ -43,6 +43,7 @@ from adapters.slack.triage_listeners import register_triage_listeners
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
 from bot.destinations import Destination
+from bot.flow_files import load_flow
 from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
@@ -59,7 +60,7 @@ from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.triage import TriageService
 from flows.engine import Engine
-from flows.loader import FlowError, load_flow
+from flows.loader import FlowError
 from storage.db import create_engine, normalise_database_url, unit_of_work_factory, upgrade_database
 
 log = logging.getLogger("tipline")

@@ -50,10 +50,10 @@ from adapters.slack.app import build_slack_app, drain
 from adapters.slack.settings import load_slack_settings
 from adapters.web.server import bound_port, build_web_app
 from bench.report import percentile
+from bot.flow_files import load_flow
 from bot.reporter_desk import ReporterDesk
 from bot.service import ReportingService
 from flows.engine import Engine
-from flows.loader import load_flow
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from tests.flows.helpers import QUICK
 from tests.slack import web_api

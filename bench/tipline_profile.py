@@ -29,10 +29,10 @@ import aiosqlite.core
 
 from bench.report import Conversation
 from bench.tipline_side import ANSWERS, ShapeStep, TiplineSide
+from bot.flow_files import load_flow
 from bot.presenter import present
 from flows.actions import TextAnswer
 from flows.engine import Engine
-from flows.loader import load_flow
 from flows.state import ConversationState
 from storage.repositories import SqlConversationRepository
 from storage.unit_of_work import SqlUnitOfWork

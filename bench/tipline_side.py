@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.report import Conversation
 from bot.conversation import ConversationKey, Reply
+from bot.flow_files import load_flow
 from bot.messages import Question, SummaryCard, TextQuestion
 from bot.report import Reporter
 from bot.service import ReportingService
 from flows.actions import Command, CommandName, TextAnswer
 from flows.engine import Engine
-from flows.loader import load_flow
 from flows.model import Flow, StepKind
 from flows.state import Phase
 from storage.db import create_engine, unit_of_work_factory, upgrade_database

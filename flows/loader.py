@@ -1,4 +1,4 @@
-"""Read a flow file and its guidance file, and refuse a broken flow at load time.
+"""Build a flow from its data (read elsewhere), and refuse a broken flow at load time.
 
 Every problem is collected and reported together, so whoever edits the YAML sees the
 whole list at once rather than fixing one error per start-up.
@@ -7,11 +7,8 @@ whole list at once rather than fixing one error per start-up.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.conditions import Condition, ConditionError, parse_condition
@@ -109,31 +106,6 @@ class _RawGuidanceItem(BaseModel):
 class _RawGuidance(BaseModel):
     model_config = ConfigDict(extra="forbid")
     items: list[_RawGuidanceItem]
-
-
-def default_flow_path() -> Path:
-    return Path(str(resources.files("flows") / "data" / "report.yaml"))
-
-
-def default_guidance_path() -> Path:
-    return Path(str(resources.files("flows") / "data" / "guidance.yaml"))
-
-
-def load_flow(flow_path: Path | None = None, guidance_path: Path | None = None) -> Flow:
-    flow_path = flow_path or default_flow_path()
-    guidance_path = guidance_path or default_guidance_path()
-    return build_flow(
-        _read_yaml(flow_path), _read_yaml(guidance_path), source=f"{flow_path} + {guidance_path.name}"
-    )
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FlowError(str(path), [f"cannot read the file ({exc.strerror})"]) from exc
-    except yaml.YAMLError as exc:
-        raise FlowError(str(path), [f"not valid YAML ({exc})"]) from exc
 
 
 def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow") -> Flow:

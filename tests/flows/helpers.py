@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.flow_files import load_flow
 from flows.actions import Command, CommandName, PickOptions, TextAnswer, UserAction
 from flows.engine import Engine
-from flows.loader import load_flow
 from flows.outputs import Ask, Offer, ShowSummary, Turn
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

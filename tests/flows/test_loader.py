@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from flows.loader import FlowError, build_flow, default_flow_path, default_guidance_path, load_flow
+from bot.flow_files import default_flow_path, default_guidance_path, load_flow
+from flows.loader import FlowError, build_flow
 
 
 @pytest.fixture

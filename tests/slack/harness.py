@@ -15,11 +15,11 @@ from adapters.slack.app import build_slack_app, drain
 from adapters.slack.settings import load_slack_settings
 from adapters.web.server import bound_port, build_web_app
 from bot.conversation import ConversationKey
+from bot.flow_files import load_flow
 from bot.report import Reporter
 from bot.reporter_desk import ReporterDesk
 from bot.service import ReportingService
 from flows.engine import Engine
-from flows.loader import load_flow
 from tests.slack import web_api
 from tests.slack.web_api import RecordingSlackApi
 

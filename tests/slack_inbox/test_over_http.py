@@ -20,6 +20,7 @@ from adapters.slack.inbox.modals import CLOSE_OUTCOME
 from adapters.slack.reporter_channel import SlackReporterChannel
 from adapters.slack.triage_listeners import REFUSAL, register_triage_listeners
 from bot.delivery import DeliveryWorker
+from bot.flow_files import load_flow
 from bot.ports import MessageKind
 from bot.report import Outcome, Status
 from bot.reporter_desk import ReporterDesk
@@ -28,7 +29,6 @@ from bot.security import Templates
 from bot.service import ReportingService
 from bot.triage import TriageService
 from flows.engine import Engine
-from flows.loader import load_flow
 from storage.unit_of_work import SqlUnitOfWork
 from tests.slack import web_api
 from tests.slack.harness import ALICE, Harness, utc_now
