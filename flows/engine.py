@@ -72,7 +72,7 @@ class Engine:
         state = self._upgrade(state.model_copy(deep=True))
         idle = now - state.updated_at > timedelta(hours=self.flow.idle_timeout_hours)
         state.updated_at = now
-        if isinstance(action, TextAnswer):
+        if isinstance(action, TextAnswer) and not self._is_an_option(state, action.text):
             action = command_in_text(action.text) or action
         if isinstance(action, Command) and action.name is CommandName.START and state.phase is Phase.ASKING:
             action = Command(CommandName.RESUME)
@@ -280,8 +280,6 @@ class Engine:
         if name is CommandName.SEND:
             if step.kind is StepKind.SUMMARY:
                 return self._send(state)
-            if step.kind is StepKind.CHOICE and any(o.label.lower().startswith("send") for o in step.options):
-                return self._asking(state, TextAnswer("send"), now)
             return Turn(state, (Say(self.flow.text("summary_actions")), self._put(state)))
         if name is CommandName.CANCEL:
             state.phase = Phase.CONFIRM_CANCEL
@@ -342,6 +340,16 @@ class Engine:
             kept=state.kept.get(step.id),
             current=None if current is _UNSET else display_answer(step, current),
             field_problems=field_problems or {},
+        )
+
+    def _is_an_option(self, state: ConversationState, text: str) -> bool:
+        """At a choice question, words that pick an option ("send" for "Send it now") are an
+        answer, even when they are also a command word."""
+        if state.phase is not Phase.ASKING:
+            return False
+        step = self.flow.step(state.step_id)
+        return step.kind is StepKind.CHOICE and isinstance(
+            read_choice(text, step.options, step.multiple), Valid
         )
 
     def _guidance_for(self, state: ConversationState) -> tuple[GuidanceItem, ...]:
