@@ -55,6 +55,12 @@ class Envelope:
     def flow_running(self) -> bool:
         return self.state is not None and self.state.phase is not Phase.FINISHED
 
+    def reply(self, messages: list[Message], queued: int = 0) -> Reply:
+        """The turn's reply, with what the conversation's state says about it."""
+        waiting = self.flow_running or self.awaiting is not None
+        unsent = self.state is not None and self.state.times_sent > 0 and self.flow_running
+        return Reply(messages, waiting, self.reference, queued=queued, unsent_detail=unsent)
+
 
 def load_envelope(stored: StoredConversation | None, now: datetime, flow_id: str) -> Envelope:
     """The envelope as stored; a cancelled draft past its keep-until date, or one from another

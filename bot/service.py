@@ -22,6 +22,7 @@ from bot.messages import Choice, Message, Question, Text, Tone
 from bot.ports import (
     ConcurrencyConflict,
     Deadline,
+    StoredConversation,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -79,8 +80,9 @@ class ReportingService:
         key = ConversationKey(reporter.platform, reporter.workspace or "", reporter.user_id)
         now = self.clock()
         async with self.unit_of_work() as uow:
-            stored = await uow.conversations.get(str(key))
-            envelope = load_envelope(stored, now, self.engine.flow.id)
+            opened = await self._open(uow, key, None, now)
+            assert opened is not None  # no event, so never a duplicate
+            stored, envelope = opened
             news = await self.desk.news(uow, reporter, now, question_open=envelope.awaiting is not None)
             if not news.messages:
                 return
@@ -114,10 +116,10 @@ class ReportingService:
     ) -> Reply:
         now = self.clock()
         async with self.unit_of_work() as uow:
-            if event is not None and not await uow.events.record(event[0], event[1], now):
+            opened = await self._open(uow, key, event, now)
+            if opened is None:
                 return Reply([], True, duplicate=True)
-            stored = await uow.conversations.get(str(key))
-            envelope = load_envelope(stored, now, self.engine.flow.id)
+            stored, envelope = opened
             messages, queued = await attach_evidence(uow, envelope, reporter, files, now)
             if envelope.flow_running:
                 resumed, _ = await self._flow_turn(uow, envelope, reporter, Command(CommandName.RESUME), now)
@@ -126,12 +128,7 @@ class ReportingService:
             await uow.commit()
         if queued:
             self.on_queued()
-        return Reply(
-            messages,
-            envelope.flow_running or envelope.awaiting is not None,
-            envelope.reference,
-            queued=queued,
-        )
+        return envelope.reply(messages, queued)
 
     async def handle(
         self,
@@ -157,10 +154,10 @@ class ReportingService:
     ) -> Reply:
         now = self.clock()
         async with self.unit_of_work() as uow:
-            if event is not None and not await uow.events.record(event[0], event[1], now):
+            opened = await self._open(uow, key, event, now)
+            if opened is None:
                 return Reply([], True, duplicate=True)
-            stored = await uow.conversations.get(str(key))
-            envelope = load_envelope(stored, now, self.engine.flow.id)
+            stored, envelope = opened
             desk = await self._reporter_side(uow, envelope, reporter, action, now)
             messages: list[Message] = list(desk.messages) if desk else []
             queued = desk.queued if desk else 0
@@ -179,9 +176,16 @@ class ReportingService:
             await uow.commit()
         if queued:
             self.on_queued()
-        in_progress = envelope.flow_running or envelope.awaiting is not None
-        unsent = envelope.state is not None and envelope.state.times_sent > 0 and envelope.flow_running
-        return Reply(messages, in_progress, envelope.reference, queued=queued, unsent_detail=unsent)
+        return envelope.reply(messages, queued)
+
+    async def _open(
+        self, uow: UnitOfWork, key: ConversationKey, event: tuple[str, str] | None, now: datetime
+    ) -> tuple[StoredConversation | None, Envelope] | None:
+        """The conversation as stored, or None when this inbound event was already handled."""
+        if event is not None and not await uow.events.record(event[0], event[1], now):
+            return None
+        stored = await uow.conversations.get(str(key))
+        return stored, load_envelope(stored, now, self.engine.flow.id)
 
     # ---- the reporter's side of the thread with the security team ---------------------------
     async def _reporter_side(
