@@ -275,6 +275,18 @@ class DestinationThreadRepository(Protocol):
         ...
 
 
+class ChatAddressRepository(Protocol):
+    """Where a chat platform can reach someone or something first, without a message from
+    them to answer: a Teams conversation reference (the reporter's personal chat, the security
+    inbox channel). The platform's adapter decides what the address holds."""
+
+    async def get(self, platform: str, key: str) -> dict[str, Any] | None: ...
+
+    async def put(self, platform: str, key: str, address: dict[str, Any], now: datetime) -> None:
+        """Store it, replacing the one stored (the newest address is the one that works)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` opens it; leaving without commit() rolls back."""
 
@@ -286,6 +298,7 @@ class UnitOfWork(Protocol):
     messages: ReportMessageRepository
     deadlines: DeadlineRepository
     threads: DestinationThreadRepository
+    addresses: ChatAddressRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -191,4 +191,16 @@ class DestinationThreadRow(Base):
     created_at: Mapped[datetime]
 
 
+class ChatAddressRow(Base):
+    """Where a platform can reach someone first (bot.ports.ChatAddressRepository), e.g. a Teams
+    conversation reference for a reporter's personal chat or the security inbox channel."""
+
+    __tablename__ = "chat_addresses"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    address_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    address: Mapped[dict[str, Any]] = mapped_column(Json)
+    updated_at: Mapped[datetime]
+
+
 metadata = Base.metadata

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.ports import (
     AuditRepository,
+    ChatAddressRepository,
     ConversationRepository,
     DeadlineRepository,
     DestinationThreadRepository,
@@ -19,6 +20,7 @@ from bot.ports import (
 )
 from storage.repositories import (
     SqlAuditRepository,
+    SqlChatAddressRepository,
     SqlConversationRepository,
     SqlDeadlineRepository,
     SqlDestinationThreadRepository,
@@ -40,6 +42,7 @@ class SqlUnitOfWork:
     messages: ReportMessageRepository
     deadlines: DeadlineRepository
     threads: DestinationThreadRepository
+    addresses: ChatAddressRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -64,6 +67,7 @@ class SqlUnitOfWork:
         self.messages = SqlReportMessageRepository(session)
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
+        self.addresses = SqlChatAddressRepository(session)
         return self
 
     async def __aexit__(

@@ -1,5 +1,6 @@
 """SQL implementations of the repository protocols in bot.ports."""
 
+from storage.repositories.addresses import SqlChatAddressRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.deadlines import SqlDeadlineRepository
 from storage.repositories.events import SqlProcessedEventRepository
@@ -10,6 +11,7 @@ from storage.repositories.threads import SqlDestinationThreadRepository
 
 __all__ = [
     "SqlAuditRepository",
+    "SqlChatAddressRepository",
     "SqlConversationRepository",
     "SqlDeadlineRepository",
     "SqlDestinationThreadRepository",

@@ -36,6 +36,21 @@ async def insert_unless_exists(
     return rowcount(await session.execute(stmt)) == 1
 
 
+async def upsert(
+    session: AsyncSession, model: type[Base], values: dict[str, Any], unique_columns: Sequence[str]
+) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE: the row as given, whether or not one was there."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(model).values(values)
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(model).values(values)
+    else:  # pragma: no cover - normalise_database_url admits only these two
+        raise NotImplementedError(f"no upsert for {dialect}")
+    changed = {name: value for name, value in values.items() if name not in unique_columns}
+    await session.execute(stmt.on_conflict_do_update(index_elements=unique_columns, set_=changed))
+
+
 def rowcount(result: Any) -> int:
     assert isinstance(result, CursorResult)
     return result.rowcount
