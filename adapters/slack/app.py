@@ -15,8 +15,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +32,8 @@ from adapters.slack import inbound
 from adapters.slack.home import publish_home
 from adapters.slack.reporter_channel import open_dm, post
 from adapters.slack.settings import SlackSettings
-from adapters.web.server import build_web_app, serve
+from adapters.turn_order import KeyedLocks
+from adapters.web.server import Handler, build_web_app, serve
 from bot.conversation import ConversationKey, Reply
 from bot.messages import (
     Command,
@@ -129,43 +129,23 @@ async def run_slack(
     app: AsyncApp,
     ready: Callable[[], Awaitable[bool]],
     stop: asyncio.Event,
+    posts: Mapping[str, Handler] | None = None,
 ) -> None:
     """Run the Slack bot until `stop` is set: HTTP mode serves POST /slack/events and GET /healthz
-    on HOST:PORT; Socket Mode connects to Slack and serves only GET /healthz. Turns already
-    acknowledged are finished before returning."""
+    on HOST:PORT; Socket Mode connects to Slack and serves only GET /healthz. `posts` are other
+    routes served beside them (Teams). Turns already acknowledged are finished before returning."""
     try:
         if settings.socket_mode:
             handler = socket_mode_handler(app, settings)
             await handler.connect_async()  # type: ignore[no-untyped-call]
             try:
-                await serve(build_web_app(None, ready), settings.host, settings.port, stop)
+                await serve(build_web_app(None, ready, posts), settings.host, settings.port, stop)
             finally:
                 await handler.close_async()  # type: ignore[no-untyped-call]
         else:
-            await serve(build_web_app(app, ready), settings.host, settings.port, stop)
+            await serve(build_web_app(app, ready, posts), settings.host, settings.port, stop)
     finally:
         await drain(app)
-
-
-class _KeyedLocks:
-    """One lock per conversation, forgotten when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[ConversationKey, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: ConversationKey) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
 
 MAX_DOWNLOAD = 50 * 1024 * 1024
@@ -244,7 +224,7 @@ class SlackBot:
         self.client = client
         self.downloads = downloads
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._locks = _KeyedLocks()
+        self._locks = KeyedLocks()
         self._names: dict[str, tuple[str | None, float]] = {}
 
     # ---- plumbing ------------------------------------------------------------------------------
