@@ -1,11 +1,12 @@
 """The aiohttp server: POST /slack/events for Slack (through Bolt, which verifies every
-request's signature and age before anything runs) and GET /healthz for the platform."""
+request's signature and age before anything runs), POST /api/messages for Teams (its handler
+verifies the Bot Framework's token first) and GET /healthz for the platform."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -18,8 +19,16 @@ HEALTH = "/healthz"
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is refused unread
 
 
-def build_web_app(slack_app: AsyncApp | None, ready: Callable[[], Awaitable[bool]]) -> web.Application:
-    """`slack_app` None (Socket Mode): only the health check is served."""
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def build_web_app(
+    slack_app: AsyncApp | None,
+    ready: Callable[[], Awaitable[bool]],
+    posts: Mapping[str, Handler] | None = None,
+) -> web.Application:
+    """`slack_app` None (Socket Mode, or no Slack): no Slack route. `posts`: other POST routes by
+    path (Teams' /api/messages)."""
     app = web.Application(client_max_size=MAX_BODY)
 
     async def health(request: web.Request) -> web.Response:
@@ -41,6 +50,8 @@ def build_web_app(slack_app: AsyncApp | None, ready: Callable[[], Awaitable[bool
             return await to_aiohttp_response(bolt_response)
 
         app.router.add_post(SLACK_EVENTS, slack_events)
+    for path, handler in (posts or {}).items():
+        app.router.add_post(path, handler)
     return app
 
 
