@@ -7,6 +7,7 @@ security officer rather than a developer.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from bot.ports import OutboxStatus
 from bot.report import LinkKind, Outcome, Status
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(commands)
     _add_reports(commands)
     _add_outbox(commands)
+    _add_teams(commands)
     return parser
 
 
@@ -282,6 +284,70 @@ def _add_outbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     which = retry.add_mutually_exclusive_group(required=True)
     which.add_argument("id", nargs="?", type=_positive_int, metavar="ID", help="the delivery to retry")
     which.add_argument("--all-dead", action="store_true", help="retry every dead delivery")
+
+
+def _add_teams(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    teams = commands.add_parser(
+        "teams",
+        help="set Tipline up in Microsoft Teams",
+        description="Set Tipline up in Microsoft Teams.",
+        formatter_class=_formatter,
+    )
+    actions = teams.add_subparsers(dest="teams_command", metavar="ACTION", title="actions", required=True)
+    package = actions.add_parser(
+        "package",
+        help="write the app package (zip) a Teams admin uploads",
+        description="Write the Teams app package: a zip with the manifest and the icons, for a Teams "
+        "admin to upload (Apps > Manage your apps > Upload an app, or the Teams admin centre). Each "
+        "value not given as an option is read from the environment variable named in its help; the "
+        "addresses must be https. Needs no database.",
+        formatter_class=_formatter,
+    )
+    package.add_argument(
+        "--output",
+        type=Path,
+        default=Path("var/tipline-teams.zip"),
+        metavar="FILE",
+        help="where to write the zip (default: %(default)s)",
+    )
+    package.add_argument(
+        "--app-id",
+        metavar="GUID",
+        help="the bot's Microsoft App ID, from its Azure Bot resource; also the Teams app id "
+        "(default: MICROSOFT_APP_ID)",
+    )
+    package.add_argument(
+        "--developer-name",
+        metavar="NAME",
+        help="who staff see as the app's publisher, up to 32 characters, e.g. your organisation "
+        "(default: TEAMS_DEVELOPER_NAME)",
+    )
+    package.add_argument(
+        "--website-url",
+        metavar="URL",
+        help="https page about Tipline or your security team (default: TEAMS_WEBSITE_URL)",
+    )
+    package.add_argument(
+        "--privacy-url",
+        metavar="URL",
+        help="https page with the privacy notice for reports (default: TEAMS_PRIVACY_URL)",
+    )
+    package.add_argument(
+        "--terms-url",
+        metavar="URL",
+        help="https page with the terms of use (default: TEAMS_TERMS_URL)",
+    )
+    package.add_argument(
+        "--version",
+        dest="app_version",
+        metavar="X.Y.Z",
+        help="the package's version (default: 1.0.0); raise it each time you upload a changed package",
+    )
+    package.add_argument(
+        "--name",
+        metavar="NAME",
+        help="the app's name in Teams, up to 30 characters (default: Tipline)",
+    )
 
 
 def _add_reference(parser: argparse.ArgumentParser) -> None:

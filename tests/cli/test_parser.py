@@ -32,6 +32,8 @@ HELP_PAGES = [
     ["outbox"],
     ["outbox", "list"],
     ["outbox", "retry"],
+    ["teams"],
+    ["teams", "package"],
 ]
 
 
