@@ -2,9 +2,9 @@
 
 Teams renders a subset of Markdown in TextBlock and FactSet values (bold, italics, links,
 lists) and turns <at>…</at> into a mention when an entity names it. Reporter and contact
-text is backslash-escaped (CommonMark escapes every ASCII punctuation mark), so a
-"[click](https://evil.example)" or "**urgent**" from a reporter is shown literally and a
-typed <at>name</at> stays words. Control and direction-override characters are removed:
+text is backslash-escaped where it would be markup (CommonMark lets any ASCII punctuation be
+escaped), so a "[click](https://evil.example)" or "**urgent**" from a reporter is shown
+literally and a typed <at>name</at> stays words. Control and direction-override characters are removed:
 they can disguise what is shown.
 """
 
@@ -15,8 +15,11 @@ import re
 SHORTENED = "(shortened: the full text is in the report)"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-# Every character Markdown or Teams' mention syntax could read as markup.
-_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!<>&~|])")
+# Characters that make inline markup anywhere: emphasis, code, links and images, HTML and
+# mentions, entities, strike-through, tables.
+_INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
+# Markers that make a block only at the start of a line: headings, quotes, lists.
+_BLOCK = re.compile(r"^([ \t]*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)
 
 
 def clean(text: str) -> str:
@@ -25,27 +28,36 @@ def clean(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Markdown-safe: every markup character escaped, so nothing typed becomes a link,
-    emphasis, a list, a heading or a mention."""
-    return _MARKUP.sub(r"\\\1", clean(text))
+    """Markdown-safe: markup characters escaped, so nothing typed becomes a link, emphasis, a
+    list, a heading or a mention."""
+    inline = _INLINE.sub(r"\\\1", clean(text))
+    return _BLOCK.sub(_escape_block, inline)
+
+
+def _escape_block(match: re.Match[str]) -> str:
+    marker = match.group(2)
+    if marker[0].isdigit():
+        return match.group(1) + marker + "\\"  # "1." or "1)": escape the dot, not the number
+    return match.group(1) + "\\" + marker
 
 
 def fit(text: str, limit: int, note: str = SHORTENED) -> str:
-    """`text` escaped and cut (never inside an escape) to at most `limit` characters, with a
-    note saying it was shortened."""
+    """`text` escaped and cut to at most `limit` characters, with a note saying it was
+    shortened. The cut is made in what was typed, then escaped, so it never splits an escape
+    or leaves a line-start marker unescaped."""
     escaped = escape(text)
     if len(escaped) <= limit:
         return escaped
     budget = max(0, limit - len(note) - 2)
-    kept: list[str] = []
-    used = 0
-    for ch in clean(text):
-        piece = escape(ch)
-        if used + len(piece) > budget:
-            break
-        kept.append(piece)
-        used += len(piece)
-    return "".join(kept).rstrip() + "… " + note
+    raw = clean(text)
+    shortest, longest = 0, len(raw)
+    while shortest < longest:  # the longest prefix whose escaped form fits
+        middle = (shortest + longest + 1) // 2
+        if len(escape(raw[:middle]).rstrip()) <= budget:
+            shortest = middle
+        else:
+            longest = middle - 1
+    return escape(raw[:shortest]).rstrip() + "… " + note
 
 
 def plain(text: str, limit: int) -> str:

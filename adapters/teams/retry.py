@@ -1,0 +1,83 @@
+"""Calls to the Bot Connector service, retried when the service says "not now".
+
+Teams answers 429 when a bot sends too fast (per conversation and per tenant), 412 when two
+writes to one conversation collide, and 502/504 when a backend is briefly away. Those are
+retried here with exponential backoff and full jitter (so a burst of sends that failed
+together does not retry in step), honouring Retry-After. Anything else is raised at once:
+the caller decides (a reply says sorry; the outbox tries again later).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+RETRIED = frozenset({412, 429, 502, 504})
+ATTEMPTS = 4
+BASE_DELAY = 0.5
+MAX_DELAY = 8.0
+
+T = TypeVar("T")
+
+
+def status_of(exc: BaseException) -> int | None:
+    """The HTTP status behind a Connector client error (msrest's HttpOperationError and
+    botframework's ErrorResponseException carry the response), or None for other errors."""
+    response = getattr(exc, "response", None)
+    for name in ("status_code", "status"):
+        value = getattr(response, name, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def retry_after(exc: BaseException, now: datetime | None = None) -> float | None:
+    """Seconds the service asked us to wait, from Retry-After (seconds or an HTTP date)."""
+    response = getattr(exc, "response", None)
+    headers: Any = getattr(response, "headers", None) or {}
+    raw = headers.get("Retry-After") if hasattr(headers, "get") else None
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(str(raw))
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    what: str,
+    *,
+    attempts: int = ATTEMPTS,
+    base_delay: float = BASE_DELAY,
+    max_delay: float = MAX_DELAY,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    jitter: Callable[[], float] = random.random,
+) -> T:
+    """`call()`, tried up to `attempts` times while the service answers 412/429/502/504."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await call()
+        except Exception as exc:
+            status = status_of(exc)
+            if status not in RETRIED or attempt == attempts:
+                raise
+            backoff = min(max_delay, base_delay * 2 ** (attempt - 1)) * jitter()
+            delay = max(backoff, min(retry_after(exc) or 0.0, max_delay))
+            log.info("teams: %s got HTTP %s; trying again in %.1f s", what, status, delay)
+            await sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises

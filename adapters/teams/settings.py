@@ -1,0 +1,195 @@
+"""Teams settings from the environment, checked at start-up.
+
+Every problem is one line (a SettingsError) naming the setting and the fix. There is no
+default secret and no silent anonymous mode: without MICROSOFT_APP_ID the bot refuses to
+start unless TEAMS_ALLOW_ANONYMOUS=true, which is for the Bot Framework Emulator or the
+Microsoft 365 Agents Playground on this machine only, so it may listen on loopback only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bot.settings import SettingsError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 3978
+# The Bot Framework's public cloud: where its signing keys are published, who issues its
+# tokens, where the bot gets its own token for replies, and for what.
+OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+EMULATOR_OPENID_METADATA_URL = (
+    "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"
+)
+TOKEN_ISSUER = "https://api.botframework.com"  # noqa: S105 - an issuer URL, not a secret
+LOGIN_URL_PREFIX = "https://login.microsoftonline.com/"
+MULTI_TENANT_AUTHORITY = "botframework.com"
+OAUTH_SCOPE = "https://api.botframework.com"
+
+APP_TYPES = {"singletenant": "SingleTenant", "multitenant": "MultiTenant"}
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+_NAMES = (
+    "MICROSOFT_APP_ID",
+    "MICROSOFT_APP_PASSWORD",
+    "MICROSOFT_APP_TYPE",
+    "MICROSOFT_APP_TENANT_ID",
+    "TEAMS_ALLOW_ANONYMOUS",
+)
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    app_id: str | None  # None only in anonymous mode
+    app_password: str | None
+    app_type: str  # SingleTenant | MultiTenant
+    tenant_id: str | None
+    anonymous: bool
+    openid_metadata_url: str
+    host: str
+    port: int
+
+    @property
+    def login_url(self) -> str:
+        """Where the bot gets its own token: its tenant for SingleTenant, else botframework.com."""
+        authority = self.tenant_id if self.app_type == "SingleTenant" and self.tenant_id else None
+        return LOGIN_URL_PREFIX + (authority or MULTI_TENANT_AUTHORITY)
+
+    def __repr__(self) -> str:  # never print the secret
+        return (
+            f"TeamsSettings(app_id={self.app_id!r}, app_type={self.app_type!r}, "
+            f"tenant_id={self.tenant_id!r}, anonymous={self.anonymous}, host={self.host!r}, "
+            f"port={self.port})"
+        )
+
+
+def teams_configured(env: Mapping[str, str]) -> bool:
+    """True when any Teams setting is given: the deployment means to run the Teams bot."""
+    return any(env.get(name, "").strip() for name in _NAMES)
+
+
+def load_teams_settings(env: Mapping[str, str]) -> TeamsSettings:
+    anonymous = _flag(env, "TEAMS_ALLOW_ANONYMOUS")
+    app_id = _optional(env, "MICROSOFT_APP_ID")
+    host = _optional(env, "HOST") or DEFAULT_HOST
+    if anonymous:
+        _check_anonymous(env, app_id, host)
+        return TeamsSettings(None, None, "MultiTenant", None, True, _metadata_url(env), host, _port(env))
+    if app_id is None:
+        raise SettingsError(
+            "MICROSOFT_APP_ID: missing; set it to your Azure Bot's Microsoft App ID (Azure portal: the "
+            "bot's Configuration page), or TEAMS_ALLOW_ANONYMOUS=true to try the bot locally with the "
+            "Bot Framework Emulator or the Microsoft 365 Agents Playground"
+        )
+    if not _GUID.match(app_id):
+        raise SettingsError(
+            f"MICROSOFT_APP_ID: '{app_id}' is not an app id; copy the Microsoft App ID "
+            "(00000000-0000-0000-0000-000000000000) from the Azure Bot's Configuration page"
+        )
+    app_type = _app_type(env)
+    tenant_id = _tenant(env, app_type)
+    return TeamsSettings(
+        app_id=app_id,
+        app_password=_password(env),
+        app_type=app_type,
+        tenant_id=tenant_id,
+        anonymous=False,
+        openid_metadata_url=_metadata_url(env),
+        host=host,
+        port=_port(env),
+    )
+
+
+def _check_anonymous(env: Mapping[str, str], app_id: str | None, host: str) -> None:
+    if app_id is not None:
+        raise SettingsError(
+            "TEAMS_ALLOW_ANONYMOUS: true while MICROSOFT_APP_ID is set; anonymous mode turns off the "
+            "check that requests come from Microsoft, so remove TEAMS_ALLOW_ANONYMOUS (or the app id)"
+        )
+    if host not in _LOOPBACK:
+        raise SettingsError(
+            f"TEAMS_ALLOW_ANONYMOUS: anyone could send the bot requests, so it listens on this machine "
+            f"only; set HOST=127.0.0.1 (not {host}) or configure MICROSOFT_APP_ID"
+        )
+
+
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _app_type(env: Mapping[str, str]) -> str:
+    raw = _optional(env, "MICROSOFT_APP_TYPE") or "SingleTenant"
+    app_type = APP_TYPES.get(raw.lower())
+    if app_type is None:
+        raise SettingsError(
+            f"MICROSOFT_APP_TYPE: '{raw}' is not supported; use SingleTenant (the default, and what new "
+            "Azure Bots are) or MultiTenant, as the Azure Bot's Configuration page says"
+        )
+    return app_type
+
+
+def _tenant(env: Mapping[str, str], app_type: str) -> str | None:
+    tenant = _optional(env, "MICROSOFT_APP_TENANT_ID")
+    if tenant is None and app_type == "SingleTenant":
+        raise SettingsError(
+            "MICROSOFT_APP_TENANT_ID: missing; a SingleTenant bot needs its Directory (tenant) ID from "
+            "the Azure Bot's Configuration page (or set MICROSOFT_APP_TYPE=MultiTenant)"
+        )
+    if tenant is not None and not _GUID.match(tenant):
+        raise SettingsError(
+            f"MICROSOFT_APP_TENANT_ID: '{tenant}' is not a tenant id; copy the Directory (tenant) ID "
+            "(00000000-0000-0000-0000-000000000000) from the app registration's Overview page"
+        )
+    return tenant
+
+
+def _password(env: Mapping[str, str]) -> str:
+    password = env.get("MICROSOFT_APP_PASSWORD", "")
+    if not password.strip():
+        raise SettingsError(
+            "MICROSOFT_APP_PASSWORD: missing; create a client secret for the bot's app registration "
+            "(Certificates & secrets) and set its value here"
+        )
+    return password
+
+
+def _metadata_url(env: Mapping[str, str]) -> str:
+    """Where the Bot Framework publishes the keys its tokens are signed with. Only a sovereign
+    cloud (or a test's stand-in on this machine) has another."""
+    url = _optional(env, "TEAMS_OPENID_METADATA_URL") or OPENID_METADATA_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise SettingsError(f"TEAMS_OPENID_METADATA_URL: '{url}' is not a web address; leave it unset")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+        raise SettingsError(
+            "TEAMS_OPENID_METADATA_URL: the keys that prove a request came from Microsoft must be "
+            "fetched over https:// (plain http only on 127.0.0.1); leave it unset for the public cloud"
+        )
+    return url
+
+
+def _port(env: Mapping[str, str]) -> int:
+    raw = _optional(env, "PORT")
+    if raw is None:
+        return DEFAULT_PORT
+    try:
+        port = int(raw)
+    except ValueError:
+        raise SettingsError(f"PORT: '{raw}' is not a number; use a port such as {DEFAULT_PORT}") from None
+    if not 1 <= port <= 65535:
+        raise SettingsError(f"PORT: {port} is out of range; use a port between 1 and 65535")
+    return port
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (_optional(env, name) or "false").lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise SettingsError(f"{name}: '{raw}' is not true or false; use true or false (false is the default)")
