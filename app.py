@@ -2,6 +2,7 @@
 
 python app.py                 chat in this terminal (the embedded default)
 python app.py chat --user X   the same, as user X
+python app.py serve           the chat server: Slack and/or Teams, as configured
 python app.py db upgrade      create or update the database tables
 python app.py reports ...     the security team's commands (see --help)
 python app.py outbox ...      deliveries to the security inbox
@@ -40,6 +41,12 @@ from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.reporter_channel import SlackReporterChannel
 from adapters.slack.settings import SlackSettings, load_slack_settings, slack_configured
 from adapters.slack.triage_listeners import register_triage_listeners
+from adapters.teams.endpoint import MESSAGES as TEAMS_MESSAGES
+from adapters.teams.package import run_package_command
+from adapters.teams.settings import TeamsSettings, load_teams_settings, teams_configured
+from adapters.teams.wiring import INBOX_DESTINATION as TEAMS_CHANNEL_DESTINATION
+from adapters.teams.wiring import TeamsTransport, teams_transport
+from adapters.web.server import Handler, build_web_app, serve
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
 from bot.destinations import Destination
@@ -83,6 +90,7 @@ class Runtime:
     worker: DeliveryWorker
     scheduler: DeadlineScheduler
     reporter_inbox: ReporterInbox
+    teams: TeamsTransport | None = None
 
     async def ready(self) -> bool:
         """For GET /healthz: the database answers."""
@@ -125,8 +133,13 @@ def build_destination(name: str, config: DestinationConfig) -> Destination:
 
 @asynccontextmanager
 async def runtime(
-    settings: Settings, security: SecurityConfig, slack: SlackSettings | None = None
+    settings: Settings,
+    security: SecurityConfig,
+    slack: SlackSettings | None = None,
+    teams: TeamsSettings | None = None,
+    teams_credentials: object | None = None,
 ) -> AsyncIterator[Runtime]:
+    """`teams_credentials`: how the Teams bot gets its own token (default: Microsoft Entra)."""
     flow = load_flow(settings.flow_file, settings.guidance_file)
     destinations = {name: build_destination(name, config) for name, config in security.destinations.items()}
     # Bound late: the service that pushes news to reporters is built below, after the worker.
@@ -146,6 +159,11 @@ async def runtime(
                 uow,
             )
             routes = replace(routes, default=(*routes.default, SLACK_CHANNEL_DESTINATION))
+        transport = teams_transport(teams, teams_credentials) if teams is not None else None
+        if transport is not None:
+            # The Teams inbox channel (once chosen) sees every report too.
+            destinations[TEAMS_CHANNEL_DESTINATION] = transport.inbox(TEAMS_CHANNEL_DESTINATION, uow)
+            routes = replace(routes, default=(*routes.default, TEAMS_CHANNEL_DESTINATION))
         worker = DeliveryWorker(
             uow,
             destinations,
@@ -183,7 +201,11 @@ async def runtime(
             await work.commit()
         if forgotten:
             log.info("forgot %d cancelled drafts past their keep-until date", forgotten)
-        yield Runtime(settings, security, database, uow, service, triage, worker, scheduler, reporter_inbox)
+        if transport is not None:
+            reporter_inbox.register("teams", transport.reporter_channel(uow))
+        yield Runtime(
+            settings, security, database, uow, service, triage, worker, scheduler, reporter_inbox, transport
+        )
     finally:
         for destination in destinations.values():
             closing = getattr(destination, "close", None)
@@ -192,29 +214,64 @@ async def runtime(
         await database.dispose()
 
 
-async def serve_slack(rt: Runtime, slack: SlackSettings) -> int:
+async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSettings | None) -> int:
+    """Slack and Teams on one server (HOST:PORT), with deliveries and reminders beside them."""
+    posts: dict[str, Handler] = {}
+    endpoint = None
+    if rt.teams is not None:
+        endpoint = rt.teams.endpoint(rt.service, rt.triage, rt.unit_of_work, utc_now)
+        posts[TEAMS_MESSAGES] = endpoint.handle
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        async with rt.background():
+            if slack is not None:
+                app = _slack_app(rt, slack)
+                mode = (
+                    "Socket Mode" if slack.socket_mode else f"http://{slack.host}:{slack.port}/slack/events"
+                )
+                log.warning("Tipline is serving Slack (%s); stop with Ctrl-C", mode)
+                if teams is not None:
+                    log.warning(
+                        "Tipline is serving Teams on http://%s:%d%s", slack.host, slack.port, TEAMS_MESSAGES
+                    )
+                await run_slack(slack, app, rt.ready, stop, posts)
+            else:
+                assert teams is not None
+                log.warning(
+                    "Tipline is serving Teams on http://%s:%d%s; stop with Ctrl-C",
+                    teams.host,
+                    teams.port,
+                    TEAMS_MESSAGES,
+                )
+                await serve(build_web_app(None, rt.ready, posts), teams.host, teams.port, stop)
+    finally:
+        if endpoint is not None:
+            await endpoint.turns.drain()
+    return 0
+
+
+def _slack_app(rt: Runtime, slack: SlackSettings) -> AsyncApp:
     def add_triage(app: AsyncApp) -> None:
         register_triage_listeners(app, rt.triage, rt.security.templates, slack)
 
     app = build_slack_app(slack, rt.service, register_extra=add_triage)
     rt.reporter_inbox.register("slack", SlackReporterChannel(app.client))
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    mode = "Socket Mode" if slack.socket_mode else f"http://{slack.host}:{slack.port}/slack/events"
-    log.warning("Tipline is serving Slack (%s); stop with Ctrl-C", mode)
-    async with rt.background():
-        await run_slack(slack, app, rt.ready, stop)
-    return 0
+    return app
 
 
 async def run(
-    args: argparse.Namespace, settings: Settings, security: SecurityConfig, slack: SlackSettings | None
+    args: argparse.Namespace,
+    settings: Settings,
+    security: SecurityConfig,
+    slack: SlackSettings | None,
+    teams: TeamsSettings | None = None,
 ) -> int:
-    async with runtime(settings, security, slack) as rt:
-        if slack is not None and args.command in (None, "serve"):
-            return await serve_slack(rt, slack)
+    async with runtime(settings, security, slack, teams) as rt:
+        if (slack is not None or teams is not None) and args.command in (None, "serve"):
+            return await serve_chat(rt, slack, teams)
         if args.command in (None, "chat"):
             async with rt.background():
                 return await run_chat(
@@ -243,18 +300,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)
     load_dotenv(Path.cwd() / ".env", override=False)
     args = build_parser().parse_args(argv)
+    if args.command == "teams":  # the Teams app package: needs no settings and no database
+        return run_package_command(args, os.environ, sys.stdout, sys.stderr)
     try:
         settings = load_settings(os.environ, Path.cwd())
         security = load_security_config(os.environ, settings, Path.cwd())
-        slack = None
-        if args.command == "serve" or (args.command is None and slack_configured(os.environ)):
-            # `serve` is the Slack server; plain `python app.py` is too once Slack is configured.
-            slack = load_slack_settings(os.environ, Path.cwd())
+        slack, teams = _chat_settings(args.command)
     except SettingsError as exc:
         print(f"tipline: {exc}", file=sys.stderr)
         return 2
     level = settings.log_level
-    if args.command in (None, "chat") and slack is None and "LOG_LEVEL" not in os.environ:
+    if args.command in (None, "chat") and slack is None and teams is None and "LOG_LEVEL" not in os.environ:
         level = "WARNING"  # the terminal is the chat: keep routine log lines out of the conversation
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
@@ -264,8 +320,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
     # SQLAlchemy echoes every statement at INFO.
     logging.getLogger("sqlalchemy").setLevel(max(logging.WARNING, logging.getLogger().level))
+    if teams is not None and teams.anonymous:
+        log.warning(
+            "TEAMS_ALLOW_ANONYMOUS=true: requests to /api/messages are NOT checked to come from Microsoft. "
+            "Use this only with the Bot Framework Emulator or the Agents Playground on this machine."
+        )
     try:
-        return asyncio.run(run(args, settings, security, slack))
+        return asyncio.run(run(args, settings, security, slack, teams))
     except BrokenPipeError:
         # The reader went away (`reports export | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -284,6 +345,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nStopped. Your answers so far are saved.", file=sys.stderr)
         return 130
     return 2
+
+
+def _chat_settings(command: str | None) -> tuple[SlackSettings | None, TeamsSettings | None]:
+    """`serve` runs whichever chat platforms are configured; so does plain `python app.py` once
+    one is. `serve` with none configured is a mistake, said in one line."""
+    if command not in (None, "serve"):
+        return None, None
+    env = os.environ
+    slack = load_slack_settings(env, Path.cwd()) if slack_configured(env) else None
+    teams = load_teams_settings(env) if teams_configured(env) else None
+    if command == "serve" and slack is None and teams is None:
+        raise SettingsError(
+            "serve: no chat platform is configured; set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "
+            "MICROSOFT_APP_ID (and its password and tenant) for Teams, or both"
+        )
+    return slack, teams
 
 
 def _login_name() -> str:

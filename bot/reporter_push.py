@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.messages import Message
 from bot.ports import OutboxEntry, UnitOfWork
@@ -24,6 +24,17 @@ EVENT = "reporter.news"
 class ReporterChannel(Protocol):
     async def send(self, reporter: Reporter, messages: Sequence[Message]) -> None:
         """Show these messages to the reporter (a direct message); raise to have it retried."""
+        ...
+
+
+@runtime_checkable
+class AddressedChannel(Protocol):
+    """A channel that must first look up where the reporter can be reached (a stored Teams
+    conversation reference). The look-up is its own read, made before the push's transaction
+    opens: inside it, a second transaction would wait for the first's write lock (SQLite)."""
+
+    async def addressed(self, reporter: Reporter) -> ReporterChannel:
+        """The channel bound to this reporter's address; raise to have the push retried."""
         ...
 
 
@@ -63,4 +74,6 @@ class ReporterInbox:
         channel = self._channels.get(reporter.platform)
         if channel is None:
             return  # a platform without push (the console): the news waits for the next visit
+        if isinstance(channel, AddressedChannel):
+            channel = await channel.addressed(reporter)
         await self._push(reporter, channel)

@@ -1,0 +1,176 @@
+"""The reporter's personal (1:1) chat with Tipline in Teams.
+
+The same reporting flow as everywhere else: questions as Adaptive Cards, typed replies
+accepted too, guidance as its own card, files shared in the chat kept as evidence, "my
+reports", and the security team's questions answered from their card. A card that has been
+answered is replaced by a read-only copy (so it cannot be sent twice); an old card sent
+anyway is answered kindly by the flow and never applied to the wrong question.
+
+Where to reach the reporter later (acknowledgements, questions, the outcome) is stored from
+every message they send, since Teams may move a tenant to another service URL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from adapters.teams import cards
+from adapters.teams.addresses import PLATFORM, key_for
+from adapters.teams.inbound import Inbound
+from adapters.teams.sending import replace, send_all
+from adapters.teams.text import plain
+from bot.conversation import Reply
+from bot.messages import Choice, Message, Question, SummaryCard, Text, TextQuestion, Tone
+from bot.ports import UnitOfWorkFactory
+from bot.service import IDLE_TOKEN, ReportingService
+
+log = logging.getLogger("tipline.teams")
+
+SOURCE = "teams"
+SHOWN = "shown"  # the question a submit button belonged to, carried in its data for the read-only copy
+SORRY = Text(
+    "Sorry — something went wrong on our side and that wasn't saved. Please try again in a minute.",
+    Tone.WARNING,
+)
+WELCOME = (
+    "Hello, I'm Tipline. If someone has approached you in a way that felt off — a recruiter or "
+    'headhunter you don\'t know, an offer of well-paid "insight" or consultancy work, an invitation '
+    "to a trip or event with everything paid, an offer of money, gifts or crypto, or questions about "
+    "your work that go further than they should — tell me here and I'll pass it to the security "
+    "team.\n\nBeing approached is not your fault, and reporting it protects you. No detail is too "
+    "small: the security team puts small pieces together. I'll also tell you straight away what to "
+    'do (and what not to do) in the meantime.\n\nType "report" or press the button to start, or '
+    '"my reports" to see what you\'ve sent.'
+)
+
+
+class PersonalChat:
+    def __init__(
+        self,
+        service: ReportingService,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._service = service
+        self._uow = unit_of_work
+        self._clock = clock
+
+    async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
+        await self._remember(context, found)
+        if found.installed:
+            await self._say(context, self.welcome())
+            return
+        try:
+            if found.files:
+                event = (SOURCE, f"{found.dedupe_id}:files" if found.action else found.dedupe_id)
+                attached = await self._service.attach_files(found.key, found.reporter, found.files, event)
+                if not attached.duplicate:
+                    await self._say(context, attached.messages)
+            if found.action is None:
+                return
+            reply = await self._service.handle(
+                found.key, found.reporter, found.action, (SOURCE, found.dedupe_id)
+            )
+        except Exception as exc:
+            log.error("a Teams reporter's turn failed: %s", type(exc).__name__)
+            await self._say(context, [SORRY])
+            return
+        if reply.duplicate:
+            return
+        if found.reply_to_id:
+            await self._settle_card(context, found, body, reply)
+        await self._say(context, reply.messages)
+
+    def welcome(self) -> list[Message]:
+        button = self._service.engine.flow.text("idle_button")
+        return [
+            Text(WELCOME),
+            Question(
+                IDLE_TOKEN, "idle", "Would you like to report something now?", (Choice("report", button),)
+            ),
+        ]
+
+    async def _remember(self, context: TurnContext, found: Inbound) -> None:
+        """Store where to reach this person first; a failure here must not cost them their turn."""
+        reference = TurnContext.get_conversation_reference(context.activity).serialize()
+        try:
+            async with self._uow() as uow:
+                if await uow.addresses.get(PLATFORM, key_for(found.reporter)) != reference:
+                    await uow.addresses.put(PLATFORM, key_for(found.reporter), reference, self._clock())
+                    await uow.commit()
+        except Exception as exc:
+            log.warning("could not store a Teams reporter's address: %s", type(exc).__name__)
+
+    async def _settle_card(
+        self, context: TurnContext, found: Inbound, body: Mapping[str, Any], reply: Reply
+    ) -> None:
+        """The submitted card becomes read-only once its answer is used (or is no longer current)."""
+        token = getattr(found.action, "token", None)
+        if token is not None and _asks_again(reply, token):
+            return  # the answer couldn't be used: leave the card so they can correct it
+        value = body.get("value")
+        shown = str(value.get(SHOWN) or "") if isinstance(value, Mapping) else ""
+        stale = self._service.engine.flow.text("stale")
+        chosen = (
+            "Not used: this question had already moved on" if _said(reply, stale) else found.chosen or "Sent"
+        )
+        original = cards.render(Text(shown))[0] if shown else {"type": "message", "attachments": []}
+        assert found.reply_to_id is not None
+        try:
+            await replace(context, found.reply_to_id, cards.answered(original, chosen))
+        except Exception as exc:
+            log.warning("could not make an answered Teams card read-only: %s", type(exc).__name__)
+
+    async def _say(self, context: TurnContext, messages: Sequence[Message]) -> None:
+        try:
+            await send_all(context, render_with_prompts(messages))
+        except Exception as exc:
+            log.error("could not send a reply in Teams: %s", type(exc).__name__)
+
+
+def render_with_prompts(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """The activities for `messages`; each submit button also carries its question's words,
+    so that the answered card can be shown read-only without keeping a copy of it."""
+    rendered: list[dict[str, Any]] = []
+    for message in messages:
+        prompt = _prompt(message)
+        for activity in cards.render(message):
+            if prompt:
+                _stamp(activity, prompt)
+            rendered.append(activity)
+    return rendered
+
+
+def _prompt(message: Message) -> str | None:
+    if isinstance(message, (Question, TextQuestion)):
+        return plain(message.text, 300)
+    if isinstance(message, SummaryCard):
+        return plain(message.title, 300)
+    return None
+
+
+def _stamp(node: Any, prompt: str) -> None:
+    if isinstance(node, dict):
+        data = node.get("data")
+        if node.get("type") == "Action.Submit" and isinstance(data, dict) and "tipline" in data:
+            data[SHOWN] = prompt
+        for value in node.values():
+            _stamp(value, prompt)
+    elif isinstance(node, list):
+        for item in node:
+            _stamp(item, prompt)
+
+
+def _asks_again(reply: Reply, token: str) -> bool:
+    return any(
+        isinstance(m, (Question, TextQuestion)) and m.token == token and m.problem for m in reply.messages
+    )
+
+
+def _said(reply: Reply, text: str) -> bool:
+    return any(isinstance(m, Text) and m.text == text for m in reply.messages)

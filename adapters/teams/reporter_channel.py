@@ -1,0 +1,58 @@
+"""Messages to a reporter in their personal chat with Tipline, sent first (proactively): the
+security team's acknowledgement, questions and outcome (bot.reporter_push.ReporterChannel).
+
+The reporter's conversation reference was stored when they last wrote to the bot. A failure
+raises, so the outbox tries again later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import ConversationReference
+
+from adapters.teams.addresses import PLATFORM, key_for
+from adapters.teams.personal import render_with_prompts
+from adapters.teams.sending import send_all
+from bot.destinations import DeliveryFailed
+from bot.messages import Message
+from bot.ports import UnitOfWorkFactory
+from bot.report import Reporter
+from bot.reporter_push import ReporterChannel
+
+
+class TeamsReporterChannel:
+    """bot.reporter_push.AddressedChannel: the stored address is read first (its own read),
+    then the push sends through it."""
+
+    def __init__(self, adapter: CloudAdapter, app_id: str | None, unit_of_work: UnitOfWorkFactory) -> None:
+        self._adapter = adapter
+        self._app_id = app_id or ""
+        self._uow = unit_of_work
+
+    async def addressed(self, reporter: Reporter) -> ReporterChannel:
+        async with self._uow() as uow:
+            address = await uow.addresses.get(PLATFORM, key_for(reporter))
+        if address is None:
+            raise DeliveryFailed("teams: no personal chat with this reporter is known yet")
+        return _PersonalChatSender(self._adapter, self._app_id, ConversationReference().deserialize(address))
+
+    async def send(self, reporter: Reporter, messages: Sequence[Message]) -> None:
+        await (await self.addressed(reporter)).send(reporter, messages)
+
+
+class _PersonalChatSender:
+    def __init__(self, adapter: CloudAdapter, app_id: str, reference: ConversationReference) -> None:
+        self._adapter = adapter
+        self._app_id = app_id
+        self._reference = reference
+
+    async def send(self, reporter: Reporter, messages: Sequence[Message]) -> None:
+        payloads = render_with_prompts(messages)
+
+        async def deliver(context: TurnContext) -> None:
+            await send_all(context, payloads)
+
+        await self._adapter.continue_conversation(self._reference, deliver, self._app_id)

@@ -1,0 +1,56 @@
+"""The Teams parts, built for the composition root (app.py), which imports no botbuilder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from botbuilder.integration.aiohttp import CloudAdapter
+from botframework.connector.auth import BotFrameworkAuthentication
+
+from adapters.teams.bot import TeamsBot
+from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
+from adapters.teams.channel_inbox import TeamsChannelInbox
+from adapters.teams.endpoint import MessagesEndpoint, authentication, cloud_adapter
+from adapters.teams.personal import PersonalChat
+from adapters.teams.reporter_channel import TeamsReporterChannel
+from adapters.teams.settings import TeamsSettings
+from bot.ports import UnitOfWorkFactory
+from bot.service import ReportingService
+from bot.triage import TriageService
+
+__all__ = ["INBOX_DESTINATION", "TeamsTransport", "teams_transport"]
+
+
+@dataclass(frozen=True)
+class TeamsTransport:
+    """The Bot Framework connection: the checks on what comes in, the client for what goes out."""
+
+    settings: TeamsSettings
+    auth: BotFrameworkAuthentication
+    adapter: CloudAdapter
+
+    def inbox(self, name: str, unit_of_work: UnitOfWorkFactory) -> TeamsChannelInbox:
+        return TeamsChannelInbox(name, self.adapter, self.settings.app_id, unit_of_work)
+
+    def reporter_channel(self, unit_of_work: UnitOfWorkFactory) -> TeamsReporterChannel:
+        return TeamsReporterChannel(self.adapter, self.settings.app_id, unit_of_work)
+
+    def endpoint(
+        self,
+        service: ReportingService,
+        triage: TriageService,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Callable[[], datetime],
+    ) -> MessagesEndpoint:
+        bot = TeamsBot(PersonalChat(service, unit_of_work, clock), TeamChannel(triage, unit_of_work, clock))
+        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn)
+
+
+def teams_transport(settings: TeamsSettings, credentials: Any = None) -> TeamsTransport:
+    """`credentials`: a botframework ServiceClientCredentialsFactory for the bot's own token
+    (default: Microsoft Entra with MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)."""
+    auth = authentication(settings, credentials)
+    return TeamsTransport(settings, auth, cloud_adapter(auth))
