@@ -42,6 +42,7 @@ from adapters.slack.reporter_channel import SlackReporterChannel
 from adapters.slack.settings import SlackSettings, load_slack_settings, slack_configured
 from adapters.slack.triage_listeners import register_triage_listeners
 from adapters.teams.endpoint import MESSAGES as TEAMS_MESSAGES
+from adapters.teams.endpoint import MessagesEndpoint
 from adapters.teams.package import run_package_command
 from adapters.teams.settings import TeamsSettings, load_teams_settings, teams_configured
 from adapters.teams.wiring import INBOX_DESTINATION as TEAMS_CHANNEL_DESTINATION
@@ -214,21 +215,43 @@ async def runtime(
         await database.dispose()
 
 
-async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSettings | None) -> int:
-    """Slack and Teams on one server (HOST:PORT), with deliveries and reminders beside them."""
-    posts: dict[str, Handler] = {}
+@dataclass
+class ChatApps:
+    """What `serve` serves: the Slack app (its listeners) and the other POST routes (Teams)."""
+
+    slack: AsyncApp | None
+    posts: dict[str, Handler]
+    teams: MessagesEndpoint | None
+
+
+def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
+    """The chat platforms' apps, wired to the runtime; each registers how to reach its reporters."""
+    slack_app = None
+    if slack is not None:
+
+        def add_triage(app: AsyncApp) -> None:
+            register_triage_listeners(app, rt.triage, rt.security.templates, slack)
+
+        slack_app = build_slack_app(slack, rt.service, register_extra=add_triage)
+        rt.reporter_inbox.register("slack", SlackReporterChannel(slack_app.client))
     endpoint = None
+    posts: dict[str, Handler] = {}
     if rt.teams is not None:
         endpoint = rt.teams.endpoint(rt.service, rt.triage, rt.unit_of_work, utc_now)
         posts[TEAMS_MESSAGES] = endpoint.handle
+    return ChatApps(slack_app, posts, endpoint)
+
+
+async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSettings | None) -> int:
+    """Slack and Teams on one server (HOST:PORT), with deliveries and reminders beside them."""
+    apps = chat_apps(rt, slack)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
         async with rt.background():
-            if slack is not None:
-                app = _slack_app(rt, slack)
+            if slack is not None and apps.slack is not None:
                 mode = (
                     "Socket Mode" if slack.socket_mode else f"http://{slack.host}:{slack.port}/slack/events"
                 )
@@ -237,29 +260,15 @@ async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSetti
                     log.warning(
                         "Tipline is serving Teams on http://%s:%d%s", slack.host, slack.port, TEAMS_MESSAGES
                     )
-                await run_slack(slack, app, rt.ready, stop, posts)
-            else:
-                assert teams is not None
-                log.warning(
-                    "Tipline is serving Teams on http://%s:%d%s; stop with Ctrl-C",
-                    teams.host,
-                    teams.port,
-                    TEAMS_MESSAGES,
-                )
-                await serve(build_web_app(None, rt.ready, posts), teams.host, teams.port, stop)
+                await run_slack(slack, apps.slack, rt.ready, stop, apps.posts)
+            elif teams is not None:
+                where = f"http://{teams.host}:{teams.port}{TEAMS_MESSAGES}"
+                log.warning("Tipline is serving Teams on %s; stop with Ctrl-C", where)
+                await serve(build_web_app(None, rt.ready, apps.posts), teams.host, teams.port, stop)
     finally:
-        if endpoint is not None:
-            await endpoint.turns.drain()
+        if apps.teams is not None:
+            await apps.teams.turns.drain()
     return 0
-
-
-def _slack_app(rt: Runtime, slack: SlackSettings) -> AsyncApp:
-    def add_triage(app: AsyncApp) -> None:
-        register_triage_listeners(app, rt.triage, rt.security.templates, slack)
-
-    app = build_slack_app(slack, rt.service, register_extra=add_triage)
-    rt.reporter_inbox.register("slack", SlackReporterChannel(app.client))
-    return app
 
 
 async def run(

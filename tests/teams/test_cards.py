@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from adapters.teams import cards, inbound
-from adapters.teams.text import SHORTENED
+from adapters.teams.text import SHORTENED, escape
 from bot.messages import (
     Choice,
     Guidance,
@@ -30,7 +30,7 @@ from tests.flows.helpers import FLOW, FULL, QUICK, Reporter
 from tests.teams.test_inbound import submit
 
 HOSTILE = "[x](https://evil.example) **urgent** <at>Boss</at>"
-ESCAPED = r"\[x\]\(https://evil\.example\) \*\*urgent\*\* \<at\>Boss\</at\>"
+ESCAPED = escape(HOSTILE)
 
 
 def card_of(activity: dict[str, Any]) -> dict[str, Any]:
@@ -240,7 +240,7 @@ def test_guidance_is_its_own_styled_card_of_bullets_without_buttons():
 def test_text_is_styled_by_its_tone(tone, style):
     [activity] = cards.render(Text("Sent. Your reference is TIP-7K3Q9D", tone))
     assert of_type(activity, "Container")[0]["style"] == style
-    assert "TIP\\-7K3Q9D" in texts(activity)[0]
+    assert texts(activity)[0].endswith(escape("Sent. Your reference is TIP-7K3Q9D"))
 
 
 def test_reporter_text_is_escaped_wherever_it_is_shown():
@@ -255,6 +255,7 @@ def test_reporter_text_is_escaped_wherever_it_is_shown():
             v for f in of_type(activity, "FactSet") for fact in f["facts"] for v in fact.values()
         ]
         assert shown_text and all(ESCAPED in t for t in shown_text)
+        assert not any("[x](" in t or "<at>" in t or "**urgent" in t for t in shown_text)
         assert "<at>" not in activity["summary"] and "\\" not in activity["summary"]
 
 

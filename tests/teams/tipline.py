@@ -15,8 +15,11 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp
 
 import app
+from adapters.slack.app import drain
+from adapters.slack.settings import load_slack_settings
 from adapters.teams.endpoint import MESSAGES, MessagesEndpoint
 from adapters.teams.settings import load_teams_settings
 from adapters.web.server import bound_port, build_web_app
@@ -39,6 +42,7 @@ class Tipline:
     connector: RecordingConnector
     issuer: TokenIssuer | None
     session: aiohttp.ClientSession
+    slack: AsyncApp | None = None
 
     async def post(self, activity: dict[str, Any], token: str | bool | None = True) -> int:
         """POST the activity as the Bot Framework does; token True: a valid one for it."""
@@ -63,6 +67,8 @@ class Tipline:
         deadline = asyncio.get_running_loop().time() + within
         while True:
             await self.endpoint.turns.drain()
+            if self.slack is not None:
+                await drain(self.slack)
             await self.runtime.worker.drain(timeout=within)
             async with self.runtime.unit_of_work() as uow:
                 pending = await uow.outbox.list(OutboxStatus.PENDING)
@@ -129,25 +135,38 @@ def environment(tmp_path: Path, database_url: str, issuer: TokenIssuer | None) -
 
 @asynccontextmanager
 async def running_tipline(
-    tmp_path: Path, database_url: str, connector: RecordingConnector, issuer: TokenIssuer | None
+    tmp_path: Path,
+    database_url: str,
+    connector: RecordingConnector,
+    issuer: TokenIssuer | None,
+    slack_env: dict[str, str] | None = None,
 ) -> AsyncIterator[Tipline]:
+    """`slack_env`: Slack settings too, for Slack and Teams served side by side as `serve` does."""
     env = environment(tmp_path, database_url, issuer)
+    if slack_env:
+        slack_env = dict(slack_env)
+        env["SECURITY_TEAM"] += "," + slack_env.pop("SECURITY_TEAM", "")
+        env.update(slack_env)
     settings = load_settings(env, tmp_path)
     security = load_security_config(env, settings, tmp_path)
     teams_settings = load_teams_settings(env)
+    slack = load_slack_settings(env, tmp_path) if slack_env else None
     credentials = None if issuer is None else FixedTokenCredentialFactory(teams.APP_ID, BOT_TOKEN)
     if issuer is not None:
         connector.require_token(BOT_TOKEN)
-    async with app.runtime(settings, security, None, teams_settings, credentials) as rt:
-        assert rt.teams is not None
-        endpoint = rt.teams.endpoint(rt.service, rt.triage, rt.unit_of_work, app.utc_now)
-        runner = web.AppRunner(build_web_app(None, rt.ready, {MESSAGES: endpoint.handle}), access_log=None)
+    async with app.runtime(settings, security, slack, teams_settings, credentials) as rt:
+        apps = app.chat_apps(rt, slack)
+        assert apps.teams is not None
+        endpoint = apps.teams
+        runner = web.AppRunner(build_web_app(apps.slack, rt.ready, apps.posts), access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, "127.0.0.1", 0).start()
             url = f"http://127.0.0.1:{bound_port(runner)}"
             async with rt.background(), aiohttp.ClientSession() as session:
-                yield Tipline(url, rt, endpoint, connector, issuer, session)
+                yield Tipline(url, rt, endpoint, connector, issuer, session, apps.slack)
                 await endpoint.turns.drain()
+                if apps.slack is not None:
+                    await drain(apps.slack)
         finally:
             await runner.cleanup()
