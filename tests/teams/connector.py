@@ -78,9 +78,13 @@ class _Failure:
     message: str | None
     hits: list[Recorded] = field(default_factory=list)
 
+    path_is: str | None = None
+
     def matches(self, method: str, path: str) -> bool:
-        return (self.path_contains is None or self.path_contains in path) and (
-            self.method is None or self.method.upper() == method
+        return (
+            (self.path_contains is None or self.path_contains in path)
+            and (self.path_is is None or self.path_is == path)
+            and (self.method is None or self.method.upper() == method)
         )
 
 
@@ -142,12 +146,20 @@ class RecordingConnector:
         method: str | None = None,
         code: str | None = None,
         message: str | None = None,
+        path_is: str | None = None,
     ) -> None:
         """Answer the next `times` matching requests with `status` and a Connector error body
         {"error": {"code", "message"}} (plus a Retry-After header when given). `path_contains` matches
         the decoded path (e.g. "/activities/<id>" or a conversation id), `method` the HTTP method.
+        `path_is` matches the whole decoded path (e.g. "/v3/conversations", creating one).
         Failed requests are recorded (status = the injected one); see `failures()`."""
-        self._failures.append(_Failure(status, times, retry_after, path_contains, method, code, message))
+        self._failures.append(
+            _Failure(status, times, retry_after, path_contains, method, code, message, path_is=path_is)
+        )
+
+    def recover(self) -> None:
+        """The service is back: no more injected failures."""
+        self._failures.clear()
 
     def require_token(self, token: str | None) -> None:
         """When set, requests whose Authorization isn't "Bearer <token>" get 401 (None: accept all)."""
