@@ -36,6 +36,7 @@ test: lint typecheck imports unit
 bench: $(STAMP)
 	$(BIN)/python -m bench.flow_turns
 	$(BIN)/python -m bench.slack_turns
+	$(BIN)/python -m bench.teams_turns
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,270 @@
+"""Teams turns over HTTP: Tipline's full turn against a bare botbuilder CloudAdapter, loopback only.
+
+    python -m bench.teams_turns                    50 concurrent reporters, 2 rounds
+    python -m bench.teams_turns --reporters 10 --rounds 1
+
+Each reporter types a scripted quick report in their personal chat ("report", two answers,
+"Send it now", "send", "That's all for now"): each a message activity in Teams' shape, POSTed
+to /api/messages on 127.0.0.1 with a Bot Framework token signed by a local issuer, so both
+sides verify a real RS256 JWT on every request.
+
+  Tipline        app.runtime as `serve` builds it (real storage on a SQLite file, the delivery
+                 worker posting each report's card in an inbox channel), its replies to a
+                 local counting Connector API. A turn is done when its first reply has
+                 reached the Connector.
+  bare adapter   botbuilder's CloudAdapter with the same authentication and a turn that does
+                 nothing. A turn is done when the request is answered.
+
+Reported: the answer latency (what the Bot Framework waits for; it gives up after 15 s), p50
+and p99; for Tipline also the turn (activity sent -> first reply at the Connector); and turns
+per second at that concurrency. Closed loop: a Tipline reporter waits for a reply before
+typing again. Everything runs in one process and event loop, as one replica would; the sides
+alternate by round. Bounded: a turn that doesn't complete within --turn-timeout fails the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import aiohttp
+from aiohttp import web
+
+import app
+from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel
+from adapters.teams.endpoint import MESSAGES, MessagesEndpoint, authentication, cloud_adapter
+from adapters.teams.settings import load_teams_settings
+from adapters.web.server import bound_port, build_web_app
+from bench.report import percentile
+from bot.security import load_security_config
+from bot.settings import load_settings
+from tests.flows.helpers import QUICK
+from tests.teams import activities as teams
+from tests.teams.connector import FixedTokenCredentialFactory
+from tests.teams.jwt_issuer import TokenIssuer
+
+SCRIPT: tuple[str, ...] = ("report", *QUICK, "Send it now", "send", "That's all for now")
+ANSWER_LIMIT_MS = 15000.0
+
+
+class CountingConnector:
+    """The Connector API's send and reply, counting replies per activity they answer."""
+
+    def __init__(self) -> None:
+        self.replies: Counter[str] = Counter()
+        self._waiting: dict[str, asyncio.Future[None]] = {}
+        self._ids = 0
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        application = web.Application(client_max_size=4 * 1024 * 1024)
+        application.router.add_post("/v3/conversations", self._create)
+        application.router.add_route("*", "/v3/conversations/{tail:.*}", self._activity)
+        self._runner = web.AppRunner(application, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.url = f"http://127.0.0.1:{bound_port(self._runner)}/"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _activity(self, request: web.Request) -> web.Response:
+        await request.read()
+        parts = unquote(request.match_info["tail"]).split("/")
+        if request.method == "POST" and len(parts) == 3 and parts[1] == "activities":
+            answered = parts[2]
+            self.replies[answered] += 1
+            waiter = self._waiting.pop(answered, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+        self._ids += 1
+        return web.json_response({"id": f"bench-{self._ids}"})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        """A new post in the inbox channel: its thread is named after the post's id."""
+        body = await request.json()
+        self._ids += 1
+        post = f"bench-{self._ids}"
+        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id") or "19:bench@thread.tacv2"
+        return web.json_response({"id": f"{channel};messageid={post}", "activityId": post}, status=201)
+
+    async def first_reply(self, activity_id: str, within: float) -> None:
+        if self.replies[activity_id]:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting[activity_id] = waiter
+        await asyncio.wait_for(waiter, within)
+
+
+@dataclass
+class Side:
+    name: str
+    url: str
+    connector: CountingConnector
+    waits_for_reply: bool
+    answers_ms: list[float] = field(default_factory=list)
+    turns_ms: list[float] = field(default_factory=list)
+    turns: int = 0
+    seconds: float = 0.0
+
+
+def people(count: int) -> list[teams.Person]:
+    return [
+        teams.Person(f"{i:08d}-0000-4000-8000-{i:012d}", f"29:1bench{i:06d}{'x' * 30}", f"Reporter {i}")
+        for i in range(count)
+    ]
+
+
+async def reporter(
+    side: Side, person: teams.Person, issuer: TokenIssuer, session: aiohttp.ClientSession, within: float
+) -> None:
+    for text in SCRIPT:
+        activity = teams.personal_message(text, user=person, service_url=side.connector.url, html=False)
+        token = issuer.token(teams.APP_ID, activity["serviceUrl"])
+        headers = {"Authorization": f"Bearer {token}"}
+        started = time.perf_counter()
+        async with session.post(side.url + MESSAGES, json=activity, headers=headers) as response:
+            assert response.status == 200, f"{side.name}: HTTP {response.status}"
+        side.answers_ms.append((time.perf_counter() - started) * 1000)
+        if side.waits_for_reply:
+            await side.connector.first_reply(activity["id"], within)
+            side.turns_ms.append((time.perf_counter() - started) * 1000)
+        side.turns += 1
+
+
+async def run_round(side: Side, count: int, issuer: TokenIssuer, within: float) -> None:
+    connector = aiohttp.TCPConnector(limit=count)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(reporter(side, p, issuer, session, within) for p in people(count)))
+        side.seconds += time.perf_counter() - started
+
+
+async def serve(application: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(application, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, f"http://127.0.0.1:{bound_port(runner)}"
+
+
+def tipline_env(folder: Path, database_url: str | None, issuer: TokenIssuer) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{folder / 'bench.db'}",
+        "INBOX_FILE": str(folder / "inbox.jsonl"),
+        "MICROSOFT_APP_ID": teams.APP_ID,
+        "MICROSOFT_APP_PASSWORD": "bench-secret-not-sent-anywhere",
+        "MICROSOFT_APP_TENANT_ID": teams.TENANT,
+        "TEAMS_OPENID_METADATA_URL": issuer.metadata_url,
+    }
+
+
+async def bench(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    folder = Path(tempfile.mkdtemp(prefix="tipline-bench-"))
+    issuer = TokenIssuer()
+    issuer.start()
+    connectors = [CountingConnector(), CountingConnector()]
+    for connector in connectors:
+        await connector.start()
+    credentials = FixedTokenCredentialFactory(teams.APP_ID, "bench-token")
+    env = tipline_env(folder, args.database_url, issuer)
+    try:
+        settings = load_settings(env, folder)
+        security = load_security_config(env, settings, folder)
+        teams_settings = load_teams_settings(env)
+        async with app.runtime(settings, security, None, teams_settings, credentials) as rt:
+            apps = app.chat_apps(rt, None)
+            assert apps.teams is not None
+            await choose_inbox(rt, connectors[0].url)
+            tipline_runner, tipline_url = await serve(build_web_app(None, rt.ready, apps.posts))
+            bare_runner, bare_url = await serve(
+                build_web_app(None, rt.ready, {MESSAGES: bare(teams_settings, credentials)})
+            )
+            sides = [
+                Side("Tipline", tipline_url, connectors[0], waits_for_reply=True),
+                Side("bare adapter", bare_url, connectors[1], waits_for_reply=False),
+            ]
+            try:
+                async with rt.background():
+                    for round_number in range(args.rounds):
+                        order = sides if round_number % 2 == 0 else sides[::-1]
+                        for side in order:
+                            await run_round(side, args.reporters, issuer, args.turn_timeout)
+                    await apps.teams.turns.drain()
+            finally:
+                await tipline_runner.cleanup()
+                await bare_runner.cleanup()
+    finally:
+        for connector in connectors:
+            await connector.stop()
+        issuer.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return report(sides, args)
+
+
+async def choose_inbox(rt: app.Runtime, service_url: str) -> None:
+    """As if the security team had chosen its channel: every report also becomes a card there."""
+    channel = InboxChannel(
+        service_url, teams.CHANNEL_ID, teams.TEAM_ID, teams.TENANT, teams.BOT_ID, "Tipline", "bench"
+    )
+    async with rt.unit_of_work() as uow:
+        await uow.addresses.put(PLATFORM, INBOX_KEY, channel.to_json(), app.utc_now())
+        await uow.commit()
+
+
+def bare(settings: Any, credentials: Any) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """botbuilder's CloudAdapter, the same authentication, a turn that does nothing."""
+
+    async def nothing(context: Any, body: dict[str, Any]) -> None:
+        return None
+
+    auth = authentication(settings, credentials)
+    endpoint = MessagesEndpoint(auth, cloud_adapter(auth), nothing)
+    return endpoint.handle
+
+
+def report(sides: list[Side], args: argparse.Namespace) -> int:
+    print(f"Teams turns over HTTP, {args.reporters} concurrent reporters x {args.rounds} rounds")
+    print(f"python {platform.python_version()} on {platform.machine()}, {sys.platform}")
+    worst = 0.0
+    for side in sides:
+        answers = sorted(side.answers_ms)
+        p50, p99 = percentile(answers, 50), percentile(answers, 99)
+        line = f"  {side.name:13s} answer p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
+        line += f"  {side.turns / side.seconds:7.1f} turns/s"
+        if side.turns_ms:
+            turns_ms = sorted(side.turns_ms)
+            line += f"  turn p50 {percentile(turns_ms, 50):7.1f} ms  p99 {percentile(turns_ms, 99):7.1f} ms"
+            worst = max(worst, answers[-1])
+        print(line)
+    print(f"  slowest Tipline answer: {worst:.1f} ms (the Bot Framework waits 15000 ms)")
+    return 1 if worst >= ANSWER_LIMIT_MS else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reporters", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--turn-timeout", type=float, default=60.0)
+    parser.add_argument("--database-url", default=None, help="default: a SQLite file in a temporary folder")
+    return asyncio.run(bench(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
