@@ -161,7 +161,7 @@ async def runtime(
             )
             routes = replace(routes, default=(*routes.default, SLACK_CHANNEL_DESTINATION))
         transport = teams_transport(teams, teams_credentials) if teams is not None else None
-        if transport is not None:
+        if transport is not None and transport.settings.inbox:
             # The Teams inbox channel (once chosen) sees every report too.
             destinations[TEAMS_CHANNEL_DESTINATION] = transport.inbox(TEAMS_CHANNEL_DESTINATION, uow)
             routes = replace(routes, default=(*routes.default, TEAMS_CHANNEL_DESTINATION))

@@ -254,6 +254,23 @@ class ReporterDesk:
             return None
         return Awaiting("answer", report.reference, message_id)
 
+    async def already_answered(self, uow: UnitOfWork, awaiting: Awaiting) -> DeskReply | None:
+        """A kind word when this question already has its answer (its card sent a second time,
+        from another device, say), so one question never gets two answers; None when it is open."""
+        assert awaiting.message_id is not None
+        open_ids = {q.id for q in await uow.messages.unanswered_questions(awaiting.reference)}
+        if awaiting.message_id in open_ids:
+            return None
+        return DeskReply(
+            [
+                Text(
+                    "You've already answered that question — thank you, the security team has it. "
+                    f"If there's more to say, type \"add {awaiting.reference}\"."
+                )
+            ],
+            None,
+        )
+
     async def _latest_to_reporter(self, uow: UnitOfWork, reference: str) -> str | None:
         to_reporter = [
             m

@@ -228,6 +228,9 @@ class ReportingService:
             awaiting = await self.desk.owns_question(uow, reporter, int(token.removeprefix(ANSWER)))
             if awaiting is None:
                 return DeskReply([Text("I can't find that question.", Tone.WARNING)], None)
+            answered = await self.desk.already_answered(uow, awaiting)
+            if answered is not None:
+                return answered
             return await self.desk.receive(uow, reporter, awaiting, action.fields.get("answer", ""), now)
         if token.startswith(ADD):
             awaiting = Awaiting("add", token.removeprefix(ADD))

@@ -48,6 +48,10 @@ INBOX_SET: Final = (
     "This channel is now the security inbox. Each new report will be posted here as a card with its "
     "details and the triage buttons; questions, answers, notes and reminders go in the card's replies."
 )
+INBOX_OFF: Final = (
+    "Reports aren't posted in Teams here: this Tipline sends them to the security team's other "
+    "inbox (TEAMS_INBOX is off). Ask whoever runs Tipline to turn it on if you want them here."
+)
 CHANNEL_HELP: Final = (
     "I post reports of suspicious approaches for the security team. A member of the security team "
     'can say "@Tipline use this channel as the security inbox" to have them posted here. '
@@ -62,11 +66,17 @@ def is_inbox_request(text: str) -> bool:
 
 class TeamChannel:
     def __init__(
-        self, triage: TriageService, unit_of_work: UnitOfWorkFactory, clock: Callable[[], datetime]
+        self,
+        triage: TriageService,
+        unit_of_work: UnitOfWorkFactory,
+        clock: Callable[[], datetime],
+        *,
+        inbox: bool = True,
     ) -> None:
         self._triage = triage
         self._uow = unit_of_work
         self._clock = clock
+        self._inbox = inbox  # TEAMS_INBOX: off when the security team reads reports elsewhere
 
     async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
         value = body.get("value")
@@ -98,6 +108,9 @@ class TeamChannel:
             await self._triage.check_member(actor, INBOX_CHOSEN)
         except NotAllowed:
             await self._say(context, REFUSAL)
+            return
+        if not self._inbox:
+            await self._say(context, INBOX_OFF)
             return
         channel = inbox_channel(body, actor)
         if channel is None:

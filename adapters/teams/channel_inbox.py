@@ -1,7 +1,8 @@
 """The security inbox in a Teams channel: a Destination (bot.destinations) for the delivery worker.
 
   report.submitted           the report's card, posted as a new post in the inbox channel; the
-                             post's id is stored (uow.threads) so every later event finds it
+                             post's id is stored (uow.threads, per channel) so every later
+                             event finds it
   report.updated / status    the card replaced in place (update_activity), and a reply under it
   report.message / reminder  a reply under the card
 
@@ -21,6 +22,7 @@ Logs carry the destination, reference and HTTP status, never content.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -37,8 +39,9 @@ from botbuilder.schema import (
 from pydantic import ValidationError
 
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
+from adapters.teams.failures import delivery_failure
 from adapters.teams.inbox_cards import card_activity, thread_activity
-from adapters.teams.retry import retry_after, status_of, with_retries
+from adapters.teams.retry import with_retries
 from adapters.teams.sending import to_activity
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
 from bot.inbox_events import EventKind, InboxEvent
@@ -49,12 +52,6 @@ log = logging.getLogger(__name__)
 
 POSTED_SOURCE: Final = "teams-inbox"
 NO_CHANNEL_YET = timedelta(minutes=10)
-DEFAULT_RETRY_AFTER = timedelta(seconds=30)
-PERMANENT: Final[dict[int, str]] = {
-    401: "the Bot Framework refused the bot's credentials: check MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD",
-    403: "the bot may not post in the inbox channel: is Tipline still installed in that team?",
-    404: "the inbox channel or the report's card no longer exists: choose the inbox channel again",
-}
 
 
 class TeamsChannelInbox:
@@ -83,7 +80,6 @@ class TeamsChannelInbox:
             raise PermanentDeliveryFailure(f"teams {self.name}: the event is not an inbox event") from None
         async with self._uow() as uow:
             address = await uow.addresses.get(PLATFORM, INBOX_KEY)
-            stored = await uow.threads.get(self.name, event.reference)
             current = await uow.reports.get(event.reference)
         if address is None:
             log.warning(
@@ -94,9 +90,9 @@ class TeamsChannelInbox:
             )
             raise RetryLater(NO_CHANNEL_YET, f"teams {self.name}: no inbox channel chosen yet")
         channel = InboxChannel.from_json(address)
+        async with self._uow() as uow:
+            stored = await uow.threads.get(self._where(channel), event.reference)
         shown = event if current is None else event.model_copy(update={"report": current})
-        if stored is not None and stored.channel != channel.channel_id:
-            stored = None  # the inbox moved to another channel: the report gets a card there
         thread, posted_now = (stored, False) if stored is not None else await self._post_card(channel, shown)
         if event.event is EventKind.SUBMITTED:
             return
@@ -105,6 +101,12 @@ class TeamsChannelInbox:
         reply = thread_activity(event, await self._names(event))
         if reply is not None:
             await self._reply(entry, event, channel, thread, reply)
+
+    def _where(self, channel: InboxChannel) -> str:
+        """Cards are kept per channel: if the security team moves the inbox, each report gets a
+        card in the new channel at its next event, and the old cards stay where they were."""
+        digest = hashlib.sha256(channel.channel_id.encode()).hexdigest()[:12]
+        return f"{self.name}@{digest}"
 
     # ---- the card ----------------------------------------------------------------------------
 
@@ -131,7 +133,7 @@ class TeamsChannelInbox:
         mine = DestinationThread(channel.channel_id, posted[0])
         async with self._uow() as uow:
             winner = await uow.threads.put(
-                self.name, event.reference, mine.channel, mine.thread_id, self._clock()
+                self._where(channel), event.reference, mine.channel, mine.thread_id, self._clock()
             )
             await uow.commit()
         if winner == mine:
@@ -235,18 +237,4 @@ class TeamsChannelInbox:
         try:
             return await with_retries(call, where)
         except Exception as exc:
-            raise self._failure(where, exc) from None
-
-    def _failure(self, where: str, exc: Exception) -> DeliveryFailed:
-        status = status_of(exc)
-        if status == 429:
-            seconds = retry_after(exc, self._clock())
-            after = timedelta(seconds=seconds) if seconds else DEFAULT_RETRY_AFTER
-            log.info("%s: Teams asked to wait %d s", where, after.total_seconds())
-            return RetryLater(after, f"{where}: HTTP 429")
-        fix = PERMANENT.get(status or 0)
-        if fix is not None:
-            log.error("%s refused by Teams (HTTP %s): %s", where, status, fix)
-            return PermanentDeliveryFailure(f"{where}: HTTP {status}")
-        log.warning("%s failed: %s", where, f"HTTP {status}" if status else type(exc).__name__)
-        return DeliveryFailed(f"{where}: {f'HTTP {status}' if status else type(exc).__name__}")
+            raise delivery_failure(where, exc, self._clock()) from None

@@ -3,12 +3,14 @@
 Whose conversation it is comes from the tenant and the person's Microsoft Entra object id
 (the id the security team is configured by), so a typed message, a card submit and a shared
 file all land on one conversation. The Bot Framework redelivers an activity with the same
-id, which is the dedupe id. Activities come from outside and are often odd (a missing field,
+id; Teams' message ids are unique only within a conversation, so the dedupe id is the
+conversation's id with the activity's. Activities come from outside and are often odd (a missing field,
 a number where a string should be), so nothing here raises: what can't be read is None.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +74,12 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def dedupe_id(conversation_id: str, activity_id: str) -> str:
+    """Unique across conversations, and short enough to store (conversation ids can be long)."""
+    joined = f"{conversation_id}|{activity_id}"
+    return joined if len(joined) <= 160 else "sha256:" + hashlib.sha256(joined.encode()).hexdigest()
+
+
 def _base(activity: Payload) -> Inbound | None:
     """Who, where and which activity, with no action yet; None without the ids a reply needs."""
     sender, conversation = _map(activity.get("from")), _map(activity.get("conversation"))
@@ -88,7 +96,7 @@ def _base(activity: Payload) -> Inbound | None:
         key=ConversationKey(PLATFORM, tenant, user_id),
         reporter=reporter,
         action=None,
-        dedupe_id=activity_id,
+        dedupe_id=dedupe_id(conversation_id, activity_id),
         conversation_type=_str(conversation.get("conversationType")) or "personal",
         conversation_id=conversation_id,
         reply_to_id=_str(activity.get("replyToId")),
@@ -120,7 +128,7 @@ def _read(activity: Payload) -> Inbound | None:
     bot = _str(_map(activity.get("recipient")).get("id"))
     text, mentioned = message_text(activity.get("text"), activity.get("entities"), bot)
     return _replace(
-        base, TextAnswer(text) if text else None, None, _files(activity, base.dedupe_id), mentioned
+        base, TextAnswer(text) if text else None, None, _files(activity, str(activity.get("id"))), mentioned
     )
 
 

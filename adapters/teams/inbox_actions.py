@@ -66,7 +66,7 @@ def ask_action(reference: str) -> dict[str, Any]:
                 "unless you sign it with your name."
             ),
             _text_input(
-                "text",
+                "question",
                 "Question to the reporter",
                 MAX_MESSAGE,
                 required=True,
@@ -92,7 +92,7 @@ def note_action(reference: str) -> dict[str, Any]:
         NOTE,
         [
             _hint("Internal note: only the security team sees it; it is never shown to the reporter."),
-            _text_input("text", "Note", MAX_NOTE, required=True, placeholder="What the team should know"),
+            _text_input("note", "Note", MAX_NOTE, required=True, placeholder="What the team should know"),
         ],
         _submit("Add note", NOTE, reference),
     )
@@ -184,8 +184,10 @@ def triage_submit(value: Any) -> TriageSubmit | None:
     """A submitted card's `value` as a TriageSubmit; None when it is not ours or is malformed.
 
     `value` is what Teams sends: the action's data merged with the inputs, e.g.
-    {"tipline_triage": "ask", "reference": "TIP-7K3Q9D", "text": "…", "sign": "true"}.
-    An unknown outcome reads as None (the handler asks again); it never raises.
+    {"tipline_triage": "ask", "reference": "TIP-7K3Q9D", "question": "…", "sign": "true"}.
+    Each input has its own id across the card ("question", "note", "outcome", "message"): Teams
+    gathers the inputs of the whole card into one submit. An unknown outcome reads as None (the
+    handler asks again); it never raises.
     """
     if not isinstance(value, Mapping):
         return None
@@ -197,7 +199,7 @@ def triage_submit(value: Any) -> TriageSubmit | None:
     return TriageSubmit(
         action=action,
         reference=reference.strip(),
-        text=_string(value.get("text")),
+        text=_string(value.get("question" if action == ASK else "note")),
         sign=_flag(value.get("sign")),
         outcome=_outcome(value.get("outcome")),
         message=_string(value.get("message")),

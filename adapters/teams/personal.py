@@ -63,7 +63,8 @@ class PersonalChat:
     async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
         await self._remember(context, found)
         if found.installed:
-            await self._say(context, self.welcome())
+            if await self._first_time(found.dedupe_id):
+                await self._say(context, self.welcome())
             return
         try:
             if found.files:
@@ -98,6 +99,8 @@ class PersonalChat:
     async def _remember(self, context: TurnContext, found: Inbound) -> None:
         """Store where to reach this person first; a failure here must not cost them their turn."""
         reference = TurnContext.get_conversation_reference(context.activity).serialize()
+        # Not which message it came from: a message sent first is no reply to anything.
+        reference.pop("activityId", None)
         try:
             async with self._uow() as uow:
                 if await uow.addresses.get(PLATFORM, key_for(found.reporter)) != reference:
@@ -105,6 +108,12 @@ class PersonalChat:
                     await uow.commit()
         except Exception as exc:
             log.warning("could not store a Teams reporter's address: %s", type(exc).__name__)
+
+    async def _first_time(self, dedupe_id: str) -> bool:
+        async with self._uow() as uow:
+            first = await uow.events.record(SOURCE, dedupe_id, self._clock())
+            await uow.commit()
+        return first
 
     async def _settle_card(
         self, context: TurnContext, found: Inbound, body: Mapping[str, Any], reply: Reply

@@ -8,12 +8,14 @@ raises, so the outbox tries again later.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import ConversationReference
 
 from adapters.teams.addresses import PLATFORM, key_for
+from adapters.teams.failures import delivery_failure
 from adapters.teams.personal import render_with_prompts
 from adapters.teams.sending import send_all
 from bot.destinations import DeliveryFailed
@@ -55,4 +57,7 @@ class _PersonalChatSender:
         async def deliver(context: TurnContext) -> None:
             await send_all(context, payloads)
 
-        await self._adapter.continue_conversation(self._reference, deliver, self._app_id)
+        try:
+            await self._adapter.continue_conversation(self._reference, deliver, self._app_id)
+        except Exception as exc:
+            raise delivery_failure("teams: a message to a reporter", exc, datetime.now(UTC)) from None

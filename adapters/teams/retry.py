@@ -74,10 +74,11 @@ async def with_retries(
             return await call()
         except Exception as exc:
             status = status_of(exc)
-            if status not in RETRIED or attempt == attempts:
-                raise
+            asked = retry_after(exc) or 0.0
+            if status not in RETRIED or attempt == attempts or asked > max_delay:
+                raise  # a long wait is not for here: the outbox waits as long as was asked
             backoff = min(max_delay, base_delay * 2 ** (attempt - 1)) * jitter()
-            delay = max(backoff, min(retry_after(exc) or 0.0, max_delay))
+            delay = max(backoff, asked)
             log.info("teams: %s got HTTP %s; trying again in %.1f s", what, status, delay)
             await sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises

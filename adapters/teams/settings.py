@@ -40,6 +40,7 @@ _NAMES = (
     "MICROSOFT_APP_TENANT_ID",
     "TEAMS_ALLOW_ANONYMOUS",
 )
+# TEAMS_INBOX alone does not mean Teams is wanted: it only says where reports go if it is.
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class TeamsSettings:
     openid_metadata_url: str
     host: str
     port: int
+    inbox: bool = True  # TEAMS_INBOX: reports also go to a Teams channel the security team chooses
 
     @property
     def login_url(self) -> str:
@@ -78,7 +80,9 @@ def load_teams_settings(env: Mapping[str, str]) -> TeamsSettings:
     host = _optional(env, "HOST") or DEFAULT_HOST
     if anonymous:
         _check_anonymous(env, app_id, host)
-        return TeamsSettings(None, None, "MultiTenant", None, True, _metadata_url(env), host, _port(env))
+        return TeamsSettings(
+            None, None, "MultiTenant", None, True, _metadata_url(env), host, _port(env), _inbox(env)
+        )
     if app_id is None:
         raise SettingsError(
             "MICROSOFT_APP_ID: missing; set it to your Azure Bot's Microsoft App ID (Azure portal: the "
@@ -101,6 +105,7 @@ def load_teams_settings(env: Mapping[str, str]) -> TeamsSettings:
         openid_metadata_url=_metadata_url(env),
         host=host,
         port=_port(env),
+        inbox=_inbox(env),
     )
 
 
@@ -171,6 +176,18 @@ def _metadata_url(env: Mapping[str, str]) -> str:
             "fetched over https:// (plain http only on 127.0.0.1); leave it unset for the public cloud"
         )
     return url
+
+
+def _inbox(env: Mapping[str, str]) -> bool:
+    raw = (_optional(env, "TEAMS_INBOX") or "on").lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise SettingsError(
+        f"TEAMS_INBOX: '{raw}' is not on or off; use off if the security team reads reports elsewhere "
+        "(email, Slack, a case system), on (the default) for a Teams channel"
+    )
 
 
 def _port(env: Mapping[str, str]) -> int:

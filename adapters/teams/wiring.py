@@ -45,7 +45,8 @@ class TeamsTransport:
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
     ) -> MessagesEndpoint:
-        bot = TeamsBot(PersonalChat(service, unit_of_work, clock), TeamChannel(triage, unit_of_work, clock))
+        channel = TeamChannel(triage, unit_of_work, clock, inbox=self.settings.inbox)
+        bot = TeamsBot(PersonalChat(service, unit_of_work, clock), channel)
         return MessagesEndpoint(self.auth, self.adapter, bot.on_turn)
 
 

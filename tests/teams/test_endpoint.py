@@ -90,3 +90,17 @@ async def test_the_same_activity_delivered_twice_is_handled_once(tipline):
     await tipline.settle()
     assert len(tipline.connector.posted()) == replies
     assert await conversations(tipline) == 1
+
+
+async def test_the_same_message_id_from_two_people_is_two_messages(tipline):
+    """Teams' message ids are unique only within a conversation: both people get their answer."""
+    url = tipline.connector.url
+    for person in (teams.ALICE, teams.EVE):
+        activity = teams.personal_message("report", user=person, service_url=url, activity_id="1796000000001")
+        assert await tipline.post(activity) == 200
+    await tipline.settle()
+    for person in (teams.ALICE, teams.EVE):
+        chat = teams.personal_conversation_id(person.teams_id)
+        assert "In a sentence or two, what happened?" in "\n".join(
+            tipline.connector.texts(conversation_id=chat)
+        )

@@ -50,7 +50,7 @@ def test_a_typed_message_is_a_text_answer_in_the_persons_conversation():
     assert found.reporter.display_name == "Sam Jones"
     assert found.reporter.workspace == TENANT
     assert found.action == TextAnswer("A recruiter offered me paid work")
-    assert found.dedupe_id == "1732355012345"
+    assert found.dedupe_id == "a:1XyZ-personal-chat|1732355012345"
     assert (found.conversation_type, found.conversation_id) == ("personal", "a:1XyZ-personal-chat")
     assert not found.mentions_bot and not found.installed
 
@@ -169,7 +169,7 @@ def test_installing_the_app_is_detected():
     found = inbound.from_activity(raw)
     assert found is not None
     assert found.installed and found.action is None
-    assert found.dedupe_id == "f:8d3b5c1a-install"
+    assert found.dedupe_id.endswith("|f:8d3b5c1a-install")
 
 
 def test_someone_else_joining_is_not_an_install():
@@ -273,3 +273,20 @@ def test_odd_fields_never_raise(change):
 def test_an_empty_message_has_no_action():
     found = inbound.from_activity(activity(text="  <p> </p> "))
     assert found is not None and found.action is None
+
+
+def test_the_same_message_id_in_two_conversations_is_two_messages():
+    """Teams' message ids are the time in milliseconds, unique only within a conversation."""
+    alice = inbound.from_activity(activity(text="report", id="1732355012345"))
+    other = activity(text="report", id="1732355012345")
+    other["conversation"] = {**other["conversation"], "id": "a:1Another-persons-chat"}
+    eve = inbound.from_activity(other)
+    assert alice is not None and eve is not None
+    assert alice.dedupe_id != eve.dedupe_id
+
+
+def test_a_very_long_conversation_id_still_gives_a_storable_dedupe_id():
+    raw = activity(text="report")
+    raw["conversation"] = {**raw["conversation"], "id": "a:" + "x" * 400}
+    found = inbound.from_activity(raw)
+    assert found is not None and len(found.dedupe_id) <= 200

@@ -13,7 +13,7 @@ import pytest
 from adapters.teams.addresses import INBOX_KEY, PLATFORM
 from bot.report import Status
 from tests.teams import activities as teams
-from tests.teams.connector import card_texts, submit_actions
+from tests.teams.connector import card_texts, inputs, submit_actions
 from tests.teams.tipline import REFERENCE, Tipline, running_tipline
 
 CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
@@ -107,7 +107,7 @@ async def test_a_report_is_triaged_from_its_card_and_the_reporter_hears_back(tip
     # A question from the card reaches the reporter; their typed answer lands under the card.
     before = len(tipline.connector.posted(CHAT))
     await press_on_card(
-        tipline, reference, "Send question", teams.SAM, {"text": "Did they send attachments?"}
+        tipline, reference, "Send question", teams.SAM, {"question": "Did they send attachments?"}
     )
     assert "Did they send attachments?" in to_alice(tipline, before)
     await tipline.say("Yes, a PDF brochure")
@@ -180,7 +180,7 @@ async def test_the_same_card_press_delivered_twice_acts_once(tipline):
     root, card = inbox_card(tipline, reference)
     [note] = [a for a in submit_actions(card) if a.get("title") == "Add note"]
     submit = teams.channel_card_submit(
-        {**note["data"], "text": "Same profile as last month"},
+        {**note["data"], "note": "Same profile as last month"},
         reply_to_id=root,
         user=teams.SAM,
         service_url=tipline.connector.url,
@@ -189,3 +189,63 @@ async def test_the_same_card_press_delivered_twice_acts_once(tipline):
     assert await tipline.post(submit) == 200
     await tipline.settle()
     assert thread(tipline, root).count("Same profile as last month") == 1
+
+
+async def test_a_question_card_sent_twice_gives_one_answer(tipline):
+    await choose_inbox(tipline)
+    reference = await quick_report(tipline)
+    root, _ = inbox_card(tipline, reference)
+    await press_on_card(tipline, reference, "Send question", teams.SAM, {"question": "Was it by email?"})
+    card = tipline.last_card(CHAT)
+    [field] = inputs(card[1])
+    await tipline.press("Send", inputs={field: "Yes, from gip-consult.com"}, card=card)
+    before = len(tipline.connector.posted(CHAT))
+    await tipline.press("Send", inputs={field: "Yes, from gip-consult.com"}, card=card)  # a second device
+
+    assert thread(tipline, root).count("Yes, from gip-consult.com") == 1
+    assert "already answered that question" in to_alice(tipline, before)
+
+
+async def test_when_the_inbox_moves_the_next_event_brings_the_card_to_the_new_channel(tipline):
+    await choose_inbox(tipline)
+    reference = await quick_report(tipline)
+    old_root, _ = inbox_card(tipline, reference)
+    other = "19:0123456789abcdef0123456789abcdef@thread.tacv2"
+    moved = teams.channel_message(
+        "use this channel as the security inbox",
+        user=teams.SAM,
+        service_url=tipline.connector.url,
+        channel_id=other,
+    )
+    assert await tipline.post(moved) == 200
+    await tipline.settle()
+
+    await press_on_card(tipline, reference, "Acknowledge", teams.SAM)  # from the old card
+
+    [new_card] = [
+        r
+        for r in tipline.connector.posted()
+        if r.conversation_id == teams.thread_conversation_id(other, r.activity_id)
+        and reference in shown(tipline.connector.texts(r.activity))
+    ]
+    assert "Acknowledge" not in [
+        a["title"] for a in submit_actions(tipline.connector.current(new_card.activity_id))
+    ]
+    assert tipline.connector.current(old_root), "the old card is left where it was"
+    assert "Acknowledged by Sam Singh" in shown(
+        tipline.connector.texts(conversation_id=teams.thread_conversation_id(other, new_card.activity_id))
+    )
+
+
+async def test_with_the_teams_inbox_off_reports_go_only_to_the_other_inbox(
+    tmp_path, empty_database, connector, token_issuer
+):
+    off = {"TEAMS_INBOX": "off"}
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, extra_env=off) as tipline:
+        conversation = await choose_inbox(tipline)
+        assert "TEAMS_INBOX is off" in shown(tipline.connector.texts(conversation_id=conversation))
+        reference = await quick_report(tipline)
+        async with tipline.runtime.unit_of_work() as uow:
+            report = await uow.reports.get(reference)
+        assert report is not None and report.routed_to == ["file"]
+    assert reference in (tmp_path / "inbox.jsonl").read_text()

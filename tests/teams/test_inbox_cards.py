@@ -361,8 +361,8 @@ def test_every_submit_carries_the_action_and_the_reference() -> None:
 def test_the_ask_card_takes_a_required_question_within_the_limit_and_an_optional_signature() -> None:
     ask = _show_card(card_activity(_event()), "Ask reporter…")
     inputs = _inputs(ask)
-    assert list(inputs) == ["text", "sign"]
-    text, sign = inputs["text"], inputs["sign"]
+    assert list(inputs) == ["question", "sign"]
+    text, sign = inputs["question"], inputs["sign"]
     assert text["type"] == "Input.Text" and text["isMultiline"] is True and text["isRequired"] is True
     assert text["maxLength"] == MAX_MESSAGE == 2000
     assert text["errorMessage"] and text["placeholder"]
@@ -379,7 +379,7 @@ def test_the_ask_card_takes_a_required_question_within_the_limit_and_an_optional
 
 def test_the_note_card_says_it_is_internal() -> None:
     note = _show_card(card_activity(_event()), "Add note…")
-    text = _inputs(note)["text"]
+    text = _inputs(note)["note"]
     assert text["isMultiline"] is True and text["isRequired"] is True and text["maxLength"] == MAX_NOTE
     assert "never shown to the reporter" in _shown_card(note)
 
@@ -417,11 +417,11 @@ def _submitted(title: str, status: Status = Status.NEW, **inputs: Any) -> dict[s
 def test_each_actions_submit_reads_back() -> None:
     assert triage_submit(_submitted("Acknowledge")) == TriageSubmit("ack", REFERENCE)
     assert triage_submit(_submitted("Assign to me")) == TriageSubmit("assign", REFERENCE)
-    assert triage_submit(_submitted("Send question", text=" Who? ", sign="true")) == TriageSubmit(
+    assert triage_submit(_submitted("Send question", question=" Who? ", sign="true")) == TriageSubmit(
         "ask", REFERENCE, text="Who?", sign=True
     )
-    assert triage_submit(_submitted("Send question", text="Who?", sign="false")).sign is False
-    assert triage_submit(_submitted("Add note", text="seen before")) == TriageSubmit(
+    assert triage_submit(_submitted("Send question", question="Who?", sign="false")).sign is False
+    assert triage_submit(_submitted("Add note", note="seen before")) == TriageSubmit(
         "note", REFERENCE, text="seen before"
     )
     assert triage_submit(_submitted("Close report", outcome="benign", message="")) == TriageSubmit(
@@ -461,7 +461,7 @@ def test_junk_is_not_a_submit(value: Any) -> None:
 
 def test_odd_input_values_are_read_safely() -> None:
     submit = triage_submit(
-        {"tipline_triage": "ask", "reference": REFERENCE, "text": {"x": 1}, "sign": 1, "message": None}
+        {"tipline_triage": "ask", "reference": REFERENCE, "question": {"x": 1}, "sign": 1, "message": None}
     )
     assert submit == TriageSubmit("ask", REFERENCE, text="", sign=False, message="")
 

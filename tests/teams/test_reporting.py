@@ -147,3 +147,11 @@ async def test_reporter_text_cannot_become_a_link_or_a_mention(tipline):
     assert "[Click here](https://evil.example)" not in shown
     assert r"\\[Click here\\](https://evil.example)" in shown
     assert "<at>" not in shown
+
+
+async def test_an_install_delivered_twice_welcomes_once(tipline):
+    install = teams.install_personal(tipline.connector.url)
+    assert await tipline.post(install) == 200
+    assert await tipline.post(install) == 200
+    await tipline.settle()
+    assert words(tipline).count("Hello, I'm Tipline") == 1

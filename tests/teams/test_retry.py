@@ -80,3 +80,10 @@ def test_retry_after_as_seconds_or_a_date():
 
 async def _no_sleep(seconds: float) -> None:
     return None
+
+
+async def test_a_long_wait_asked_for_is_left_to_the_outbox():
+    call = Flaky(ServiceSaid(429, {"Retry-After": "120"}))
+    with pytest.raises(ServiceSaid):
+        await with_retries(call, "a card", sleep=_no_sleep)
+    assert call.calls == 1

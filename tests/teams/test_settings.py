@@ -88,3 +88,11 @@ def test_teams_is_configured_by_any_teams_setting():
     assert teams_configured({"MICROSOFT_APP_ID": APP_ID})
     assert teams_configured({"TEAMS_ALLOW_ANONYMOUS": "true"})
     assert not teams_configured({"MICROSOFT_APP_ID": "  "})
+
+
+def test_the_teams_inbox_can_be_turned_off_for_a_team_that_reads_reports_elsewhere():
+    assert load_teams_settings(SINGLE).inbox is True
+    assert load_teams_settings({**SINGLE, "TEAMS_INBOX": "off"}).inbox is False
+    with pytest.raises(SettingsError, match="TEAMS_INBOX: 'sometimes' is not on or off"):
+        load_teams_settings({**SINGLE, "TEAMS_INBOX": "sometimes"})
+    assert not teams_configured({"TEAMS_INBOX": "off"})

@@ -140,9 +140,11 @@ async def running_tipline(
     connector: RecordingConnector,
     issuer: TokenIssuer | None,
     slack_env: dict[str, str] | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> AsyncIterator[Tipline]:
-    """`slack_env`: Slack settings too, for Slack and Teams served side by side as `serve` does."""
-    env = environment(tmp_path, database_url, issuer)
+    """`slack_env`: Slack settings too, for Slack and Teams served side by side as `serve` does;
+    `extra_env`: any other settings."""
+    env = {**environment(tmp_path, database_url, issuer), **(extra_env or {})}
     if slack_env:
         slack_env = dict(slack_env)
         env["SECURITY_TEAM"] += "," + slack_env.pop("SECURITY_TEAM", "")
