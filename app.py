@@ -363,7 +363,7 @@ def _chat_settings(command: str | None) -> tuple[SlackSettings | None, TeamsSett
         return None, None
     env = os.environ
     slack = load_slack_settings(env, Path.cwd()) if slack_configured(env) else None
-    teams = load_teams_settings(env) if teams_configured(env) else None
+    teams = load_teams_settings(env, Path.cwd()) if teams_configured(env) else None
     if command == "serve" and slack is None and teams is None:
         raise SettingsError(
             "serve: no chat platform is configured; set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, "

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -27,6 +26,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.evidence_files import download_private
 from adapters.slack import blocks as ui
 from adapters.slack import inbound
 from adapters.slack.home import publish_home
@@ -190,30 +190,7 @@ class EvidenceDownloads:
             return None
 
     async def _download(self, url: str, folder: Path, target: Path) -> str | None:
-        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True, mode=0o700)
-        partial = target.with_name(target.name + ".part")
-        headers = {"Authorization": f"Bearer {self._token}"}
-        timeout = aiohttp.ClientTimeout(total=120)
-        async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
-            session.get(url, headers=headers, allow_redirects=False) as response,
-        ):
-            if response.status != 200:
-                log.warning("evidence download refused (HTTP %d)", response.status)
-                return None
-            size = 0
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as out:
-                async for chunk in response.content.iter_chunked(64 * 1024):
-                    size += len(chunk)
-                    if size > MAX_DOWNLOAD:
-                        break
-                    out.write(chunk)
-        if size > MAX_DOWNLOAD:
-            await asyncio.to_thread(partial.unlink, missing_ok=True)
-            return None
-        await asyncio.to_thread(partial.replace, target)
-        return str(target)
+        return await download_private(url, target, {"Authorization": f"Bearer {self._token}"}, MAX_DOWNLOAD)
 
 
 class SlackBot:

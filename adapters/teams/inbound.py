@@ -210,17 +210,23 @@ def _files(activity: Payload, activity_id: str) -> tuple[EvidenceFile, ...]:
     return tuple(f for f in found if f is not None)
 
 
+def file_evidence_id(attachment: Payload) -> str | None:
+    """The evidence id of a shared file: its unique id in Teams, else its address."""
+    unique = _str(_map(attachment.get("content")).get("uniqueId")) or _str(attachment.get("contentUrl"))
+    return f"teams-file:{unique}" if unique else None
+
+
 def _evidence(attachment: Payload, activity_id: str, index: int) -> EvidenceFile | None:
     kind = _str(attachment.get("contentType")) or ""
     url = _str(attachment.get("contentUrl"))
     if kind == FILE_SHARE:
         content = _map(attachment.get("content"))
-        unique = _str(content.get("uniqueId")) or url
-        if unique is None:
+        evidence_id = file_evidence_id(attachment)
+        if evidence_id is None:
             return None
         name = _str(attachment.get("name")) or "Shared file"
         file_type = (_str(content.get("fileType")) or name.rsplit(".", 1)[-1]).lower()
-        return EvidenceFile(id=f"teams-file:{unique}", name=name, mime_type=_MIME.get(file_type), url=url)
+        return EvidenceFile(id=evidence_id, name=name, mime_type=_MIME.get(file_type), url=url)
     if kind.startswith("image/") and url is not None:
         mime = kind if "*" not in kind else None
         return EvidenceFile(

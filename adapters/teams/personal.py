@@ -21,6 +21,7 @@ from botbuilder.core import TurnContext
 
 from adapters.teams import cards
 from adapters.teams.addresses import PLATFORM, key_for
+from adapters.teams.evidence import TeamsEvidenceDownloads
 from adapters.teams.inbound import Inbound
 from adapters.teams.sending import replace, send_all
 from adapters.teams.text import plain
@@ -55,10 +56,12 @@ class PersonalChat:
         service: ReportingService,
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
+        downloads: TeamsEvidenceDownloads | None = None,
     ) -> None:
         self._service = service
         self._uow = unit_of_work
         self._clock = clock
+        self._downloads = downloads  # EVIDENCE_DOWNLOAD=on: keep a private copy of shared files
 
     async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
         await self._remember(context, found)
@@ -69,7 +72,10 @@ class PersonalChat:
         try:
             if found.files:
                 event = (SOURCE, f"{found.dedupe_id}:files" if found.action else found.dedupe_id)
-                attached = await self._service.attach_files(found.key, found.reporter, found.files, event)
+                files = list(found.files)
+                if self._downloads is not None:
+                    files = await self._downloads.keep(files, body)
+                attached = await self._service.attach_files(found.key, found.reporter, files, event)
                 if not attached.duplicate:
                     await self._say(context, attached.messages)
             if found.action is None:

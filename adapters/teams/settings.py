@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from bot.settings import SettingsError
@@ -54,6 +56,8 @@ class TeamsSettings:
     host: str
     port: int
     inbox: bool = True  # TEAMS_INBOX: reports also go to a Teams channel the security team chooses
+    evidence_download: bool = False  # EVIDENCE_DOWNLOAD, shared with Slack
+    evidence_dir: Path = Path("var/evidence")
 
     @property
     def login_url(self) -> str:
@@ -74,7 +78,12 @@ def teams_configured(env: Mapping[str, str]) -> bool:
     return any(env.get(name, "").strip() for name in _NAMES)
 
 
-def load_teams_settings(env: Mapping[str, str]) -> TeamsSettings:
+def load_teams_settings(env: Mapping[str, str], base_dir: Path | None = None) -> TeamsSettings:
+    """`base_dir` (the working directory by default) anchors a relative EVIDENCE_DIR."""
+    return replace(_load(env), **_evidence(env, base_dir or Path.cwd()))
+
+
+def _load(env: Mapping[str, str]) -> TeamsSettings:
     anonymous = _flag(env, "TEAMS_ALLOW_ANONYMOUS")
     app_id = _optional(env, "MICROSOFT_APP_ID")
     host = _optional(env, "HOST") or DEFAULT_HOST
@@ -176,6 +185,22 @@ def _metadata_url(env: Mapping[str, str]) -> str:
             "fetched over https:// (plain http only on 127.0.0.1); leave it unset for the public cloud"
         )
     return url
+
+
+def _evidence(env: Mapping[str, str], base: Path) -> dict[str, Any]:
+    """EVIDENCE_DOWNLOAD / EVIDENCE_DIR, read as the Slack settings read them."""
+    raw = (_optional(env, "EVIDENCE_DOWNLOAD") or "off").lower()
+    if raw not in _TRUE + _FALSE:
+        raise SettingsError(
+            f"EVIDENCE_DOWNLOAD: '{raw}' is not on or off; use on or off (off is the default)"
+        )
+    folder = Path(_optional(env, "EVIDENCE_DIR") or "var/evidence").expanduser()
+    folder = folder if folder.is_absolute() else base / folder
+    if folder.exists() and not folder.is_dir():
+        raise SettingsError(
+            f"EVIDENCE_DIR: {folder} is a file, not a folder; name a folder for downloaded evidence"
+        )
+    return {"evidence_download": raw in _TRUE, "evidence_dir": folder}
 
 
 def _inbox(env: Mapping[str, str]) -> bool:

@@ -14,6 +14,7 @@ from adapters.teams.bot import TeamsBot
 from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
 from adapters.teams.endpoint import MessagesEndpoint, authentication, cloud_adapter
+from adapters.teams.evidence import TeamsEvidenceDownloads
 from adapters.teams.personal import PersonalChat
 from adapters.teams.reporter_channel import TeamsReporterChannel
 from adapters.teams.settings import TeamsSettings
@@ -46,7 +47,9 @@ class TeamsTransport:
         clock: Callable[[], datetime],
     ) -> MessagesEndpoint:
         channel = TeamChannel(triage, unit_of_work, clock, inbox=self.settings.inbox)
-        bot = TeamsBot(PersonalChat(service, unit_of_work, clock), channel)
+        settings = self.settings
+        downloads = TeamsEvidenceDownloads(settings.evidence_dir) if settings.evidence_download else None
+        bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
         return MessagesEndpoint(self.auth, self.adapter, bot.on_turn)
 
 

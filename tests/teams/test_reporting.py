@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +156,30 @@ async def test_an_install_delivered_twice_welcomes_once(tipline):
     assert await tipline.post(install) == 200
     await tipline.settle()
     assert words(tipline).count("Hello, I'm Tipline") == 1
+
+
+async def test_with_downloads_on_a_shared_file_is_kept_privately(
+    tmp_path, empty_database, connector, token_issuer
+):
+    evidence = tmp_path / "kept"
+    settings = {"EVIDENCE_DOWNLOAD": "on", "EVIDENCE_DIR": str(evidence)}
+    async with running_tipline(
+        tmp_path, empty_database, connector, token_issuer, extra_env=settings
+    ) as tipline:
+        await tipline.say("report")
+        url = connector.host_file("profile.png", b"\x89PNG the profile picture", "image/png")
+        elsewhere = "https://attacker.example/steal.png"
+        for name, download in (("profile.png", url), ("other.png", elsewhere)):
+            share = teams.file_share(name, download_url=download, service_url=connector.url)
+            assert await tipline.post(share) == 200
+        await tipline.settle()
+        async with tipline.runtime.unit_of_work() as uow:
+            stored = await uow.conversations.get(f"teams:{teams.TENANT}:{teams.ALICE.aad_object_id}")
+    kept, other = stored.state["files"]
+    assert_private_copy(Path(kept["stored_path"]), evidence, b"\x89PNG the profile picture")
+    assert other.get("stored_path") is None, "only SharePoint hosts (or the service URL) are fetched from"
+
+
+def assert_private_copy(path: Path, folder: Path, data: bytes) -> None:
+    assert path.read_bytes() == data
+    assert path.is_relative_to(folder) and path.stat().st_mode & 0o077 == 0, "readable by the service only"

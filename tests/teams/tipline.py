@@ -151,7 +151,7 @@ async def running_tipline(
         env.update(slack_env)
     settings = load_settings(env, tmp_path)
     security = load_security_config(env, settings, tmp_path)
-    teams_settings = load_teams_settings(env)
+    teams_settings = load_teams_settings(env, tmp_path)
     slack = load_slack_settings(env, tmp_path) if slack_env else None
     credentials = None if issuer is None else FixedTokenCredentialFactory(teams.APP_ID, BOT_TOKEN)
     if issuer is not None:

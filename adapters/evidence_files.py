@@ -1,0 +1,53 @@
+"""Private copies of evidence files: streamed to a folder readable by this service's user only,
+size-capped, written whole or not at all, under names made safe (never a path from outside)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import aiohttp
+
+log = logging.getLogger(__name__)
+
+MAX_DOWNLOAD = 50 * 1024 * 1024
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(text: str, fallback: str = "file", limit: int = 100) -> str:
+    """A file-name part from outside text: no separators, no leading dot, bounded."""
+    return _UNSAFE_NAME.sub("_", text)[-limit:].lstrip(".") or fallback
+
+
+async def download_private(
+    url: str, target: Path, headers: Mapping[str, str] | None = None, max_bytes: int = MAX_DOWNLOAD
+) -> str | None:
+    """Stream `url` to `target` (mode 0600, its folder 0700); None when refused or too big.
+    Redirects are not followed: a credential is never carried to a place we didn't choose."""
+    await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True, mode=0o700)
+    partial = target.with_name(target.name + ".part")
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.get(url, headers=dict(headers or {}), allow_redirects=False) as response,
+    ):
+        if response.status != 200:
+            log.warning("evidence download refused (HTTP %d)", response.status)
+            return None
+        size = 0
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            async for chunk in response.content.iter_chunked(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    break
+                out.write(chunk)
+    if size > max_bytes:
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+        return None
+    await asyncio.to_thread(partial.replace, target)
+    return str(target)

@@ -1,0 +1,68 @@
+"""EVIDENCE_DOWNLOAD=on: a private copy of each file a reporter shares in their Teams chat.
+
+Teams records a shared file by its place in the reporter's OneDrive, which the security team
+can't open, plus a short-lived pre-authorised download address. With downloads on, the file is
+fetched at once into EVIDENCE_DIR (readable by this service's user only) and the report names
+the copy. No credential is sent. Only SharePoint/OneDrive hosts over https are fetched from, or
+the activity's own service URL (which the request's token vouches for).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from adapters.evidence_files import download_private, safe_name
+from adapters.teams.inbound import FILE_SHARE, file_evidence_id
+from bot.report import EvidenceFile
+
+log = logging.getLogger(__name__)
+
+FILE_HOSTS = (".sharepoint.com", ".sharepoint.us", ".sharepoint-mil.us", ".sharepoint.de", ".sharepoint.cn")
+
+
+class TeamsEvidenceDownloads:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def may_fetch(self, url: str, service_url: str) -> bool:
+        parts, service = urlsplit(url), urlsplit(service_url)
+        if (parts.scheme, parts.hostname, parts.port) == (service.scheme, service.hostname, service.port):
+            return True
+        host = parts.hostname or ""
+        return parts.scheme == "https" and parts.port in (None, 443) and host.endswith(FILE_HOSTS)
+
+    async def keep(self, files: Sequence[EvidenceFile], body: Mapping[str, Any]) -> list[EvidenceFile]:
+        """`files` with `stored_path` set for each one that was downloaded."""
+        tenant = safe_name(str(((body.get("channelData") or {}).get("tenant") or {}).get("id") or "tenant"))
+        service_url = str(body.get("serviceUrl") or "")
+        sources = {}
+        for attachment in body.get("attachments") or []:
+            if isinstance(attachment, Mapping) and attachment.get("contentType") == FILE_SHARE:
+                evidence_id = file_evidence_id(attachment)
+                content = attachment.get("content")
+                url = content.get("downloadUrl") if isinstance(content, Mapping) else None
+                if evidence_id and isinstance(url, str):
+                    sources[evidence_id] = url
+        kept = []
+        for file in files:
+            url = sources.get(file.id)
+            stored = await self._fetch(url, tenant, file, service_url) if url else None
+            kept.append(file.model_copy(update={"stored_path": stored}) if stored else file)
+        return kept
+
+    async def _fetch(self, url: str, tenant: str, file: EvidenceFile, service_url: str) -> str | None:
+        if not self.may_fetch(url, service_url):
+            log.warning("teams: not downloading evidence from a host that isn't SharePoint")
+            return None
+        target = self.folder / tenant / f"{safe_name(file.id, 'file', 60)}-{safe_name(file.name)}"
+        try:
+            return await download_private(url, target)
+        except (OSError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("teams: could not download an evidence file: %s", type(exc).__name__)
+            return None
