@@ -190,8 +190,6 @@ def _text_input(q: TextQuestion, value: str) -> ui.Element:
     if q.input_kind in _PATTERNS:
         element["regex"] = _regex(_PATTERNS[q.input_kind], q.required)
         element["errorMessage"] = _ERRORS[q.input_kind]
-    if q.hint:
-        element["placeholder"] = plain(q.hint, PLACEHOLDER)
     if value:
         element["value"] = value
     return element

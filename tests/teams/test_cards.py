@@ -161,7 +161,8 @@ def test_a_typed_answer_card_is_answered_through_the_engine():
     [field] = of_type(activity, "Input.Text")
     assert field["id"] == "what_happened" and field["isRequired"] is True and field["isMultiline"] is True
     assert field["maxLength"] == 4000
-    assert field["placeholder"].startswith("For example: a recruiter on LinkedIn")
+    assert "placeholder" not in field, "the example is said once, above the box"
+    assert sum("For example: a recruiter on LinkedIn" in t for t in texts(activity)) == 1
     assert any("just type your answer in the chat" in t for t in texts(activity))
     found = press(activity, what_happened="A recruiter offered paid work")
     assert found.action == SubmitForm(reporter.token, {"what_happened": "A recruiter offered paid work"})
