@@ -265,7 +265,7 @@ class ReporterDesk:
             [
                 Text(
                     "You've already answered that question — thank you, the security team has it. "
-                    f"If there's more to say, type \"add {awaiting.reference}\"."
+                    f'If there\'s more to say, type "add {awaiting.reference}".'
                 )
             ],
             None,

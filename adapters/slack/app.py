@@ -32,7 +32,7 @@ from adapters.slack import inbound
 from adapters.slack.home import publish_home
 from adapters.slack.reporter_channel import open_dm, post
 from adapters.slack.settings import SlackSettings
-from adapters.turn_order import KeyedLocks
+from adapters.turn_order import BackgroundTurns, KeyedLocks
 from adapters.web.server import Handler, build_web_app, serve
 from bot.conversation import ConversationKey, Reply
 from bot.messages import (
@@ -200,27 +200,17 @@ class SlackBot:
         self.service = service
         self.client = client
         self.downloads = downloads
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._turns = BackgroundTurns(log, "a Slack turn")
         self._locks = KeyedLocks()
         self._names: dict[str, tuple[str | None, float]] = {}
 
     # ---- plumbing ------------------------------------------------------------------------------
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-        return task
-
-    def _finished(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a Slack turn failed", exc_info=task.exception())
+        return self._turns.spawn(work)
 
     async def drain(self, within: float) -> None:
-        deadline = time.monotonic() + within
-        while self._tasks and time.monotonic() < deadline:
-            await asyncio.wait(set(self._tasks), timeout=max(0.0, deadline - time.monotonic()))
+        await self._turns.drain(within)
 
     async def _named(self, reporter: Reporter) -> Reporter:
         """The reporter with their Slack name (users.info, remembered for an hour)."""

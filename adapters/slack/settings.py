@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from adapters import server_settings as server
 from bot.settings import SettingsError
 
 DEFAULT_API_URL = "https://slack.com/api/"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 3978
+DEFAULT_HOST = server.DEFAULT_HOST
+DEFAULT_PORT = server.DEFAULT_PORT
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 _SECRET = re.compile(r"^[A-Za-z0-9]{16,}$")
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -65,8 +66,8 @@ def load_slack_settings(env: Mapping[str, str], base_dir: Path | None = None) ->
         app_token=_app_token(app_token),
         api_url=_api_url(env),
         security_channel=_channel(env),
-        host=_optional(env, "HOST") or DEFAULT_HOST,
-        port=_port(env),
+        host=server.host(env),
+        port=server.port(env),
         evidence_download=_flag(env, "EVIDENCE_DOWNLOAD"),
         evidence_dir=_dir(env, "EVIDENCE_DIR", base, base / "var" / "evidence"),
     )
@@ -150,19 +151,6 @@ def _channel(env: Mapping[str, str]) -> str | None:
             "bottom of the channel's details in Slack, not its name"
         )
     return channel
-
-
-def _port(env: Mapping[str, str]) -> int:
-    raw = _optional(env, "PORT")
-    if raw is None:
-        return DEFAULT_PORT
-    try:
-        port = int(raw)
-    except ValueError:
-        raise SettingsError(f"PORT: '{raw}' is not a number; use a port such as {DEFAULT_PORT}") from None
-    if not 1 <= port <= 65535:
-        raise SettingsError(f"PORT: {port} is out of range; use a port between 1 and 65535")
-    return port
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from adapters import server_settings as server
 from bot.settings import SettingsError
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 3978
+DEFAULT_HOST = server.DEFAULT_HOST
+DEFAULT_PORT = server.DEFAULT_PORT
 # The Bot Framework's public cloud: where its signing keys are published, who issues its
 # tokens, where the bot gets its own token for replies, and for what.
 OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
@@ -86,11 +87,11 @@ def load_teams_settings(env: Mapping[str, str], base_dir: Path | None = None) ->
 def _load(env: Mapping[str, str]) -> TeamsSettings:
     anonymous = _flag(env, "TEAMS_ALLOW_ANONYMOUS")
     app_id = _optional(env, "MICROSOFT_APP_ID")
-    host = _optional(env, "HOST") or DEFAULT_HOST
+    host = server.host(env)
     if anonymous:
         _check_anonymous(env, app_id, host)
         return TeamsSettings(
-            None, None, "MultiTenant", None, True, _metadata_url(env), host, _port(env), _inbox(env)
+            None, None, "MultiTenant", None, True, _metadata_url(env), host, server.port(env), _inbox(env)
         )
     if app_id is None:
         raise SettingsError(
@@ -113,7 +114,7 @@ def _load(env: Mapping[str, str]) -> TeamsSettings:
         anonymous=False,
         openid_metadata_url=_metadata_url(env),
         host=host,
-        port=_port(env),
+        port=server.port(env),
         inbox=_inbox(env),
     )
 
@@ -213,19 +214,6 @@ def _inbox(env: Mapping[str, str]) -> bool:
         f"TEAMS_INBOX: '{raw}' is not on or off; use off if the security team reads reports elsewhere "
         "(email, Slack, a case system), on (the default) for a Teams channel"
     )
-
-
-def _port(env: Mapping[str, str]) -> int:
-    raw = _optional(env, "PORT")
-    if raw is None:
-        return DEFAULT_PORT
-    try:
-        port = int(raw)
-    except ValueError:
-        raise SettingsError(f"PORT: '{raw}' is not a number; use a port such as {DEFAULT_PORT}") from None
-    if not 1 <= port <= 65535:
-        raise SettingsError(f"PORT: {port} is out of range; use a port between 1 and 65535")
-    return port
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -25,14 +25,7 @@ async def insert_unless_exists(
     Unlike catching IntegrityError, a conflict here is not an error, so the surrounding
     transaction carries on (PostgreSQL aborts a transaction on any failed statement).
     """
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt: Any = postgresql.insert(model).values(values)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(model).values(values)
-    else:  # pragma: no cover - normalise_database_url admits only these two
-        raise NotImplementedError(f"no insert-or-ignore for {dialect}")
-    stmt = stmt.on_conflict_do_nothing(index_elements=unique_columns)
+    stmt = _insert(session, model, values).on_conflict_do_nothing(index_elements=unique_columns)
     return rowcount(await session.execute(stmt)) == 1
 
 
@@ -40,15 +33,19 @@ async def upsert(
     session: AsyncSession, model: type[Base], values: dict[str, Any], unique_columns: Sequence[str]
 ) -> None:
     """INSERT ... ON CONFLICT DO UPDATE: the row as given, whether or not one was there."""
+    changed = {name: value for name, value in values.items() if name not in unique_columns}
+    stmt = _insert(session, model, values).on_conflict_do_update(index_elements=unique_columns, set_=changed)
+    await session.execute(stmt)
+
+
+def _insert(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        stmt: Any = postgresql.insert(model).values(values)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(model).values(values)
-    else:  # pragma: no cover - normalise_database_url admits only these two
-        raise NotImplementedError(f"no upsert for {dialect}")
-    changed = {name: value for name, value in values.items() if name not in unique_columns}
-    await session.execute(stmt.on_conflict_do_update(index_elements=unique_columns, set_=changed))
+        return postgresql.insert(model).values(values)
+    if dialect == "sqlite":
+        return sqlite.insert(model).values(values)
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {dialect}")  # pragma: no cover
 
 
 def rowcount(result: Any) -> int:
