@@ -19,6 +19,7 @@ import signal
 import socket
 import sys
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -74,6 +75,7 @@ from storage.db import create_engine, normalise_database_url, unit_of_work_facto
 log = logging.getLogger("tipline")
 
 SLACK_CHANNEL_DESTINATION = "slack-channel"
+CONNECTOR_THREADS = 32
 
 
 def utc_now() -> datetime:
@@ -247,6 +249,10 @@ async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSetti
     apps = chat_apps(rt, slack)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    if teams is not None:
+        # botbuilder's Connector client sends with blocking `requests` on the default thread
+        # pool: give the replies and proactive messages of concurrent turns room to go out.
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=CONNECTOR_THREADS))
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:

@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,7 +174,9 @@ def tipline_env(folder: Path, database_url: str | None, issuer: TokenIssuer) -> 
 
 
 async def bench(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.ERROR)  # the log lines of 100s of turns would be the noise
+    # As `serve` sets it up for Teams: room for botbuilder's blocking Connector calls.
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=app.CONNECTOR_THREADS))
     folder = Path(tempfile.mkdtemp(prefix="tipline-bench-"))
     issuer = TokenIssuer()
     issuer.start()

@@ -22,11 +22,13 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity
 from botframework.connector.auth import BotFrameworkAuthentication, ServiceClientCredentialsFactory
 
+from adapters.teams import msrest_speed
 from adapters.teams import settings as cloud
 from adapters.teams.settings import TeamsSettings
 from adapters.turn_order import BackgroundTurns, KeyedLocks
 
 log = logging.getLogger("tipline.teams")
+msrest_speed.apply()
 
 MESSAGES = "/api/messages"
 

@@ -33,6 +33,7 @@ from bot.service import IDLE_TOKEN, ReportingService
 log = logging.getLogger("tipline.teams")
 
 SOURCE = "teams"
+MAX_REMEMBERED = 10_000
 SHOWN = "shown"  # the question a submit button belonged to, carried in its data for the read-only copy
 SORRY = Text(
     "Sorry — something went wrong on our side and that wasn't saved. Please try again in a minute.",
@@ -62,6 +63,9 @@ class PersonalChat:
         self._uow = unit_of_work
         self._clock = clock
         self._downloads = downloads  # EVIDENCE_DOWNLOAD=on: keep a private copy of shared files
+        # The address last stored for each reporter by this process: most messages come from
+        # where the last one did, and then need no write (SQLite has one writer at a time).
+        self._stored: dict[str, dict[str, Any]] = {}
 
     async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
         await self._remember(context, found)
@@ -107,11 +111,17 @@ class PersonalChat:
         reference = TurnContext.get_conversation_reference(context.activity).serialize()
         # Not which message it came from: a message sent first is no reply to anything.
         reference.pop("activityId", None)
+        key = key_for(found.reporter)
+        if self._stored.get(key) == reference:
+            return
         try:
             async with self._uow() as uow:
-                if await uow.addresses.get(PLATFORM, key_for(found.reporter)) != reference:
-                    await uow.addresses.put(PLATFORM, key_for(found.reporter), reference, self._clock())
+                if await uow.addresses.get(PLATFORM, key) != reference:
+                    await uow.addresses.put(PLATFORM, key, reference, self._clock())
                     await uow.commit()
+            if len(self._stored) >= MAX_REMEMBERED:
+                self._stored.clear()
+            self._stored[key] = reference
         except Exception as exc:
             log.warning("could not store a Teams reporter's address: %s", type(exc).__name__)
 
