@@ -28,7 +28,8 @@ from botbuilder.core import TurnContext
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
 from adapters.teams.inbound import Inbound
 from adapters.teams.inbox_cards import TriageSubmit, refusal_activity, result_activity, triage_submit
-from adapters.teams.sending import send_all
+from adapters.teams.retry import with_retries
+from adapters.teams.sending import post_in_channel, send_all
 from bot.actors import Actor
 from bot.ports import AuditEvent, OutboxStatus, UnitOfWorkFactory
 from bot.triage import NotAllowed, TriageError, TriageService
@@ -47,6 +48,10 @@ _FAILED: Final = "Something went wrong and nothing was changed. Please try again
 INBOX_SET: Final = (
     "This channel is now the security inbox. Each new report will be posted here as a card with its "
     "details and the triage buttons; questions, answers, notes and reminders go in the card's replies."
+)
+INBOX_MOVED: Final = (
+    "This channel is no longer the security inbox: {who} has chosen another channel for it. New "
+    "reports, and the next news of the reports here, will appear there."
 )
 INBOX_OFF: Final = (
     "Reports aren't posted in Teams here: this Tipline sends them to the security team's other "
@@ -72,11 +77,13 @@ class TeamChannel:
         clock: Callable[[], datetime],
         *,
         inbox: bool = True,
+        app_id: str | None = None,
     ) -> None:
         self._triage = triage
         self._uow = unit_of_work
         self._clock = clock
         self._inbox = inbox  # TEAMS_INBOX: off when the security team reads reports elsewhere
+        self._app_id = app_id or ""
 
     async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
         value = body.get("value")
@@ -120,6 +127,7 @@ class TeamChannel:
             return
         now = self._clock()
         async with self._uow() as uow:
+            before = await uow.addresses.get(PLATFORM, INBOX_KEY)
             await uow.addresses.put(PLATFORM, INBOX_KEY, channel.to_json(), now)
             await uow.audit.add(
                 AuditEvent(now, actor.id, PLATFORM, INBOX_CHOSEN, detail={"channel": channel.channel_id})
@@ -131,6 +139,20 @@ class TeamChannel:
             await uow.commit()
         log.info("teams: %s chose the security inbox channel", actor.id)
         await self._say(context, INBOX_SET)
+        previous = InboxChannel.from_json(before) if before else None
+        if previous is not None and previous.channel_id != channel.channel_id:
+            await self._tell_old_channel(context, previous, actor)
+
+    async def _tell_old_channel(self, context: TurnContext, old: InboxChannel, actor: Actor) -> None:
+        """The channel that was the inbox hears that it no longer is, and who moved it."""
+        notice = INBOX_MOVED.format(who=actor.name)
+        try:
+            await with_retries(
+                lambda: post_in_channel(context.adapter, self._app_id, old, result_activity(notice)),
+                "the notice in the old inbox channel",
+            )
+        except Exception as exc:
+            log.warning("teams: could not tell the old inbox channel: %s", type(exc).__name__)
 
     # ---- triage from a card ------------------------------------------------------------------
 

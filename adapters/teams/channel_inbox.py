@@ -33,7 +33,6 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import (
     ChannelAccount,
     ConversationAccount,
-    ConversationParameters,
     ConversationReference,
 )
 from pydantic import ValidationError
@@ -42,7 +41,7 @@ from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
 from adapters.teams.failures import delivery_failure
 from adapters.teams.inbox_cards import card_activity, thread_activity
 from adapters.teams.retry import with_retries
-from adapters.teams.sending import to_activity
+from adapters.teams.sending import post_in_channel, to_activity
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
 from bot.inbox_events import EventKind, InboxEvent
 from bot.ports import DestinationThread, OutboxEntry, UnitOfWorkFactory
@@ -111,26 +110,12 @@ class TeamsChannelInbox:
     # ---- the card ----------------------------------------------------------------------------
 
     async def _post_card(self, channel: InboxChannel, event: InboxEvent) -> tuple[DestinationThread, bool]:
-        posted: list[str] = []
-
-        async def created(context: TurnContext) -> None:
-            posted.append(str(context.activity.id or ""))
-
-        parameters = ConversationParameters(
-            is_group=True,
-            bot=ChannelAccount(id=channel.bot_id, name=channel.bot_name),
-            channel_data={"channel": {"id": channel.channel_id}, "tenant": {"id": channel.tenant_id}},
-            activity=to_activity(card_activity(event)),
-            tenant_id=channel.tenant_id,
-        )
-        await self._call(
+        root = await self._call(
             "post the card",
             event,
-            lambda: self._adapter.create_conversation(
-                self._app_id, created, parameters, "msteams", channel.service_url, None
-            ),
+            lambda: post_in_channel(self._adapter, self._app_id, channel, card_activity(event)),
         )
-        mine = DestinationThread(channel.channel_id, posted[0])
+        mine = DestinationThread(channel.channel_id, str(root))
         async with self._uow() as uow:
             winner = await uow.threads.put(
                 self._where(channel), event.reference, mine.channel, mine.thread_id, self._clock()

@@ -6,8 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ChannelAccount, ConversationParameters
 
+from adapters.teams.addresses import InboxChannel
 from adapters.teams.retry import with_retries
 
 
@@ -30,3 +32,29 @@ async def replace(context: TurnContext, activity_id: str, payload: Mapping[str, 
     activity = to_activity(payload)
     activity.id = activity_id
     await with_retries(lambda: context.update_activity(activity), "a card update")
+
+
+async def post_in_channel(
+    adapter: CloudAdapter, app_id: str, channel: InboxChannel, payload: Mapping[str, Any]
+) -> str:
+    """Start a new post in a channel (the bot may only message a channel first this way);
+    returns the post's id, which names its reply chain. Not retried here: the caller decides."""
+    posted: list[str] = []
+
+    async def created(context: TurnContext) -> None:
+        posted.append(str(context.activity.id or ""))
+
+    parameters = ConversationParameters(
+        is_group=True,
+        bot=ChannelAccount(id=channel.bot_id, name=channel.bot_name),
+        channel_data={"channel": {"id": channel.channel_id}, "tenant": {"id": channel.tenant_id}},
+        activity=to_activity(payload),
+        tenant_id=channel.tenant_id,
+    )
+    await with_retries(
+        lambda: adapter.create_conversation(
+            app_id, created, parameters, "msteams", channel.service_url, None
+        ),
+        "a new post in a channel",
+    )
+    return posted[0]

@@ -46,7 +46,9 @@ class TeamsTransport:
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
     ) -> MessagesEndpoint:
-        channel = TeamChannel(triage, unit_of_work, clock, inbox=self.settings.inbox)
+        channel = TeamChannel(
+            triage, unit_of_work, clock, inbox=self.settings.inbox, app_id=self.settings.app_id
+        )
         settings = self.settings
         downloads = TeamsEvidenceDownloads(settings.evidence_dir) if settings.evidence_download else None
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)

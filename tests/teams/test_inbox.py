@@ -232,6 +232,13 @@ async def test_when_the_inbox_moves_the_next_event_brings_the_card_to_the_new_ch
         a["title"] for a in submit_actions(tipline.connector.current(new_card.activity_id))
     ]
     assert tipline.connector.current(old_root), "the old card is left where it was"
+    told = [
+        line
+        for r in tipline.connector.posted()
+        if r.conversation_id == teams.thread_conversation_id(teams.CHANNEL_ID, r.activity_id)
+        for line in tipline.connector.texts(r.activity)
+    ]
+    assert any("no longer the security inbox: Sam Singh has chosen another" in shown([t]) for t in told)
     assert "Acknowledged by Sam Singh" in shown(
         tipline.connector.texts(conversation_id=teams.thread_conversation_id(other, new_card.activity_id))
     )
