@@ -51,10 +51,5 @@ async def post_in_channel(
         activity=to_activity(payload),
         tenant_id=channel.tenant_id,
     )
-    await with_retries(
-        lambda: adapter.create_conversation(
-            app_id, created, parameters, "msteams", channel.service_url, None
-        ),
-        "a new post in a channel",
-    )
+    await adapter.create_conversation(app_id, created, parameters, "msteams", channel.service_url, None)
     return posted[0]
