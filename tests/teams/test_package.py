@@ -375,3 +375,35 @@ def test_the_teams_help_pages_work(command: list[str], capsys: pytest.CaptureFix
 
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith(f"usage: app.py {' '.join(command)}")
+
+
+def test_app_py_writes_the_package_without_a_database(tmp_path):
+    """`python app.py teams package` as a real process: settings from the environment, no database."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from tests.e2e.console import APP
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "MICROSOFT_APP_ID": "3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        "TEAMS_DEVELOPER_NAME": "Security Directorate",
+        "TEAMS_WEBSITE_URL": "https://intranet.example.gov.uk/tipline",
+        "TEAMS_PRIVACY_URL": "https://intranet.example.gov.uk/tipline/privacy",
+        "TEAMS_TERMS_URL": "https://intranet.example.gov.uk/tipline/terms",
+        "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none",  # never touched
+    }
+    done = subprocess.run(
+        [sys.executable, str(APP), "teams", "package", "--output", "out/tipline.zip"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Upload an app" in done.stdout
+    with zipfile.ZipFile(tmp_path / "out" / "tipline.zip") as package:
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert "3f2504e0-4f89-11d3-9a0c-0305e82c3301" in package.read("manifest.json").decode()
