@@ -40,7 +40,15 @@ from bot.reporter_desk import (
     is_my_reports,
 )
 from bot.reporter_push import ReporterChannel
-from flows.actions import Command, CommandName, PickOptions, SubmitForm, TextAnswer, UserAction
+from flows.actions import (
+    Command,
+    CommandName,
+    PickOptions,
+    SubmitForm,
+    TextAnswer,
+    UserAction,
+    command_in_text,
+)
 from flows.engine import Engine
 from flows.outputs import SubmitReport, Turn
 from flows.state import Phase
@@ -243,7 +251,7 @@ class ReportingService:
     ) -> tuple[list[Message], int]:
         if not envelope.flow_running:
             if not self._starts(action):
-                return self._idle_greeting(), 0
+                return self._idle_help(action) + self._idle_greeting(), 0
             turn = self.engine.start(now)
             envelope.reference = None
         else:
@@ -261,6 +269,14 @@ class ReportingService:
         if isinstance(action, TextAnswer):
             return action.text.strip().lower().lstrip("/") in self.engine.flow.entry_words
         return False
+
+    def _idle_help(self, action: UserAction) -> list[Message]:
+        """ "help" with no report under way: what can be typed, before the offer to start one."""
+        asked = isinstance(action, Command) and action.name is CommandName.HELP
+        if isinstance(action, TextAnswer):
+            typed = command_in_text(action.text)
+            asked = typed is not None and typed.name is CommandName.HELP
+        return [Text(self.engine.flow.commands_help)] if asked else []
 
     def _idle_greeting(self) -> list[Message]:
         flow = self.engine.flow

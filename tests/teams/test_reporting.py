@@ -183,3 +183,11 @@ async def test_with_downloads_on_a_shared_file_is_kept_privately(
 def assert_private_copy(path: Path, folder: Path, data: bytes) -> None:
     assert path.read_bytes() == data
     assert path.is_relative_to(folder) and path.stat().st_mode & 0o077 == 0, "readable by the service only"
+
+
+async def test_help_with_no_report_under_way_says_what_can_be_typed(tipline):
+    await tipline.say("help")
+    said = words(tipline)
+    assert '"my reports" to see your reports' in said
+    _, card = tipline.last_card(CHAT)
+    assert [a["data"]["value"] for a in submit_actions(card)] == ["report"], "and offers to start one"
