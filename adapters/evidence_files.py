@@ -30,6 +30,21 @@ async def download_private(
     Redirects are not followed: a credential is never carried to a place we didn't choose."""
     await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True, mode=0o700)
     partial = target.with_name(target.name + ".part")
+    try:
+        size = await _stream(url, partial, headers, max_bytes)
+    except BaseException:
+        await asyncio.to_thread(partial.unlink, missing_ok=True)  # never half a file left behind
+        raise
+    if size is None:
+        return None
+    if size > max_bytes:
+        await asyncio.to_thread(partial.unlink, missing_ok=True)
+        return None
+    await asyncio.to_thread(partial.replace, target)
+    return str(target)
+
+
+async def _stream(url: str, partial: Path, headers: Mapping[str, str] | None, max_bytes: int) -> int | None:
     timeout = aiohttp.ClientTimeout(total=120)
     async with (
         aiohttp.ClientSession(timeout=timeout) as session,
@@ -46,8 +61,4 @@ async def download_private(
                 if size > max_bytes:
                     break
                 out.write(chunk)
-    if size > max_bytes:
-        await asyncio.to_thread(partial.unlink, missing_ok=True)
-        return None
-    await asyncio.to_thread(partial.replace, target)
-    return str(target)
+    return size

@@ -9,6 +9,8 @@ the activity's own service URL (which the request's token vouches for).
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -31,14 +33,23 @@ class TeamsEvidenceDownloads:
         self.folder = folder
 
     def may_fetch(self, url: str, service_url: str) -> bool:
-        parts, service = urlsplit(url), urlsplit(service_url)
-        if (parts.scheme, parts.hostname, parts.port) == (service.scheme, service.hostname, service.port):
+        try:
+            parts, service = urlsplit(url), urlsplit(service_url)
+            where, allowed = (
+                (parts.scheme, parts.hostname, parts.port),
+                (service.scheme, service.hostname, service.port),
+            )
+        except ValueError:  # an address that doesn't parse (a bad port, a broken IPv6 literal)
+            return False
+        if where == allowed:
             return True
         host = parts.hostname or ""
         return parts.scheme == "https" and parts.port in (None, 443) and host.endswith(FILE_HOSTS)
 
     async def keep(self, files: Sequence[EvidenceFile], body: Mapping[str, Any]) -> list[EvidenceFile]:
-        """`files` with `stored_path` set for each one that was downloaded."""
+        """`files` with `stored_path` set for each one that was downloaded. Each share of a file
+        gets its own copy (a file edited and shared again never changes the first copy), and
+        the same share delivered twice keeps the copy it already has."""
         tenant = safe_name(str(((body.get("channelData") or {}).get("tenant") or {}).get("id") or "tenant"))
         service_url = str(body.get("serviceUrl") or "")
         sources = {}
@@ -49,18 +60,24 @@ class TeamsEvidenceDownloads:
                 url = content.get("downloadUrl") if isinstance(content, Mapping) else None
                 if evidence_id and isinstance(url, str):
                     sources[evidence_id] = url
+        share = f"{(body.get('conversation') or {}).get('id')}|{body.get('id')}"
         kept = []
         for file in files:
             url = sources.get(file.id)
-            stored = await self._fetch(url, tenant, file, service_url) if url else None
+            stored = await self._fetch(url, tenant, file, service_url, share) if url else None
             kept.append(file.model_copy(update={"stored_path": stored}) if stored else file)
         return kept
 
-    async def _fetch(self, url: str, tenant: str, file: EvidenceFile, service_url: str) -> str | None:
+    async def _fetch(
+        self, url: str, tenant: str, file: EvidenceFile, service_url: str, share: str
+    ) -> str | None:
         if not self.may_fetch(url, service_url):
             log.warning("teams: not downloading evidence from a host that isn't SharePoint")
             return None
-        target = self.folder / tenant / f"{safe_name(file.id, 'file', 60)}-{safe_name(file.name)}"
+        digest = hashlib.sha256(f"{file.id}\n{share}".encode()).hexdigest()[:24]
+        target = self.folder / tenant / f"{digest}-{safe_name(file.name)}"
+        if await asyncio.to_thread(target.exists):
+            return str(target)
         try:
             return await download_private(url, target)
         except (OSError, aiohttp.ClientError, TimeoutError) as exc:

@@ -13,6 +13,7 @@ every message they send, since Teams may move a tenant to another service URL.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ log = logging.getLogger("tipline.teams")
 
 SOURCE = "teams"
 MAX_REMEMBERED = 10_000
+REMEMBER_FOR = 3600.0  # seconds
 SHOWN = "shown"  # the question a submit button belonged to, carried in its data for the read-only copy
 SORRY = Text(
     "Sorry — something went wrong on our side and that wasn't saved. Please try again in a minute.",
@@ -65,7 +67,8 @@ class PersonalChat:
         self._downloads = downloads  # EVIDENCE_DOWNLOAD=on: keep a private copy of shared files
         # The address last stored for each reporter by this process: most messages come from
         # where the last one did, and then need no write (SQLite has one writer at a time).
-        self._stored: dict[str, dict[str, Any]] = {}
+        # Kept an hour only: with several replicas, another may have stored a newer one meanwhile.
+        self._stored: dict[str, tuple[dict[str, Any], float]] = {}
 
     async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
         await self._remember(context, found)
@@ -112,7 +115,8 @@ class PersonalChat:
         # Not which message it came from: a message sent first is no reply to anything.
         reference.pop("activityId", None)
         key = key_for(found.reporter)
-        if self._stored.get(key) == reference:
+        known = self._stored.get(key)
+        if known is not None and known[0] == reference and time.monotonic() - known[1] < REMEMBER_FOR:
             return
         try:
             async with self._uow() as uow:
@@ -121,7 +125,7 @@ class PersonalChat:
                     await uow.commit()
             if len(self._stored) >= MAX_REMEMBERED:
                 self._stored.clear()
-            self._stored[key] = reference
+            self._stored[key] = (reference, time.monotonic())
         except Exception as exc:
             log.warning("could not store a Teams reporter's address: %s", type(exc).__name__)
 

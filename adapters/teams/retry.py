@@ -67,18 +67,23 @@ async def with_retries(
     max_delay: float = MAX_DELAY,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     jitter: Callable[[], float] = random.random,
+    long_waits_to_caller: bool = True,
 ) -> T:
-    """`call()`, tried up to `attempts` times while the service answers 412/429/502/504."""
+    """`call()`, tried up to `attempts` times while the service answers 412/429/502/504.
+
+    A wait longer than `max_delay` is raised to a caller that can wait that long (the outbox);
+    `long_waits_to_caller=False` (a reply within a turn: nothing else would send it) waits
+    `max_delay` and tries again instead."""
     for attempt in range(1, attempts + 1):
         try:
             return await call()
         except Exception as exc:
             status = status_of(exc)
             asked = retry_after(exc) or 0.0
-            if status not in RETRIED or attempt == attempts or asked > max_delay:
+            if status not in RETRIED or attempt == attempts or (asked > max_delay and long_waits_to_caller):
                 raise  # a long wait is not for here: the outbox waits as long as was asked
             backoff = min(max_delay, base_delay * 2 ** (attempt - 1)) * jitter()
-            delay = max(backoff, asked)
+            delay = max(backoff, min(asked, max_delay))
             log.info("teams: %s got HTTP %s; trying again in %.1f s", what, status, delay)
             await sleep(delay)
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises

@@ -22,7 +22,11 @@ async def send_all(context: TurnContext, payloads: Sequence[Mapping[str, Any]]) 
     ids: list[str] = []
     for payload in payloads:
         activity = to_activity(payload)
-        response = await with_retries(lambda a=activity: context.send_activity(a), "a message")  # type: ignore[misc]
+        response = await with_retries(
+            lambda a=activity: context.send_activity(a),  # type: ignore[misc]
+            "a message",
+            long_waits_to_caller=False,
+        )
         ids.append(str(getattr(response, "id", "") or ""))
     return ids
 
@@ -31,7 +35,7 @@ async def replace(context: TurnContext, activity_id: str, payload: Mapping[str, 
     """Put `payload` in place of an activity the bot sent earlier in this conversation."""
     activity = to_activity(payload)
     activity.id = activity_id
-    await with_retries(lambda: context.update_activity(activity), "a card update")
+    await with_retries(lambda: context.update_activity(activity), "a card update", long_waits_to_caller=False)
 
 
 async def post_in_channel(

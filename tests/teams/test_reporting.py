@@ -191,3 +191,33 @@ async def test_help_with_no_report_under_way_says_what_can_be_typed(tipline):
     assert '"my reports" to see your reports' in said
     _, card = tipline.last_card(CHAT)
     assert [a["data"]["value"] for a in submit_actions(card)] == ["report"], "and offers to start one"
+
+
+async def test_a_file_edited_and_shared_again_never_changes_the_first_copy(
+    tmp_path, empty_database, connector, token_issuer
+):
+    evidence = tmp_path / "kept"
+    settings = {"EVIDENCE_DOWNLOAD": "on", "EVIDENCE_DIR": str(evidence)}
+    async with running_tipline(
+        tmp_path, empty_database, connector, token_issuer, extra_env=settings
+    ) as tipline:
+        await tipline.say("report")
+        for content in (b"first version", b"edited version"):
+            url = connector.host_file("notes.txt", content, "text/plain")
+            share = teams.file_share(
+                "notes.txt", download_url=url, service_url=connector.url, unique_id="U-1"
+            )
+            assert await tipline.post(share) == 200
+            await tipline.settle()
+        bad = teams.file_share(
+            "x.txt", download_url="https://x.sharepoint.com:99999/", service_url=connector.url
+        )
+        assert await tipline.post(bad) == 200, "an address that doesn't parse"
+        await tipline.settle()
+        async with tipline.runtime.unit_of_work() as uow:
+            stored = await uow.conversations.get(f"teams:{teams.TENANT}:{teams.ALICE.aad_object_id}")
+    first, edited = [f for f in stored.state["files"] if f["id"] == "teams-file:U-1"]
+    assert_private_copy(Path(first["stored_path"]), evidence, b"first version")
+    assert_private_copy(Path(edited["stored_path"]), evidence, b"edited version")
+    assert any(f["name"] == "x.txt" and not f.get("stored_path") for f in stored.state["files"])
+    assert "Sorry" not in words(tipline)

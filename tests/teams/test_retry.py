@@ -87,3 +87,14 @@ async def test_a_long_wait_asked_for_is_left_to_the_outbox():
     with pytest.raises(ServiceSaid):
         await with_retries(call, "a card", sleep=_no_sleep)
     assert call.calls == 1
+
+
+async def test_a_reply_within_a_turn_waits_out_a_long_retry_after_at_most_the_cap():
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    call = Flaky(ServiceSaid(429, {"Retry-After": "120"}))
+    assert await with_retries(call, "a reply", sleep=sleep, long_waits_to_caller=False) == "sent"
+    assert slept == [8.0]
