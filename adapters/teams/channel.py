@@ -132,10 +132,10 @@ class TeamChannel:
             await uow.audit.add(
                 AuditEvent(now, actor.id, PLATFORM, INBOX_CHOSEN, detail={"channel": channel.channel_id})
             )
-            waiting = [e for e in await uow.outbox.list() if e.destination == INBOX_DESTINATION]
-            for entry in waiting:
-                if entry.status is not OutboxStatus.DELIVERED and entry.id is not None:
-                    await uow.outbox.requeue(entry.id, now)  # they waited for a channel: send them now
+            for status in (OutboxStatus.PENDING, OutboxStatus.DEAD):  # they waited for a channel: send now
+                for entry in await uow.outbox.list(status):
+                    if entry.destination == INBOX_DESTINATION and entry.id is not None:
+                        await uow.outbox.requeue(entry.id, now)
             await uow.commit()
         log.info("teams: %s chose the security inbox channel", actor.id)
         await self._say(context, INBOX_SET)
