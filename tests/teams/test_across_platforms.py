@@ -75,7 +75,10 @@ async def test_a_report_made_in_teams_is_triaged_from_slack(tipline, slack_api):
         tipline, web_api.block_actions(SLACK_ANALYST, [click], channel=SLACK_CHANNEL, message_ts=card["ts"])
     )
 
-    assert "security team" in to_alice(tipline, before).lower(), "the Teams reporter hears back in Teams"
+    # Bolt runs the triage listener in a task of its own: wait (bounded) for its effect.
+    heard = await tipline.connector.wait_for(lambda: to_alice(tipline, before), timeout=10)
+    await tipline.settle()
+    assert "security team" in heard.lower(), "the Teams reporter hears back in Teams"
     async with tipline.runtime.unit_of_work() as uow:
         report = await uow.reports.get(reference)
     assert report is not None and report.acknowledged_at is not None
