@@ -70,6 +70,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.triage import TriageService
 from flows.engine import Engine
 from flows.loader import FlowError
+from storage.conversation_store import conversation_store
 from storage.db import create_engine, normalise_database_url, unit_of_work_factory, upgrade_database
 
 log = logging.getLogger("tipline")
@@ -150,6 +151,7 @@ async def runtime(
     destinations[REPORTER_DESTINATION] = reporter_inbox
     routes = security.routes
     database = create_engine(settings.database_url)
+    store = conversation_store(database)
     try:
         await upgrade_database(database)
         uow = unit_of_work_factory(database)
@@ -188,6 +190,7 @@ async def runtime(
             deadlines=deadlines,
             desk=ReporterDesk(security.templates.question_intro),
             on_queued=worker.wake,
+            conversations=store,
         )
         triage = TriageService(
             uow,
@@ -214,6 +217,8 @@ async def runtime(
             closing = getattr(destination, "close", None)
             if closing is not None:
                 await closing()
+        if store is not None:
+            await store.close()
         await database.dispose()
 
 
