@@ -196,6 +196,10 @@ class ProcessedEventRepository(Protocol):
         """True the first time (source, event_id) is seen, False for a repeat."""
         ...
 
+    async def prune(self, before: datetime) -> int:
+        """Forget events handled before `before` (platforms redeliver within minutes). Returns how many."""
+        ...
+
 
 class AuditRepository(Protocol):
     async def add(self, event: AuditEvent) -> None: ...
@@ -345,4 +349,7 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, readonly: bool = False) -> UnitOfWork:
+        """`readonly`: a transaction that only reads (polls, listings): on SQLite it does not
+        take the write lock up front, on PostgreSQL it is READ ONLY."""
+        ...

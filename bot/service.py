@@ -110,7 +110,7 @@ class ReportingService:
 
     async def my_reports(self, reporter: Reporter) -> list[Message]:
         """The reporter's reports and any news, read only: nothing is marked delivered."""
-        async with self.unit_of_work() as uow:
+        async with self.unit_of_work(readonly=True) as uow:
             return await self.desk.my_reports(uow, reporter)
 
     async def attach_files(

@@ -7,10 +7,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.conversation_store.postgres import PostgresConversationStore
 from storage.conversation_store.sqlite import SqliteConversationStore
 
-__all__ = ["PostgresConversationStore", "SqliteConversationStore", "conversation_store"]
+__all__ = [
+    "PostgresConversationStore",
+    "SqlConversationStore",
+    "SqliteConversationStore",
+    "conversation_store",
+]
+
+SqlConversationStore = SqliteConversationStore | PostgresConversationStore
 
 
-def conversation_store(engine: AsyncEngine) -> SqliteConversationStore | PostgresConversationStore | None:
+def conversation_store(engine: AsyncEngine) -> SqlConversationStore | None:
     """The store for `engine`'s database; None for an in-memory SQLite database, which only the
     engine's own connection can see (turns then go through the unit of work)."""
     if engine.dialect.name == "postgresql":
