@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from storage.unit_of_work import SqlUnitOfWork
+from storage.write_gate import write_gate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -129,7 +130,11 @@ def unit_of_work_factory(engine: AsyncEngine) -> Callable[..., SqlUnitOfWork]:
         options["postgresql_readonly"] = True
     reading = async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
+    gate = write_gate(engine)
+
     def new_unit_of_work(readonly: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(reading if readonly else sessions)
+        if readonly:
+            return SqlUnitOfWork(reading)
+        return SqlUnitOfWork(sessions, gate)
 
     return new_unit_of_work

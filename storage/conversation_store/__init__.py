@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.conversation_store.postgres import PostgresConversationStore
 from storage.conversation_store.sqlite import SqliteConversationStore
+from storage.write_gate import write_gate
 
 __all__ = [
     "PostgresConversationStore",
@@ -30,4 +31,4 @@ def conversation_store(engine: AsyncEngine) -> SqlConversationStore | None:
         or "mode=memory" in str(engine.url)
     ):
         return None
-    return SqliteConversationStore(database, engine.dialect)
+    return SqliteConversationStore(database, engine.dialect, write_gate(engine))

@@ -1,5 +1,6 @@
 """The conversation store on SQLite: each call is one hand-off to a thread that owns a plain
-sqlite3 connection, and saves that arrive together share one commit (group commit).
+sqlite3 connection, and saves that arrive together share one commit (group commit): each
+turn's save is acknowledged only once the commit that holds it has returned.
 
 SQLAlchemy's async layer over aiosqlite hops threads once per cursor call (about 15 times a
 turn); here a load is one hop and a save is one hop. The statements are written once, and
@@ -10,7 +11,6 @@ the ORM repositories read and write.
 from __future__ import annotations
 
 import asyncio
-import queue
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -80,23 +80,24 @@ class _Save:
     expected_version: int | None
     event: tuple[str, str, Any] | None
     created_at: Any
-    loop: asyncio.AbstractEventLoop
     future: asyncio.Future[int] = field(repr=False)
 
 
 class SqliteConversationStore:
-    def __init__(self, path: str, dialect: Dialect) -> None:
+    def __init__(self, path: str, dialect: Dialect, gate: asyncio.Lock | None = None) -> None:
         self._path = path
         self._columns = _Columns(dialect)
         self._local = threading.local()
-        # Loads never wait behind a save: they have their own thread and connection (WAL
-        # readers don't block on the writer).
-        self._reads = ThreadPoolExecutor(1, "tipline-db-read", initializer=self._open_reader)
-        self._saves: queue.SimpleQueue[_Save | None] = queue.SimpleQueue()
-        self._writer = threading.Thread(target=self._write_loop, name="tipline-db-write", daemon=True)
-        self._writer_conn = _connect(path)
-        self._writer.start()
-        self.hand_offs = 0  # calls into the database thread, for the counting test and the benches
+        # Loads never wait behind a save: each has its own thread and connection (WAL readers
+        # don't block on the writer).
+        self._reads = ThreadPoolExecutor(1, "tipline-db-read", initializer=self._open)
+        self._writes = ThreadPoolExecutor(1, "tipline-db-write", initializer=self._open)
+        # Shared with the unit of work's writers in this process (storage.write_gate).
+        self._gate = gate or asyncio.Lock()
+        self._pending: list[_Save] = []
+        self._committer: asyncio.Task[None] | None = None
+        self.hand_offs = 0  # calls into the database threads, for the counting test and the benches
+        self.saves = 0
         self.batches = 0  # commits of the save thread
         self.trace: Callable[[str], None] | None = None  # every statement run, when set
 
@@ -131,28 +132,47 @@ class SqliteConversationStore:
     ) -> int:
         cols = self._columns
         stamp = cols.time_in(now)
-        loop = asyncio.get_running_loop()
         job = _Save(
             key,
             (status.value, cols.state_in(state), stamp, cols.time_in(expires_at)),
             expected_version,
             (event[0], event[1], stamp) if event is not None else None,
             stamp,
-            loop,
-            loop.create_future(),
+            asyncio.get_running_loop().create_future(),
         )
         self.hand_offs += 1
-        self._saves.put(job)
+        self.saves += 1
+        self._pending.append(job)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_pending())
         return await job.future
 
     async def close(self) -> None:
-        self._saves.put(None)
-        await asyncio.get_running_loop().run_in_executor(None, self._writer.join)
+        if self._committer is not None:
+            await self._committer
         self._reads.shutdown(wait=True)
-        self._writer_conn.close()
+        self._writes.shutdown(wait=True)
 
-    # ---- on the reading thread ------------------------------------------------------------
-    def _open_reader(self) -> None:
+    # ---- group commit ---------------------------------------------------------------------
+    async def _commit_pending(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._pending:
+            async with self._gate:
+                # Whatever arrived while the last commit ran (or while waiting for the gate)
+                # is committed together.
+                batch, self._pending = self._pending[:_MAX_BATCH], self._pending[_MAX_BATCH:]
+                try:
+                    outcomes = await loop.run_in_executor(self._writes, self._commit, batch)
+                except BaseException as error:  # cancelled: the turns hear it
+                    outcomes = [error] * len(batch)
+                    raise
+                finally:
+                    # Acknowledged only now, after the commit that holds them.
+                    for job, outcome in zip(batch, outcomes, strict=True):
+                        _settle(job.future, outcome)
+
+    # ---- on the database threads ----------------------------------------------------------
+    def _open(self) -> None:
         self._local.conn = _connect(self._path)
 
     def _read(self, key: str, event: tuple[str, str] | None) -> tuple[Any, ...]:
@@ -162,29 +182,10 @@ class SqliteConversationStore:
         row: tuple[Any, ...] = conn.execute(_LOAD, (source, event_id, key)).fetchone()
         return row
 
-    # ---- on the writing thread: group commit ------------------------------------------------
-    def _write_loop(self) -> None:
-        while True:
-            first = self._saves.get()
-            if first is None:
-                return
-            batch = [first]
-            # Whatever queued up while the last commit ran is committed together with it.
-            while len(batch) < _MAX_BATCH:
-                try:
-                    more = self._saves.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    self._saves.put(None)
-                    break
-                batch.append(more)
-            self._commit(batch)
-
-    def _commit(self, batch: list[_Save]) -> None:
-        conn = self._writer_conn
+    def _commit(self, batch: list[_Save]) -> list[int | BaseException]:
+        conn: sqlite3.Connection = self._local.conn
         conn.set_trace_callback(self.trace)
-        outcomes: list[int | BaseException] = []
+        self.batches += 1
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -194,11 +195,8 @@ class SqliteConversationStore:
                 conn.execute("ROLLBACK")
                 raise
         except Exception as error:
-            outcomes = [error] * len(batch)
-        self.batches += 1
-        # Acknowledged only now, after the commit that holds them.
-        for job, outcome in zip(batch, outcomes, strict=True):
-            job.loop.call_soon_threadsafe(_settle, job.future, outcome)
+            return [error] * len(batch)
+        return outcomes
 
     def _write(self, conn: sqlite3.Connection, job: _Save) -> int | BaseException:
         if job.event is not None and conn.execute(_RECORD_EVENT, job.event).rowcount != 1:
