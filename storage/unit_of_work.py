@@ -31,7 +31,7 @@ from storage.repositories import (
     SqlReportRepository,
 )
 
-GATE_TIMEOUT_S = 10.0
+GATE_TIMEOUT_S = 30.0  # as long as a pooled connection is waited for (SQLAlchemy pool_timeout)
 
 
 class SqlUnitOfWork:

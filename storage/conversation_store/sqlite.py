@@ -84,8 +84,11 @@ class _Save:
 
 
 class SqliteConversationStore:
-    def __init__(self, path: str, dialect: Dialect, gate: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self, path: str, dialect: Dialect, gate: asyncio.Lock | None = None, max_batch: int = _MAX_BATCH
+    ) -> None:
         self._path = path
+        self._max_batch = max_batch  # 1: a commit per save (the benches compare)
         self._columns = _Columns(dialect)
         self._local = threading.local()
         # Loads never wait behind a save: each has its own thread and connection (WAL readers
@@ -160,7 +163,7 @@ class SqliteConversationStore:
             async with self._gate:
                 # Whatever arrived while the last commit ran (or while waiting for the gate)
                 # is committed together.
-                batch, self._pending = self._pending[:_MAX_BATCH], self._pending[_MAX_BATCH:]
+                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
                 try:
                     outcomes = await loop.run_in_executor(self._writes, self._commit, batch)
                 except BaseException as error:  # cancelled: the turns hear it
