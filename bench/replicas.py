@@ -176,22 +176,30 @@ async def round_robin(backends: list[str]) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}/slack/events"
 
 
-async def settle(api: CountingSlackApi, channel: str, within: float) -> int:
-    """The post count of `channel` once nothing more arrives for 0.5 s (bounded)."""
+async def settle(api: CountingSlackApi, channel: str, within: float, quiet: float = 0.5) -> int:
+    """The post count of `channel` once nothing more arrives for `quiet` s (bounded)."""
     deadline = time.monotonic() + within
     last, quiet_since = api.posts[channel], time.monotonic()
     while time.monotonic() < deadline:
         await asyncio.sleep(0.1)
         if api.posts[channel] != last:
             last, quiet_since = api.posts[channel], time.monotonic()
-        elif time.monotonic() - quiet_since >= 0.5:
+        elif time.monotonic() - quiet_since >= quiet:
             break
     return last
 
 
 async def one_run(
-    replicas: int, folder: Path, database_url: str, reporters: int, limit_s: float, run_id: str
+    replicas: int,
+    folder: Path,
+    database_url: str,
+    reporters: int,
+    limit_s: float,
+    run_id: str,
+    expected: list[int],
 ) -> Run:
+    """`expected`: each turn's cumulative post count; measured here (one reporter alone, slowly)
+    when empty, and kept for the next run."""
     api = CardCountingSlackApi()
     await api.start()
     processes: list[asyncio.subprocess.Process] = []
@@ -206,13 +214,16 @@ async def one_run(
             processes.append(process)
             bases.append(base)
         proxy, url = await round_robin(bases)
-        # What each turn of the script posts, from one reporter alone (cumulative).
-        expected = []
+        # What each turn of the script posts, from one reporter alone (cumulative); the warm-up
+        # also starts each replica's connections.
+        counted = []
         async with aiohttp.ClientSession() as session:
             warm = f"U{run_id}W{replicas}"
             for text in SCRIPT:
                 await send(session, url, warm, text, limit_s)
-                expected.append(await settle(api, f"D{warm}", limit_s))
+                counted.append(await settle(api, f"D{warm}", limit_s, quiet=1.5))
+        if not expected:
+            expected.extend(counted)
         api.cards.clear()
         users = [f"U{run_id}R{replicas}N{i:04d}" for i in range(reporters)]
         limit_ms = limit_s * 1000
@@ -293,11 +304,18 @@ async def main_async(args: argparse.Namespace) -> int:
     )
     try:
         runs = []
+        expected: list[int] = []
         for replicas in (1, 2):
             try:
                 runs.append(
                     await one_run(
-                        replicas, folder, args.database_url, args.reporters, args.turn_timeout, run_id
+                        replicas,
+                        folder,
+                        args.database_url,
+                        args.reporters,
+                        args.turn_timeout,
+                        run_id,
+                        expected,
                     )
                 )
             except RuntimeError as exc:
