@@ -37,6 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.flow_turns
 	$(BIN)/python -m bench.slack_turns
 	$(BIN)/python -m bench.teams_turns
+	$(BIN)/python -m bench.group_commit
+	$(BIN)/python -m bench.replicas  # PostgreSQL: BENCH_DATABASE_URL, else the CI database
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

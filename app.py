@@ -49,6 +49,7 @@ from adapters.teams.settings import TeamsSettings, load_teams_settings, teams_co
 from adapters.teams.wiring import INBOX_DESTINATION as TEAMS_CHANNEL_DESTINATION
 from adapters.teams.wiring import TeamsTransport, teams_transport
 from adapters.web.server import Handler, build_web_app, serve
+from bot import housekeeping
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
 from bot.destinations import Destination
@@ -70,6 +71,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.triage import TriageService
 from flows.engine import Engine
 from flows.loader import FlowError
+from storage.conversation_store import conversation_store
 from storage.db import create_engine, normalise_database_url, unit_of_work_factory, upgrade_database
 
 log = logging.getLogger("tipline")
@@ -105,7 +107,11 @@ class Runtime:
     async def background(self) -> AsyncIterator[None]:
         """Deliveries and deadline reminders run beside whatever the process is doing."""
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(self.worker.run(stop)), asyncio.create_task(self.scheduler.run(stop))]
+        tasks = [
+            asyncio.create_task(self.worker.run(stop)),
+            asyncio.create_task(self.scheduler.run(stop)),
+            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop)),
+        ]
         try:
             yield
         finally:
@@ -150,6 +156,7 @@ async def runtime(
     destinations[REPORTER_DESTINATION] = reporter_inbox
     routes = security.routes
     database = create_engine(settings.database_url)
+    store = conversation_store(database)
     try:
         await upgrade_database(database)
         uow = unit_of_work_factory(database)
@@ -188,6 +195,7 @@ async def runtime(
             deadlines=deadlines,
             desk=ReporterDesk(security.templates.question_intro),
             on_queued=worker.wake,
+            conversations=store,
         )
         triage = TriageService(
             uow,
@@ -199,11 +207,7 @@ async def runtime(
             on_queued=worker.wake,
         )
         scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
-        async with uow() as work:
-            forgotten = await work.conversations.delete_expired(utc_now())
-            await work.commit()
-        if forgotten:
-            log.info("forgot %d cancelled drafts past their keep-until date", forgotten)
+        await housekeeping.tidy(uow, utc_now())
         if transport is not None:
             reporter_inbox.register("teams", transport.reporter_channel(uow))
         yield Runtime(
@@ -214,6 +218,8 @@ async def runtime(
             closing = getattr(destination, "close", None)
             if closing is not None:
                 await closing()
+        if store is not None:
+            await store.close()
         await database.dispose()
 
 

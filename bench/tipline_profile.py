@@ -3,6 +3,8 @@
 Measured without a profiler, on the same scripted conversations:
   - the pure part of a turn (state from JSON, Engine.advance, state to JSON, present),
     run alone with no storage;
+  - (the ordinary turn goes through the conversation store's own threads, timed per call
+    below; only the unit of work's turns touch aiosqlite)
   - SQLite's own work on aiosqlite's worker thread, exact per call kind (execute, fetch,
     COMMIT, ...), with perf_counter_ns around each call, and how many thread hand-offs a
     turn makes, priced with an empty hand-off measured alone;
@@ -34,6 +36,7 @@ from bot.presenter import present
 from flows.actions import TextAnswer
 from flows.engine import Engine
 from flows.state import ConversationState
+from storage.conversation_store import SqliteConversationStore
 from storage.repositories import SqlConversationRepository
 from storage.unit_of_work import SqlUnitOfWork
 
@@ -92,6 +95,10 @@ def _timed_execute(samples: list[tuple[str, int]]) -> Callable[..., Any]:
 
 
 STORAGE_CALLS: tuple[tuple[type[Any], str, str], ...] = (
+    # The ordinary turn (issue 9): one hand-off each, on the store's own sqlite3 threads.
+    (SqliteConversationStore, "load", "store.load: one SELECT, one hand-off"),
+    (SqliteConversationStore, "save", "store.save: BEGIN..COMMIT, grouped, one hand-off"),
+    # The turns that need more (START's news, sending the report) use the unit of work.
     (SqlUnitOfWork, "__aenter__", "open the unit of work (new session)"),
     (SqlConversationRepository, "get", "conversations.get: BEGIN IMMEDIATE + SELECT + ORM load"),
     (SqlConversationRepository, "save", "conversations.save: UPDATE (INSERT on the first turn)"),

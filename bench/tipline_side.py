@@ -29,6 +29,7 @@ from flows.actions import Command, CommandName, TextAnswer
 from flows.engine import Engine
 from flows.model import Flow, StepKind
 from flows.state import Phase
+from storage.conversation_store import SqlConversationStore, conversation_store
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from tests.flows.helpers import FULL
 
@@ -83,14 +84,20 @@ class TiplineSide:
         self._dir: str | None = None
         self._database: AsyncEngine | None = None
         self._service: ReportingService | None = None
+        self._store: SqlConversationStore | None = None
         self.sqlite_settings = ""
 
     async def __aenter__(self) -> Self:
         self._dir = tempfile.mkdtemp(prefix="tipline-bench-")
         self._database = create_engine(f"sqlite:///{Path(self._dir) / 'tipline.db'}")
         await upgrade_database(self._database)
+        self._store = conversation_store(self._database)
         self._service = ReportingService(
-            Engine(load_flow()), unit_of_work_factory(self._database), utc_now, route=lambda report: ["file"]
+            Engine(load_flow()),
+            unit_of_work_factory(self._database),
+            utc_now,
+            route=lambda report: ["file"],
+            conversations=self._store,  # as app.py wires it
         )
         async with self._database.connect() as conn:
             journal = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
@@ -102,6 +109,8 @@ class TiplineSide:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if self._store is not None:
+            await self._store.close()
         if self._database is not None:
             await self._database.dispose()
         if self._dir is not None:

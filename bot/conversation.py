@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.messages import Message
-from bot.ports import ConversationStatus, StoredConversation, UnitOfWork
+from bot.ports import ConversationStatus, ConversationStore, StoredConversation, UnitOfWork
 from bot.reporter_desk import Awaiting
 from flows.state import ConversationState, Phase
 
@@ -101,6 +101,28 @@ async def save_envelope(
         stored.version if stored else None,
         now,
         _keep_until(stored, status, now, draft_keep_days),
+    )
+
+
+async def store_envelope(
+    store: ConversationStore,
+    key: ConversationKey,
+    envelope: Envelope,
+    stored: StoredConversation | None,
+    now: datetime,
+    draft_keep_days: int,
+    event: tuple[str, str] | None,
+) -> None:
+    """save_envelope through the conversation store, with the event recorded in the same commit."""
+    status = _status(envelope)
+    await store.save(
+        str(key),
+        envelope.to_json(),
+        status,
+        stored.version if stored else None,
+        now,
+        _keep_until(stored, status, now, draft_keep_days),
+        event,
     )
 
 

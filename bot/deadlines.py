@@ -123,7 +123,7 @@ class DeadlineScheduler:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
     async def _due(self, stage: Stage, now: datetime) -> list[Deadline]:
-        async with self._uow_factory() as uow:
+        async with self._uow_factory(readonly=True) as uow:
             if stage == "near":
                 return list(await uow.deadlines.needing_warning(now, self._batch_size))
             return list(await uow.deadlines.needing_missed_notice(now, self._batch_size))

@@ -196,6 +196,10 @@ class ProcessedEventRepository(Protocol):
         """True the first time (source, event_id) is seen, False for a repeat."""
         ...
 
+    async def prune(self, before: datetime) -> int:
+        """Forget events handled before `before` (platforms redeliver within minutes). Returns how many."""
+        ...
+
 
 class AuditRepository(Protocol):
     async def add(self, event: AuditEvent) -> None: ...
@@ -287,6 +291,36 @@ class ChatAddressRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class LoadedConversation:
+    stored: StoredConversation | None
+    event_seen: bool  # the inbound event was already handled: the turn is a redelivery
+
+
+class ConversationStore(Protocol):
+    """The hot path of an ordinary turn, beside the unit of work: one read, then one write
+    that commits. A turn that needs more (a report, the security team's side) uses the UoW."""
+
+    async def load(self, key: str, event: tuple[str, str] | None) -> LoadedConversation: ...
+
+    async def save(
+        self,
+        key: str,
+        state: dict[str, Any],
+        status: ConversationStatus,
+        expected_version: int | None,
+        now: datetime,
+        expires_at: datetime | None,
+        event: tuple[str, str] | None,
+    ) -> int:
+        """Save the conversation and record the event, committed together before it returns.
+
+        Returns the new version. Raises ConcurrencyConflict when the row changed since it was
+        loaded, or the event was recorded meanwhile (the caller's retry then sees `event_seen`).
+        """
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` opens it; leaving without commit() rolls back."""
 
@@ -315,4 +349,7 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, readonly: bool = False) -> UnitOfWork:
+        """`readonly`: a transaction that only reads (polls, listings): on SQLite it does not
+        take the write lock up front, on PostgreSQL it is READ ONLY."""
+        ...

@@ -14,13 +14,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope
+from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope, store_envelope
 from bot.evidence import attach as attach_evidence
 from bot.inbox_events import EventKind, InboxEvent
 from bot.inbox_queue import queue_event
 from bot.messages import Choice, Message, Question, Text, Tone
 from bot.ports import (
     ConcurrencyConflict,
+    ConversationStore,
     Deadline,
     StoredConversation,
     UnitOfWork,
@@ -58,6 +59,11 @@ log = logging.getLogger(__name__)
 IDLE_TOKEN = "idle"  # noqa: S105 - a question token, not a secret
 
 
+class _NeedsUnitOfWork(Exception):
+    """The turn writes more than the conversation (a report, its deliveries): it goes through
+    the unit of work rather than the conversation store."""
+
+
 def _no_deadlines(report: Report, now: datetime) -> Sequence[Deadline]:
     return ()
 
@@ -74,6 +80,8 @@ class ReportingService:
     )
     on_queued: Callable[[], None] = field(default=lambda: None)
     attempts_on_conflict: int = 3
+    # The ordinary turn's storage: one load and one save. None: every turn uses the unit of work.
+    conversations: ConversationStore | None = None
 
     async def open(self, key: ConversationKey, reporter: Reporter) -> Reply:
         """The reporter opened the bot: news from the security team first, then start or resume."""
@@ -102,7 +110,7 @@ class ReportingService:
 
     async def my_reports(self, reporter: Reporter) -> list[Message]:
         """The reporter's reports and any news, read only: nothing is marked delivered."""
-        async with self.unit_of_work() as uow:
+        async with self.unit_of_work(readonly=True) as uow:
             return await self.desk.my_reports(uow, reporter)
 
     async def attach_files(
@@ -161,6 +169,10 @@ class ReportingService:
         self, key: ConversationKey, reporter: Reporter, action: UserAction, event: tuple[str, str] | None
     ) -> Reply:
         now = self.clock()
+        if self.conversations is not None:
+            ordinary = await self._ordinary_turn(self.conversations, key, reporter, action, event, now)
+            if ordinary is not None:
+                return ordinary
         async with self.unit_of_work() as uow:
             opened = await self._open(uow, key, event, now)
             if opened is None:
@@ -186,6 +198,30 @@ class ReportingService:
             self.on_queued()
         return envelope.reply(messages, queued)
 
+    async def _ordinary_turn(
+        self,
+        store: ConversationStore,
+        key: ConversationKey,
+        reporter: Reporter,
+        action: UserAction,
+        event: tuple[str, str] | None,
+        now: datetime,
+    ) -> Reply | None:
+        """A turn of the flow alone in two storage calls, load and save; None when the turn
+        needs the unit of work (the security team's side, or a report to write)."""
+        loaded = await store.load(str(key), event)
+        if loaded.event_seen:
+            return Reply([], True, duplicate=True)
+        envelope = load_envelope(loaded.stored, now, self.engine.flow.id)
+        if self._for_the_desk(action, envelope):
+            return None
+        try:
+            messages, _ = await self._flow_turn(None, envelope, reporter, action, now)
+        except _NeedsUnitOfWork:
+            return None
+        await store_envelope(store, key, envelope, loaded.stored, now, self.engine.draft_keep_days, event)
+        return envelope.reply(messages)
+
     async def _open(
         self, uow: UnitOfWork, key: ConversationKey, event: tuple[str, str] | None, now: datetime
     ) -> tuple[StoredConversation | None, Envelope] | None:
@@ -200,6 +236,8 @@ class ReportingService:
         self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction, now: datetime
     ) -> DeskReply | None:
         """Handle what is not an answer to the reporting flow; None when it is for the flow."""
+        if not self._for_the_desk(action, envelope):
+            return None
         desk = self.desk
         reply: DeskReply | None = None
         if isinstance(action, (PickOptions, SubmitForm)) and action.token.startswith(
@@ -222,6 +260,19 @@ class ReportingService:
             reply = DeskReply(reply.messages + more.messages, more.awaiting, reply.queued)
         envelope.awaiting = reply.awaiting
         return reply
+
+    @staticmethod
+    def _for_the_desk(action: UserAction, envelope: Envelope) -> bool:
+        """Whether the reporter's side of the thread (not the flow) takes this action."""
+        if isinstance(action, (PickOptions, SubmitForm)):
+            return action.token.startswith((ANSWER, ADD, MY_REPORTS))
+        if isinstance(action, TextAnswer):
+            return (
+                is_my_reports(action.text)
+                or add_request(action.text) is not None
+                or envelope.awaiting is not None
+            )
+        return isinstance(action, Command) and action.name is CommandName.START
 
     async def _token_action(
         self, uow: UnitOfWork, reporter: Reporter, action: PickOptions | SubmitForm, now: datetime
@@ -247,7 +298,12 @@ class ReportingService:
 
     # ---- the reporting flow -------------------------------------------------------------------
     async def _flow_turn(
-        self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction, now: datetime
+        self,
+        uow: UnitOfWork | None,
+        envelope: Envelope,
+        reporter: Reporter,
+        action: UserAction,
+        now: datetime,
     ) -> tuple[list[Message], int]:
         if not envelope.flow_running:
             if not self._starts(action):
@@ -285,11 +341,13 @@ class ReportingService:
         ]
 
     async def _carry_out(
-        self, uow: UnitOfWork, turn: Turn, envelope: Envelope, reporter: Reporter, now: datetime
+        self, uow: UnitOfWork | None, turn: Turn, envelope: Envelope, reporter: Reporter, now: datetime
     ) -> int:
         queued = 0
         for effect in turn.effects:
             if isinstance(effect, SubmitReport):
+                if uow is None:
+                    raise _NeedsUnitOfWork
                 report = await save_report(
                     uow,
                     effect,

@@ -69,7 +69,7 @@ class Engine:
         return Turn(state, (Say(self.flow.text("welcome")), self._put(state)))
 
     def advance(self, state: ConversationState, action: UserAction, now: datetime) -> Turn:
-        state = self._upgrade(state.model_copy(deep=True))
+        state = self._upgrade(state.copied())
         idle = now - state.updated_at > timedelta(hours=self.flow.idle_timeout_hours)
         state.updated_at = now
         if isinstance(action, TextAnswer) and not self._is_an_option(state, action.text):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import copy
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -34,6 +35,31 @@ class ConversationState(BaseModel):
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
+    def copied(self) -> ConversationState:
+        """A copy the engine may change without touching this one. What a state holds is
+        JSON-shaped, so copying dicts and lists is enough; it is several times cheaper than
+        model_copy(deep=True), which was half the engine's time per turn."""
+        return self.model_copy(
+            update={
+                "answers": _copied(self.answers),
+                "kept": dict(self.kept),
+                "guidance_shown": list(self.guidance_shown),
+            }
+        )
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ConversationState:
         return cls.model_validate(data)
+
+
+_IMMUTABLE = (str, int, float, bool, type(None), datetime, date)
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    if isinstance(value, _IMMUTABLE):
+        return value
+    return copy.deepcopy(value)  # anything else (never stored today): the safe way

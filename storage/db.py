@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from storage.unit_of_work import SqlUnitOfWork
+from storage.write_gate import write_gate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -27,6 +28,9 @@ _ASYNC_DRIVERS = {
 _ACCEPTED = (
     "sqlite:///PATH, sqlite+aiosqlite:///PATH, postgresql://..., postgres://..., postgresql+asyncpg://..."
 )
+
+# The execution option that marks a read-only unit of work's connection.
+READONLY = "tipline_readonly"
 
 # Any constant will do, as long as every Tipline process uses the same one.
 _MIGRATION_LOCK_ID = 0x7469706C  # "tipl"
@@ -84,6 +88,9 @@ def _sqlite_engine(url: URL) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(READONLY):
+            conn.exec_driver_sql("BEGIN")  # a reader never waits for, nor holds up, a writer (WAL)
+            return
         # IMMEDIATE takes the write lock up front. A deferred transaction that reads and
         # then writes fails at once with "database is locked" if another process wrote in
         # between (busy_timeout cannot help then); waiting for the lock up front can.
@@ -116,10 +123,18 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
-def unit_of_work_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
+def unit_of_work_factory(engine: AsyncEngine) -> Callable[..., SqlUnitOfWork]:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
+    options: dict[str, Any] = {READONLY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    reading = async_sessionmaker(engine.execution_options(**options), expire_on_commit=False)
 
-    def new_unit_of_work() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions)
+    gate = write_gate(engine)
+
+    def new_unit_of_work(readonly: bool = False) -> SqlUnitOfWork:
+        if readonly:
+            return SqlUnitOfWork(reading)
+        return SqlUnitOfWork(sessions, gate)
 
     return new_unit_of_work

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
@@ -30,6 +31,8 @@ from storage.repositories import (
     SqlReportRepository,
 )
 
+GATE_TIMEOUT_S = 30.0  # as long as a pooled connection is waited for (SQLAlchemy pool_timeout)
+
 
 class SqlUnitOfWork:
     # Typed as the protocols (not the Sql* classes) because bot.ports.UnitOfWork declares
@@ -44,9 +47,10 @@ class SqlUnitOfWork:
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
+        self._gate = gate  # SQLite: writers in this process take turns (storage.write_gate)
 
     @property
     def session(self) -> AsyncSession:
@@ -57,6 +61,11 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
+        if self._gate is not None:
+            # Bounded like SQLite's own busy_timeout: a unit of work opened inside another
+            # one's `async with` (never done) would otherwise wait forever.
+            async with asyncio.timeout(GATE_TIMEOUT_S):
+                await self._gate.acquire()
         session = self._sessions()
         self._session = session
         self.conversations = SqlConversationRepository(session)
@@ -81,7 +90,11 @@ class SqlUnitOfWork:
             # Anything not committed is abandoned; after commit() this is a no-op.
             await session.rollback()
         finally:
-            await session.close()
+            try:
+                await session.close()
+            finally:
+                if self._gate is not None:
+                    self._gate.release()
 
     async def commit(self) -> None:
         await self.session.commit()

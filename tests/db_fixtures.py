@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator, Callable
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.ports import ConversationStore
+from storage.conversation_store import conversation_store
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.unit_of_work import SqlUnitOfWork
 
@@ -24,3 +26,14 @@ async def engine(empty_database: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
     return unit_of_work_factory(engine)
+
+
+@pytest.fixture
+async def conversations(engine: AsyncEngine) -> AsyncIterator[ConversationStore]:
+    """The ordinary turn's store (bot.ports.ConversationStore) on the same database."""
+    store = conversation_store(engine)
+    assert store is not None
+    try:
+        yield store
+    finally:
+        await store.close()

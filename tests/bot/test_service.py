@@ -36,13 +36,16 @@ class Clock:
         return self.now
 
 
-def make_service(uow_factory, clock=None, destinations=("file",), woken=None) -> ReportingService:
+def make_service(
+    uow_factory, clock=None, destinations=("file",), woken=None, conversations=None
+) -> ReportingService:
     return ReportingService(
         Engine(FLOW),
         uow_factory,
         clock or Clock(),
         route=lambda report: list(destinations),
         on_queued=(lambda: woken.append(1)) if woken is not None else (lambda: None),
+        conversations=conversations,
     )
 
 

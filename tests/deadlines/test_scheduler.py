@@ -401,12 +401,12 @@ async def test_run_survives_a_failing_pass(
 ) -> None:
     calls = 0
 
-    def flaky_factory():  # the first pass finds the database down
+    def flaky_factory(readonly=False):  # the first pass finds the database down
         nonlocal calls
         calls += 1
         if calls == 1:
             raise RuntimeError(SECRET)
-        return uow_factory()
+        return uow_factory(readonly)
 
     await submit(uow_factory)
     stop = asyncio.Event()

@@ -2,11 +2,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.db_fixtures import engine, uow_factory
+from tests.db_fixtures import conversations, engine, uow_factory
 from tests.slack.harness import Harness, harness
 from tests.slack.web_api import RecordingSlackApi
 
-__all__ = ["engine", "uow_factory"]
+__all__ = ["conversations", "engine", "uow_factory"]
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ async def slack_api() -> AsyncIterator[RecordingSlackApi]:
 
 
 @pytest.fixture
-async def slack(slack_api, uow_factory) -> AsyncIterator[Harness]:
-    """The reporter's Slack app served on 127.0.0.1, on real storage, calling the recording API."""
-    async for running in harness(slack_api, uow_factory):
+async def slack(slack_api, uow_factory, conversations) -> AsyncIterator[Harness]:
+    """The reporter's Slack app served on 127.0.0.1, on real storage (ordinary turns through the
+    conversation store, as app.py wires it), calling the recording API."""
+    async for running in harness(slack_api, uow_factory, conversations):
         yield running

@@ -16,6 +16,7 @@ from adapters.slack.settings import load_slack_settings
 from adapters.web.server import bound_port, build_web_app
 from bot.conversation import ConversationKey
 from bot.flow_files import load_flow
+from bot.ports import ConversationStore
 from bot.report import Reporter
 from bot.reporter_desk import ReporterDesk
 from bot.service import ReportingService
@@ -32,7 +33,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def make_service(uow_factory) -> ReportingService:
+def make_service(uow_factory, conversations: ConversationStore | None = None) -> ReportingService:
     """Built as app.py's runtime builds it, routed to the file inbox."""
     return ReportingService(
         Engine(load_flow()),
@@ -40,6 +41,7 @@ def make_service(uow_factory) -> ReportingService:
         utc_now,
         route=lambda report: ["file"],
         desk=ReporterDesk("The security team has a question for you"),
+        conversations=conversations,
     )
 
 
@@ -203,8 +205,10 @@ def valid_blocks(blocks: list[dict[str, Any]]) -> None:
         assert block.to_dict()
 
 
-async def harness(api: RecordingSlackApi, uow_factory, **env: str) -> AsyncIterator[Harness]:
-    running = Harness(api, make_service(uow_factory), uow_factory, **env)
+async def harness(
+    api: RecordingSlackApi, uow_factory, conversations: ConversationStore | None = None, **env: str
+) -> AsyncIterator[Harness]:
+    running = Harness(api, make_service(uow_factory, conversations), uow_factory, **env)
     await running.start()
     try:
         yield running
