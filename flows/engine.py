@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flows import noting
 from flows.actions import (
     Command,
     CommandName,
@@ -41,6 +42,7 @@ from flows.outputs import (
     ShowGuidance,
     ShowSummary,
     SubmitReport,
+    SummaryRow,
     Turn,
 )
 from flows.state import ConversationState, Phase
@@ -55,6 +57,9 @@ class Engine:
     flow: Flow
     phone_region: str = "GB"
     draft_keep_days: int = 30
+    # Note answers from the reporter's own words and offer them for confirmation (flows.noting);
+    # read a choice answer item by item. Needs the flow's lexicon (understanding.yaml).
+    understand: bool = False
 
     # ---- entry -------------------------------------------------------------
     def start(self, now: datetime) -> Turn:
@@ -94,16 +99,26 @@ class Engine:
             return self._command(state, action, now)
         if isinstance(action, (PickOptions, SubmitForm)) and action.token != self.token(state):
             return Turn(state, (Say(self.flow.text("stale")), self._put(state)))
+        if state.noted:
+            return self._confirming(state, action)
         step = self.flow.step(state.step_id)
         if step.kind is StepKind.SUMMARY:
             return self._at_summary(state, action, now)
         if isinstance(action, SubmitForm):
             return self._form(state, action, now)
         result, raw = self._read(step, action, now)
+        if isinstance(result, Invalid) and self._reads_words(step, action, result):
+            assert isinstance(action, TextAnswer)
+            return self._in_words(state, step, action.text, result)
         if isinstance(result, Invalid):
             if raw is not None and step.kind is StepKind.TEXT:
                 state.kept[step.id] = _keepable(raw, step)
             return Turn(state, (self._put(state, problem=result.message),))
+        if step.id in state.partial and isinstance(result.value, list):
+            merged = check_picked([*state.partial[step.id], *result.value], step.options, step.multiple)
+            if isinstance(merged, Invalid):
+                return Turn(state, (self._put(state, problem=merged.message),))
+            result = merged
         return self._accept(state, {step.id: result.value})
 
     def _read(self, step: Step, action: UserAction, now: datetime) -> tuple[Valid | Invalid, str | None]:
@@ -143,21 +158,114 @@ class Engine:
         return self._accept(state, accepted)
 
     def _accept(self, state: ConversationState, answers: dict[str, Any]) -> Turn:
+        self._store(state, answers)
+        if self.understand:
+            for step_id, value in answers.items():
+                heard = noting.note_from_text(
+                    self.flow, state.answers, self.flow.step(step_id), value, self.phone_region
+                )
+                state.noted.update({k: v for k, v in heard.items() if k not in state.noted})
+                state.noted_from.update({k: step_id for k in heard if k not in state.noted_from})
+        step = self.flow.step(state.step_id)
+        following = resolve_next(step, state.answers)
+        return self._go_on(state, first_open_step(self.flow, state.answers, following))
+
+    def _store(self, state: ConversationState, answers: dict[str, Any]) -> None:
         for step_id, value in answers.items():
             state.answers[step_id] = value
             state.kept.pop(step_id, None)
-        outputs: list[Output] = []
-        fresh = [
-            g for g in self.flow.guidance if g.id not in state.guidance_shown and g.when.holds(state.answers)
-        ]
+            state.partial.pop(step_id, None)
+
+    def _go_on(self, state: ConversationState, next_step: str, lead: tuple[Output, ...] = ()) -> Turn:
+        """Show the guidance the answers now call for, then the next question (or the confirm step).
+        Answers still waiting for confirmation count for guidance: the advice shouldn't wait."""
+        outputs: list[Output] = list(lead)
+        heard = {**state.noted, **state.answers}
+        fresh = [g for g in self.flow.guidance if g.id not in state.guidance_shown and g.when.holds(heard)]
         if fresh:
             state.guidance_shown.extend(g.id for g in fresh)
             outputs.append(ShowGuidance(tuple(fresh)))
-        step = self.flow.step(state.step_id)
-        following = resolve_next(step, state.answers)
-        self._move(state, first_open_step(self.flow, state.answers, following))
+        self._move(state, next_step)
         outputs.append(self._put(state))
         return Turn(state, tuple(outputs))
+
+    # ---- answers noted from the reporter's words ------------------------------------------
+    def _confirming(self, state: ConversationState, action: UserAction) -> Turn:
+        """The one step that confirms or corrects what was noted; nothing noted counts before it."""
+        step = noting.confirm_step(self.flow, state.noted)
+        picked: list[str] | None = None
+        if isinstance(action, PickOptions):
+            picked = list(action.values)
+        elif isinstance(action, SubmitForm):
+            picked = [
+                v for v in (p.strip() for p in action.fields.get(noting.CONFIRM_KEY, "").split(",")) if v
+            ]
+        elif isinstance(action, TextAnswer):
+            read = read_choice(action.text, step.options, multiple=True)
+            if isinstance(read, Valid):
+                picked = list(read.value)
+            elif _norm_words(action.text) in _NO_WORDS:
+                return Turn(state, (self._put(state, problem=self.flow.text("noted_which")),))
+            else:
+                return self._corrected(state, action.text)
+        checked = check_picked(picked or [], step.options, multiple=True)
+        if isinstance(checked, Invalid):
+            return Turn(state, (self._put(state, problem=checked.message),))
+        values = set(checked.value)
+        wrong = set() if noting.YES in values else set(state.noted) if noting.NONE in values else values
+        answers = noting.confirmed(self.flow, state.noted, wrong)
+        state.understood.update({k: state.noted_from.get(k, "") for k in answers})
+        state.noted, state.noted_from = {}, {}
+        self._store(state, answers)
+        return self._go_on(state, first_open_step(self.flow, state.answers, state.step_id))
+
+    def _corrected(self, state: ConversationState, text: str) -> Turn:
+        """A correction typed at the confirm step ("it was on WhatsApp") replaces what it corrects."""
+        heard = noting.note_from_text(
+            self.flow, state.answers, self.flow.step(self.flow.start), text, self.phone_region
+        )
+        if not heard:
+            return Turn(state, (self._put(state, problem=self.flow.text("noted_unclear")),))
+        state.noted.update(heard)
+        state.noted_from.update({k: "correction" for k in heard})
+        state.visit += 1
+        return Turn(state, (Say(self.flow.text("noted_changed")), self._put(state)))
+
+    def _reads_words(self, step: Step, action: UserAction, result: Invalid) -> bool:
+        return (
+            self.understand
+            and self.flow.lexicon is not None
+            and step.kind is StepKind.CHOICE
+            and isinstance(action, TextAnswer)
+            and result.code in ("no_match", "ambiguous")
+        )
+
+    def _in_words(self, state: ConversationState, step: Step, text: str, refused: Invalid) -> Turn:
+        """ "paid report, trip, money": every item recognised is taken and only the rest is asked
+        about; an item that answers another question ("linkedin") is offered for that one."""
+        words = noting.read_in_words(self.flow, step, text, state.answers)
+        elsewhere = {k: v for k, v in words.elsewhere.items() if k != step.id}
+        if elsewhere:
+            state.noted.update(elsewhere)
+            state.noted_from.update({k: step.id for k in elsewhere})
+        taken = [*state.partial.get(step.id, []), *words.taken]
+        if taken and not words.rest:
+            result = check_picked(taken, step.options, step.multiple)
+            if isinstance(result, Valid):
+                return self._accept(state, {step.id: result.value})
+            return Turn(state, (self._put(state, problem=result.message),))
+        if taken and step.multiple:
+            state.partial[step.id] = list(dict.fromkeys(taken))
+            labels = ", ".join(o.label for o in step.options if o.value in state.partial[step.id])
+            rest = ", ".join(f"'{r[:40]}'" for r in words.rest)
+            state.visit += 1
+            return Turn(
+                state, (self._put(state, problem=self.flow.text("taken_some", taken=labels, rest=rest)),)
+            )
+        if elsewhere:
+            state.visit += 1
+            return Turn(state, (Say(self.flow.text("noted_elsewhere")), self._put(state)))
+        return Turn(state, (self._put(state, problem=refused.message),))
 
     def _at_summary(self, state: ConversationState, action: UserAction, now: datetime) -> Turn:
         if isinstance(action, PickOptions) and action.values:
@@ -262,8 +370,11 @@ class Engine:
             return Turn(state, (Say(self.flow.text("stale")), self._put(state)))
         name = command.name
         step = self.flow.step(state.step_id)
+        if state.noted and name in (CommandName.BACK, CommandName.EDIT, CommandName.SEND, CommandName.KEEP):
+            state.noted, state.noted_from = {}, {}  # moving on without confirming: none of it counts
         if name is CommandName.HELP:
-            help_text = "\n\n".join(t for t in (step.help, self.flow.commands_help) if t)
+            own = self.flow.text("noted_hint") if state.noted else step.help
+            help_text = "\n\n".join(t for t in (own, self.flow.commands_help) if t)
             return Turn(state, (Say(help_text), self._put(state)))
         if name is CommandName.GUIDANCE:
             return Turn(state, (ShowGuidance(self._guidance_for(state)), self._put(state)))
@@ -272,6 +383,8 @@ class Engine:
         if name is CommandName.BACK:
             return self._back(state)
         if name is CommandName.KEEP:
+            if state.step_id in state.partial:
+                return self._accept(state, {state.step_id: state.partial[state.step_id]})
             if state.step_id in state.answers:
                 return self._accept(state, {})
             return Turn(state, (Say(self.flow.text("nothing_to_keep")), self._put(state)))
@@ -292,6 +405,8 @@ class Engine:
         return Turn(state, (self._put(state),))  # START while asking is a resume
 
     def _back(self, state: ConversationState) -> Turn:
+        if state.partial.pop(state.step_id, None) is not None:
+            state.visit += 1
         earlier = path_to(self.flow, state.answers, state.step_id)
         if not earlier:
             return Turn(state, (Say(self.flow.text("first_step")), self._put(state)))
@@ -324,15 +439,21 @@ class Engine:
         field_problems: dict[str, str] | None = None,
     ) -> Ask | ShowSummary:
         step = self.flow.step(state.step_id)
+        if state.noted and state.phase is Phase.ASKING:
+            return Ask(
+                step=noting.confirm_step(self.flow, state.noted), token=self.token(state), problem=problem
+            )
         if step.kind is StepKind.SUMMARY:
             return ShowSummary(
                 token=self.token(state),
                 intro=self.flow.text("summary_intro") + ("" if problem is None else f"\n{problem}"),
-                rows=summary_rows(self.flow, state.answers),
+                rows=self._summary_rows(state),
                 actions_hint=self.flow.text("summary_actions"),
                 is_update=state.times_sent > 0,
             )
         current = state.answers.get(step.id, _UNSET)
+        if step.id in state.partial:
+            current = state.partial[step.id]
         return Ask(
             step=step,
             token=self.token(state),
@@ -342,12 +463,25 @@ class Engine:
             field_problems=field_problems or {},
         )
 
+    def _summary_rows(self, state: ConversationState) -> tuple[SummaryRow, ...]:
+        """Every answer; one noted from the reporter's words says so, beside their own words."""
+        rows = summary_rows(self.flow, state.answers)
+        if not state.understood:
+            return rows
+        mark = self.flow.text("noted_mark")
+        return tuple(
+            SummaryRow(r.number, r.step_id, r.label, f"{r.answer} {mark}")
+            if r.step_id in state.understood
+            else r
+            for r in rows
+        )
+
     def _is_an_option(self, state: ConversationState, text: str) -> bool:
         """At a choice question, words that pick an option ("send" for "Send it now") are an
         answer, even when they are also a command word."""
         if state.phase is not Phase.ASKING:
             return False
-        step = self.flow.step(state.step_id)
+        step = noting.confirm_step(self.flow, state.noted) if state.noted else self.flow.step(state.step_id)
         return step.kind is StepKind.CHOICE and isinstance(
             read_choice(text, step.options, step.multiple), Valid
         )
@@ -391,6 +525,8 @@ class Engine:
         if state.flow_version == self.flow.version and state.step_id in self.flow.steps:
             return state
         state.answers = {k: v for k, v in state.answers.items() if k in self.flow.steps}
+        state.noted = {k: v for k, v in state.noted.items() if k in self.flow.steps}
+        state.partial = {k: v for k, v in state.partial.items() if k in self.flow.steps}
         state.flow_version = self.flow.version
         if state.step_id not in self.flow.steps or state.phase is Phase.ASKING:
             state.step_id = first_open_step(self.flow, state.answers)
@@ -399,6 +535,11 @@ class Engine:
 
 
 _UNSET: Any = object()
+_NO_WORDS = frozenset({"no", "n", "nope", "wrong", "not really", "not quite", "some of it", "partly"})
+
+
+def _norm_words(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split())
 
 
 def _keepable(raw: str, step: Step) -> str:

@@ -42,6 +42,25 @@ REQUIRED_MESSAGES = (
 )
 
 
+# Needed when the flow notes answers from free text (an understanding file beside it).
+NOTED_MESSAGES = (
+    "noted_intro",
+    "noted_question",
+    "noted_yes",
+    "noted_wrong",
+    "noted_none",
+    "noted_label",
+    "noted_hint",
+    "noted_which",
+    "noted_unclear",
+    "noted_changed",
+    "noted_elsewhere",
+    "noted_mark",
+    "taken_some",
+)
+RESERVED_STEP_IDS = ("noted",)  # the confirm step's key (flows.noting.CONFIRM_KEY)
+
+
 class FlowError(ValueError):
     """The flow file is not usable; `problems` lists every reason."""
 
@@ -124,6 +143,9 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow", raw_under
         if raw.id in steps:
             problems.append(f"step id '{raw.id}' is used twice")
             continue
+        if raw.id in RESERVED_STEP_IDS:
+            problems.append(f"step id '{raw.id}' is reserved for the confirm step; please use another")
+            continue
         steps[raw.id] = _build_step(raw, problems)
 
     items = []
@@ -134,7 +156,8 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow", raw_under
     if len({g.id for g in guidance.items}) != len(guidance.items):
         problems.append("guidance ids must be unique")
 
-    missing = [k for k in REQUIRED_MESSAGES if k not in parsed.messages]
+    needed = REQUIRED_MESSAGES + (NOTED_MESSAGES if lexicon is not None else ())
+    missing = [k for k in needed if k not in parsed.messages]
     if missing:
         problems.append("messages missing: " + ", ".join(missing))
 

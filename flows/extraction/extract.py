@@ -105,7 +105,10 @@ def noted_answers(extraction: Extraction, lexicon: Lexicon, steps: Mapping[str, 
         step = steps.get(step_id)
         if step is None or step.kind is not StepKind.CHOICE or not values:
             continue
-        known = [v for v in values if step.option(v) is not None and not step.option(v).exclusive]  # type: ignore[union-attr]
+        if step.multiple:  # in the order the question lists them
+            known = [o.value for o in step.options if o.value in values and not o.exclusive]
+        else:  # the first one the story mentions
+            known = [v for v in values if (o := step.option(v)) is not None and not o.exclusive][:1]
         if known:
             noted[step_id] = known if step.multiple else known[0]
     for step_id, field_name in lexicon.fills.items():

@@ -54,6 +54,7 @@ class _RawPeople(BaseModel):
 
 class RawLexicon(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    read_from: list[str] = Field(default_factory=list)
     fills: dict[str, str] = Field(default_factory=dict)
     compose: dict[str, list[str]] = Field(default_factory=dict)
     negations: list[str] = Field(default_factory=list)
@@ -94,6 +95,7 @@ class People:
 
 @dataclass(frozen=True)
 class Lexicon:
+    read_from: frozenset[str]  # the free-text answers read for more
     fills: dict[str, str]  # step id -> field
     compose: dict[str, tuple[str, ...]]
     terms: dict[str, tuple[OptionTerms, ...]]  # step id -> its options' terms, in file order
@@ -174,6 +176,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
         else None
     )
     return Lexicon(
+        read_from=frozenset(raw.read_from),
         fills=dict(raw.fills),
         compose={k: tuple(v) for k, v in raw.compose.items()},
         terms=terms,
@@ -207,6 +210,8 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
 def references(lexicon: Lexicon) -> list[tuple[str, str | None, str]]:
     """(step id, option value or None, where) for every step and option the lexicon names."""
     found: list[tuple[str, str | None, str]] = []
+    for step_id in sorted(lexicon.read_from):
+        found.append((step_id, None, "read_from"))
     for step_id in lexicon.fills:
         found.append((step_id, None, f"fills.{step_id}"))
     for step_id in lexicon.compose:
