@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,11 @@ import yaml
 
 from bot.flow_files import load_flow
 from bot.indicators import normalise_profile_url, normalise_website
+from flows.actions import TextAnswer
+from flows.engine import Engine
 from flows.extraction import extract, noted_answers
 from flows.model import Flow
+from flows.outputs import Ask, ShowSummary, SubmitReport
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 FIELDS = (
@@ -178,6 +182,71 @@ def speed(flow: Flow, entries: list[dict[str, Any]], rounds: int = 20) -> None:
     print(f"\nspeed: {per_message * 1000:.2f} ms per message (mean over {rounds * len(texts)} extractions)")
 
 
+STORY = (
+    "someone called Shirly Shen from Internship Union messaged me on linkedin offering 2000 quid in "
+    "USDT for a short report on the new trade bill, she wants to meet in Brussels, flights paid"
+)
+# What the reporter would answer at each question: the same person, with the same story, both times.
+KNOWS = {
+    "what_happened": STORY,
+    "who": "Shirly Shen, Internship Union",
+    "pace": "1",
+    "approach_kinds": "3, 4, 5",
+    "channel": "1",
+    "profile_url": "linkedin.com/in/shirly-shen",
+    "name_used": "Shirly Shen",
+    "organisation": "Internship Union",
+    "emails": "skip",
+    "phones": "skip",
+    "websites": "skip",
+    "first_contact": "last week",
+    "frequency": "1",
+    "ongoing": "yes",
+    "asked_for": "5, 6",
+    "asked_for_detail": "skip",
+    "offered": "3, 4",
+    "offered_detail": "2000 quid in USDT, flights to Brussels",
+    "replied": "no",
+    "shared": "no",
+    "accepted": "no",
+    "met": "no",
+    "evidence": "5",
+    "role": "skip",
+    "may_contact": "no",
+    "noted": "yes",
+}
+
+
+def turns_for_full_report(understand: bool) -> int:
+    """Messages the reporter sends until the full report is sent."""
+    engine = Engine(load_flow(), understand=understand)
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    turn = engine.start(now)
+    for sent in range(1, 100):
+        last = turn.outputs[-1]
+        text = (
+            "send" if isinstance(last, ShowSummary) else KNOWS[last.step.id] if isinstance(last, Ask) else ""
+        )
+        now += timedelta(seconds=20)
+        turn = engine.advance(turn.state, TextAnswer(text), now)
+        if any(isinstance(e, SubmitReport) for e in turn.effects):
+            return sent
+        problem = getattr(turn.outputs[-1], "problem", None)
+        assert problem is None, (turn.state.step_id, problem)
+    raise AssertionError("the report was never sent")
+
+
+def turns_report() -> bool:
+    before, after = turns_for_full_report(False), turns_for_full_report(True)
+    fewer = 1 - after / before
+    ok = fewer >= 0.3
+    print(
+        f"\nturns for the full scripted report (the issue's story): before {before}, after {after} "
+        f"({fewer:.0%} fewer)   aim ≥ 30% fewer  {'MET' if ok else 'MISSED'}"
+    )
+    return ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list differences on the tuning part")
@@ -190,6 +259,7 @@ def main() -> None:
     report("held-out (never tuned on)", flow, heldout)
     report("whole corpus", flow, heldout + tuning)
     speed(flow, heldout + tuning)
+    turns_report()
 
 
 if __name__ == "__main__":

@@ -23,13 +23,12 @@ from flows.actions import (
 from flows.choices import check_picked, read_choice
 from flows.model import Flow, GuidanceItem, Option, Step, StepKind
 from flows.navigation import (
-    answers_on_path,
     display_answer,
     first_open_step,
     path_to,
     resolve_next,
-    summary_rows,
 )
+from flows.noted_answers import NotedAnswers
 from flows.outputs import (
     Ask,
     DiscardDraft,
@@ -42,7 +41,6 @@ from flows.outputs import (
     ShowGuidance,
     ShowSummary,
     SubmitReport,
-    SummaryRow,
     Turn,
 )
 from flows.state import ConversationState, Phase
@@ -53,7 +51,7 @@ _NO = Option("no", "No")
 
 
 @dataclass(frozen=True)
-class Engine:
+class Engine(NotedAnswers):
     flow: Flow
     phone_region: str = "GB"
     draft_keep_days: int = 30
@@ -189,84 +187,6 @@ class Engine:
         outputs.append(self._put(state))
         return Turn(state, tuple(outputs))
 
-    # ---- answers noted from the reporter's words ------------------------------------------
-    def _confirming(self, state: ConversationState, action: UserAction) -> Turn:
-        """The one step that confirms or corrects what was noted; nothing noted counts before it."""
-        step = noting.confirm_step(self.flow, state.noted)
-        picked: list[str] | None = None
-        if isinstance(action, PickOptions):
-            picked = list(action.values)
-        elif isinstance(action, SubmitForm):
-            picked = [
-                v for v in (p.strip() for p in action.fields.get(noting.CONFIRM_KEY, "").split(",")) if v
-            ]
-        elif isinstance(action, TextAnswer):
-            read = read_choice(action.text, step.options, multiple=True)
-            if isinstance(read, Valid):
-                picked = list(read.value)
-            elif _norm_words(action.text) in _NO_WORDS:
-                return Turn(state, (self._put(state, problem=self.flow.text("noted_which")),))
-            else:
-                return self._corrected(state, action.text)
-        checked = check_picked(picked or [], step.options, multiple=True)
-        if isinstance(checked, Invalid):
-            return Turn(state, (self._put(state, problem=checked.message),))
-        values = set(checked.value)
-        wrong = set() if noting.YES in values else set(state.noted) if noting.NONE in values else values
-        answers = noting.confirmed(self.flow, state.noted, wrong)
-        state.understood.update({k: state.noted_from.get(k, "") for k in answers})
-        state.noted, state.noted_from = {}, {}
-        self._store(state, answers)
-        return self._go_on(state, first_open_step(self.flow, state.answers, state.step_id))
-
-    def _corrected(self, state: ConversationState, text: str) -> Turn:
-        """A correction typed at the confirm step ("it was on WhatsApp") replaces what it corrects."""
-        heard = noting.note_from_text(
-            self.flow, state.answers, self.flow.step(self.flow.start), text, self.phone_region
-        )
-        if not heard:
-            return Turn(state, (self._put(state, problem=self.flow.text("noted_unclear")),))
-        state.noted.update(heard)
-        state.noted_from.update({k: "correction" for k in heard})
-        state.visit += 1
-        return Turn(state, (Say(self.flow.text("noted_changed")), self._put(state)))
-
-    def _reads_words(self, step: Step, action: UserAction, result: Invalid) -> bool:
-        return (
-            self.understand
-            and self.flow.lexicon is not None
-            and step.kind is StepKind.CHOICE
-            and isinstance(action, TextAnswer)
-            and result.code in ("no_match", "ambiguous")
-        )
-
-    def _in_words(self, state: ConversationState, step: Step, text: str, refused: Invalid) -> Turn:
-        """ "paid report, trip, money": every item recognised is taken and only the rest is asked
-        about; an item that answers another question ("linkedin") is offered for that one."""
-        words = noting.read_in_words(self.flow, step, text, state.answers)
-        elsewhere = {k: v for k, v in words.elsewhere.items() if k != step.id}
-        if elsewhere:
-            state.noted.update(elsewhere)
-            state.noted_from.update({k: step.id for k in elsewhere})
-        taken = [*state.partial.get(step.id, []), *words.taken]
-        if taken and not words.rest:
-            result = check_picked(taken, step.options, step.multiple)
-            if isinstance(result, Valid):
-                return self._accept(state, {step.id: result.value})
-            return Turn(state, (self._put(state, problem=result.message),))
-        if taken and step.multiple:
-            state.partial[step.id] = list(dict.fromkeys(taken))
-            labels = ", ".join(o.label for o in step.options if o.value in state.partial[step.id])
-            rest = ", ".join(f"'{r[:40]}'" for r in words.rest)
-            state.visit += 1
-            return Turn(
-                state, (self._put(state, problem=self.flow.text("taken_some", taken=labels, rest=rest)),)
-            )
-        if elsewhere:
-            state.visit += 1
-            return Turn(state, (Say(self.flow.text("noted_elsewhere")), self._put(state)))
-        return Turn(state, (self._put(state, problem=refused.message),))
-
     def _at_summary(self, state: ConversationState, action: UserAction, now: datetime) -> Turn:
         if isinstance(action, PickOptions) and action.values:
             choice = action.values[0]
@@ -280,9 +200,7 @@ class Engine:
 
     def _send(self, state: ConversationState) -> Turn:
         is_update = state.times_sent > 0
-        effects: list[SubmitReport | EndConversation] = [
-            SubmitReport(answers_on_path(self.flow, state.answers), is_update)
-        ]
+        effects: list[SubmitReport | EndConversation] = [SubmitReport(self._reported(state), is_update)]
         state.times_sent += 1
         outputs: list[Output] = [ReportSent(is_update)]
         finish_id = resolve_next(self.flow.step(state.step_id), state.answers)
@@ -414,7 +332,7 @@ class Engine:
         return Turn(state, (self._put(state),))
 
     def _edit(self, state: ConversationState, which: str) -> Turn:
-        rows = summary_rows(self.flow, state.answers)
+        rows = self._summary_rows(state)
         wanted = which.strip().lower()
         target = next(
             (r.step_id for r in rows if wanted in (str(r.number), r.step_id, r.label.lower())), None
@@ -461,19 +379,6 @@ class Engine:
             kept=state.kept.get(step.id),
             current=None if current is _UNSET else display_answer(step, current),
             field_problems=field_problems or {},
-        )
-
-    def _summary_rows(self, state: ConversationState) -> tuple[SummaryRow, ...]:
-        """Every answer; one noted from the reporter's words says so, beside their own words."""
-        rows = summary_rows(self.flow, state.answers)
-        if not state.understood:
-            return rows
-        mark = self.flow.text("noted_mark")
-        return tuple(
-            SummaryRow(r.number, r.step_id, r.label, f"{r.answer} {mark}")
-            if r.step_id in state.understood
-            else r
-            for r in rows
         )
 
     def _is_an_option(self, state: ConversationState, text: str) -> bool:
@@ -535,11 +440,6 @@ class Engine:
 
 
 _UNSET: Any = object()
-_NO_WORDS = frozenset({"no", "n", "nope", "wrong", "not really", "not quite", "some of it", "partly"})
-
-
-def _norm_words(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split())
 
 
 def _keepable(raw: str, step: Step) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from flows.extraction.contacts import Found, blank, find_emails, find_phones, find_urls, is_profile
 from flows.extraction.lexicon import Lexicon
 from flows.extraction.people import find_people
-from flows.extraction.story import amounts, mentions, places
+from flows.extraction.story import Mention, amounts, mentions, places
 from flows.model import InputKind, Step, StepKind
 
 
@@ -24,7 +25,8 @@ class Extraction:
     options: dict[str, list[str]] = field(default_factory=dict)  # choice step -> option values, as mentioned
     places: list[str] = field(default_factory=list)
     amounts: list[str] = field(default_factory=list)  # in digits: "2000", "0.5"
-    offer_details: list[str] = field(default_factory=list)  # sums and places as written
+    offer_details: list[str] = field(default_factory=list)  # what was offered, in the reporter's words
+    asked_in_words: list[str] = field(default_factory=list)  # what was asked for, in the reporter's words
 
     def field(self, name: str) -> list[str]:
         value = getattr(self, name)
@@ -41,7 +43,8 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB") -> Extraction
     people = find_people(plain, lexicon.people, lexicon.places)
     # Organisation names say nothing about the approach: "Horizon Strategic Consulting" is not consultancy.
     story = blank(plain, [Found("", start, end) for start, end in people.spans])
-    options = _options(story, lexicon)
+    heard = mentions(story, lexicon)
+    options = _options(heard, lexicon)
     profile_urls = [u.value for u in urls if is_profile(u.value, lexicon.profile_hosts)]
     websites = [u.value for u in urls if not is_profile(u.value, lexicon.profile_hosts)]
     if "channel" not in options:
@@ -64,14 +67,53 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB") -> Extraction
         options=options,
         places=found_places,
         amounts=[a.digits for a in found_amounts],
-        offer_details=[a.as_written for a in found_amounts] + found_places,
+        offer_details=_unique(
+            _clauses(text, story, heard, "offered")
+            + _clauses_at(text, story, [m.start() for m in _place_matches(story, lexicon)])
+        )
+        or [a.as_written for a in found_amounts],
+        asked_in_words=_clauses(text, story, heard, "asked_for"),
     )
 
 
-def _options(story: str, lexicon: Lexicon) -> dict[str, list[str]]:
+_IN_WORDS = ("offer_details", "asked_in_words")  # clauses of the story, joined as clauses
+_CLAUSE_END = re.compile(r"(?<!\d)\.(?!\d)|[;!?\n]|,(?!\d)")
+# Where what they asked or offered starts, within a few words before the term ("offering 2000 quid").
+_LEAD_IN = re.compile(
+    r"\b(?:offer|offers|offered|offering|asked|asking|asks|wants|wanted|want|for|pay|pays|paid)\b(?:\W+\w+){0,5}\W*$",
+    re.IGNORECASE,
+)
+
+
+def _clauses(text: str, story: str, heard: list[Mention], step_id: str) -> list[str]:
+    """The parts of the story that mention this question's options: the reporter's own words."""
+    return _clauses_at(text, story, [m.start for m in heard if m.step == step_id and not m.moved])
+
+
+def _clauses_at(text: str, story: str, positions: list[int]) -> list[str]:
+    """Clauses found in `story` (addresses blanked, so their dots end nothing), read from `text`."""
+    found: list[str] = []
+    for position in positions:
+        starts = [m.end() for m in _CLAUSE_END.finditer(story, 0, position)]
+        start = starts[-1] if starts else 0
+        lead_in = _LEAD_IN.search(story, start, position)
+        start = lead_in.start() if lead_in else start
+        end_match = _CLAUSE_END.search(story, position)
+        clause = " ".join(text[start : end_match.start() if end_match else len(text)].split())
+        clause = clause.strip(" -–\"'“”‘’")
+        if clause and clause not in found:
+            found.append(clause)
+    return found
+
+
+def _place_matches(story: str, lexicon: Lexicon) -> list[re.Match[str]]:
+    return list(lexicon.place_pattern.finditer(story)) if lexicon.place_pattern else []
+
+
+def _options(heard: list[Mention], lexicon: Lexicon) -> dict[str, list[str]]:
     options: dict[str, list[str]] = {}
     move_step, move_value = lexicon.move_note
-    for mention in mentions(story, lexicon):
+    for mention in heard:
         if mention.moved:
             options.setdefault(move_step, [])
             if move_value not in options[move_step]:
@@ -119,7 +161,8 @@ def noted_answers(extraction: Extraction, lexicon: Lexicon, steps: Mapping[str, 
         if step.multiple and step.input is not InputKind.TEXT:
             noted[step_id] = list(values)
         else:
-            noted[step_id] = ", ".join(values)[: step.max_length]
+            joiner = "; " if field_name in _IN_WORDS else ", "
+            noted[step_id] = joiner.join(values)[: step.max_length]
     for step_id, field_names in lexicon.compose.items():
         step = steps.get(step_id)
         parts = [v for name in field_names for v in extraction.field(name)]

@@ -18,6 +18,7 @@ FIELDS = (
     "phones",
     "websites",
     "offer_details",
+    "asked_in_words",
 )
 
 

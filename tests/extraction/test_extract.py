@@ -33,7 +33,13 @@ def test_the_story_from_the_issue_is_understood():
     noted = noted_answers(found, LEXICON, FLOW.steps)
     assert noted["who"] == "Shirly Shen, Internship Union"
     assert noted["name_used"] == "Shirly Shen" and noted["channel"] == "linkedin"
-    assert noted["offered_detail"] == "2000 quid, Brussels"
+    assert noted["offered_detail"] == (
+        "offering 2000 quid in USDT for a short report on the new trade bill; flights paid; "
+        "wants to meet in Brussels"
+    )
+    assert (
+        noted["asked_for_detail"] == "for a short report on the new trade bill; she wants to meet in Brussels"
+    )
 
 
 def test_contact_details_come_out_in_the_form_the_questions_keep():

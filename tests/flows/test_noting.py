@@ -57,7 +57,6 @@ def test_confirmed_answers_skip_their_questions_and_the_summary_says_where_they_
         "last week",
         "1",
         "yes",
-        "skip",
         "no",
         "no",
         "no",
@@ -78,7 +77,6 @@ def test_confirmed_answers_skip_their_questions_and_the_summary_says_where_they_
         "first_contact",
         "frequency",
         "ongoing",
-        "asked_for_detail",
         "replied",
         "shared",
         "accepted",
@@ -93,6 +91,9 @@ def test_confirmed_answers_skip_their_questions_and_the_summary_says_where_they_
     assert rows["who"] == "Shirly Shen, Internship Union (noted from what you wrote)"
     assert rows["channel"] == "LinkedIn (noted from what you wrote)"
     assert rows["what_happened"] == STORY, "their own words are kept beside what was noted"
+    assert rows["asked_for_detail"] == (
+        "for a short report on the new trade bill; she wants to meet in Brussels (noted from what you wrote)"
+    )
     r.say("send")
     [submit] = [e for e in r.turn.effects if isinstance(e, SubmitReport)]
     assert submit.answers["offered"] == ["crypto", "travel"] and submit.answers["name_used"] == "Shirly Shen"

@@ -32,10 +32,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def make_service(uow_factory) -> ReportingService:
-    """Built as app.py's runtime builds it, routed to the file inbox."""
+def make_service(uow_factory, understand: bool = False) -> ReportingService:
+    """Built as app.py's runtime builds it, routed to the file inbox; `understand`: UNDERSTAND_ANSWERS."""
     return ReportingService(
-        Engine(load_flow()),
+        Engine(load_flow(), understand=understand),
         uow_factory,
         utc_now,
         route=lambda report: ["file"],
@@ -203,8 +203,10 @@ def valid_blocks(blocks: list[dict[str, Any]]) -> None:
         assert block.to_dict()
 
 
-async def harness(api: RecordingSlackApi, uow_factory, **env: str) -> AsyncIterator[Harness]:
-    running = Harness(api, make_service(uow_factory), uow_factory, **env)
+async def harness(
+    api: RecordingSlackApi, uow_factory, understand: bool = False, **env: str
+) -> AsyncIterator[Harness]:
+    running = Harness(api, make_service(uow_factory, understand), uow_factory, **env)
     await running.start()
     try:
         yield running
