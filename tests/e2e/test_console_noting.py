@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,10 +41,11 @@ def env(tmp_path: Path, empty_database: str) -> dict[str, str]:
     return app_env(tmp_path, empty_database, UNDERSTAND_ANSWERS="on")
 
 
-def _export(tmp_path: Path, env) -> dict:
+def _export(tmp_path: Path, env) -> dict[str, Any]:
     exported = run_app(tmp_path, env, "reports", "export", "--format", "json")
     assert exported.returncode == 0, exported.stderr
     [report] = json.loads(exported.stdout)
+    assert isinstance(report, dict)
     return report
 
 
