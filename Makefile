@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.teams_turns
 	$(BIN)/python -m bench.group_commit
 	$(BIN)/python -m bench.replicas  # PostgreSQL: BENCH_DATABASE_URL, else the CI database
+	$(BIN)/python -m bench.extraction
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

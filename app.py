@@ -188,7 +188,12 @@ async def runtime(
             return deadlines_for(report, policy, now)
 
         service = ReportingService(
-            Engine(flow, phone_region=settings.phone_region, draft_keep_days=settings.draft_keep_days),
+            Engine(
+                flow,
+                phone_region=settings.phone_region,
+                draft_keep_days=settings.draft_keep_days,
+                understand=settings.understand_answers,
+            ),
             uow,
             utc_now,
             route=Router(routes).destinations_for,

@@ -20,11 +20,23 @@ def default_guidance_path() -> Path:
     return Path(str(resources.files("flows") / "data" / "guidance.yaml"))
 
 
-def load_flow(flow_path: Path | None = None, guidance_path: Path | None = None) -> Flow:
+def default_understanding_path() -> Path:
+    return Path(str(resources.files("flows") / "data" / "understanding.yaml"))
+
+
+def load_flow(
+    flow_path: Path | None = None, guidance_path: Path | None = None, understanding_path: Path | None = None
+) -> Flow:
+    """The flow with its guidance and, when there is one beside it, what to note from free text."""
     flow_path = flow_path or default_flow_path()
     guidance_path = guidance_path or default_guidance_path()
+    understanding_path = understanding_path or flow_path.with_name("understanding.yaml")
+    understanding = _read_yaml(understanding_path) if understanding_path.exists() else None
     return build_flow(
-        _read_yaml(flow_path), _read_yaml(guidance_path), source=f"{flow_path} + {guidance_path.name}"
+        _read_yaml(flow_path),
+        _read_yaml(guidance_path),
+        source=f"{flow_path} + {guidance_path.name}",
+        raw_understanding=understanding,
     )
 
 

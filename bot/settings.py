@@ -29,6 +29,7 @@ class Settings:
     delivery_backoff_max_seconds: float
     draft_keep_days: int
     phone_region: str
+    understand_answers: bool  # note answers from the reporter's words and offer them to confirm
     flow_file: Path | None
     guidance_file: Path | None
     log_level: str
@@ -45,6 +46,7 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         delivery_backoff_max_seconds=_float(env, "DELIVERY_BACKOFF_MAX_SECONDS", 900.0),
         draft_keep_days=_int(env, "DRAFT_KEEP_DAYS", 30, minimum=1),
         phone_region=_str(env, "PHONE_REGION", "GB").upper(),
+        understand_answers=_on_off(env, "UNDERSTAND_ANSWERS", True),
         flow_file=_path(env, "FLOW_FILE", base_dir),
         guidance_file=_path(env, "GUIDANCE_FILE", base_dir),
         log_level=_str(env, "LOG_LEVEL", "INFO").upper(),
@@ -82,6 +84,18 @@ def _check(s: Settings) -> None:
             raise SettingsError(
                 f"{name}: no file at {path}; fix the path or remove the setting to use the default"
             )
+
+
+def _on_off(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "yes", "1"):
+        return True
+    if raw in ("off", "false", "no", "0"):
+        return False
+    usual = "on" if default else "off"
+    raise SettingsError(f"{name}: '{raw}' is not on or off; use on or off ({usual} is the default)")
 
 
 def _str(env: Mapping[str, str], name: str, default: str) -> str:

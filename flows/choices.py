@@ -64,6 +64,11 @@ def check_picked(values: list[str], options: tuple[Option, ...], multiple: bool)
     return Valid(unique if multiple else unique[0])
 
 
+def match_option(text: str, options: tuple[Option, ...]) -> Option | None:
+    """The one option these words name, if they name exactly one."""
+    return _match_label(text, options)
+
+
 def _match_label(text: str, options: tuple[Option, ...]) -> Option | None:
     wanted = _norm(text)
     if not wanted:

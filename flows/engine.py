@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flows import noting
 from flows.actions import (
     Command,
     CommandName,
@@ -22,13 +23,12 @@ from flows.actions import (
 from flows.choices import check_picked, read_choice
 from flows.model import Flow, GuidanceItem, Option, Step, StepKind
 from flows.navigation import (
-    answers_on_path,
     display_answer,
     first_open_step,
     path_to,
     resolve_next,
-    summary_rows,
 )
+from flows.noted_answers import NotedAnswers
 from flows.outputs import (
     Ask,
     DiscardDraft,
@@ -51,10 +51,13 @@ _NO = Option("no", "No")
 
 
 @dataclass(frozen=True)
-class Engine:
+class Engine(NotedAnswers):
     flow: Flow
     phone_region: str = "GB"
     draft_keep_days: int = 30
+    # Note answers from the reporter's own words and offer them for confirmation (flows.noting);
+    # read a choice answer item by item. Needs the flow's lexicon (understanding.yaml).
+    understand: bool = False
 
     # ---- entry -------------------------------------------------------------
     def start(self, now: datetime) -> Turn:
@@ -94,16 +97,26 @@ class Engine:
             return self._command(state, action, now)
         if isinstance(action, (PickOptions, SubmitForm)) and action.token != self.token(state):
             return Turn(state, (Say(self.flow.text("stale")), self._put(state)))
+        if state.noted:
+            return self._confirming(state, action)
         step = self.flow.step(state.step_id)
         if step.kind is StepKind.SUMMARY:
             return self._at_summary(state, action, now)
         if isinstance(action, SubmitForm):
             return self._form(state, action, now)
         result, raw = self._read(step, action, now)
+        if isinstance(result, Invalid) and self._reads_words(step, action, result):
+            assert isinstance(action, TextAnswer)
+            return self._in_words(state, step, action.text, result)
         if isinstance(result, Invalid):
             if raw is not None and step.kind is StepKind.TEXT:
                 state.kept[step.id] = _keepable(raw, step)
             return Turn(state, (self._put(state, problem=result.message),))
+        if step.id in state.partial and isinstance(result.value, list):
+            merged = check_picked([*state.partial[step.id], *result.value], step.options, step.multiple)
+            if isinstance(merged, Invalid):
+                return Turn(state, (self._put(state, problem=merged.message),))
+            result = merged
         return self._accept(state, {step.id: result.value})
 
     def _read(self, step: Step, action: UserAction, now: datetime) -> tuple[Valid | Invalid, str | None]:
@@ -143,19 +156,34 @@ class Engine:
         return self._accept(state, accepted)
 
     def _accept(self, state: ConversationState, answers: dict[str, Any]) -> Turn:
+        self._store(state, answers)
+        if self.understand:
+            for step_id, value in answers.items():
+                heard = noting.note_from_text(
+                    self.flow, state.answers, self.flow.step(step_id), value, self.phone_region
+                )
+                state.noted.update({k: v for k, v in heard.items() if k not in state.noted})
+                state.noted_from.update({k: step_id for k in heard if k not in state.noted_from})
+        step = self.flow.step(state.step_id)
+        following = resolve_next(step, state.answers)
+        return self._go_on(state, first_open_step(self.flow, state.answers, following))
+
+    def _store(self, state: ConversationState, answers: dict[str, Any]) -> None:
         for step_id, value in answers.items():
             state.answers[step_id] = value
             state.kept.pop(step_id, None)
-        outputs: list[Output] = []
-        fresh = [
-            g for g in self.flow.guidance if g.id not in state.guidance_shown and g.when.holds(state.answers)
-        ]
+            state.partial.pop(step_id, None)
+
+    def _go_on(self, state: ConversationState, next_step: str, lead: tuple[Output, ...] = ()) -> Turn:
+        """Show the guidance the answers now call for, then the next question (or the confirm step).
+        Answers still waiting for confirmation count for guidance: the advice shouldn't wait."""
+        outputs: list[Output] = list(lead)
+        heard = {**state.noted, **state.answers}
+        fresh = [g for g in self.flow.guidance if g.id not in state.guidance_shown and g.when.holds(heard)]
         if fresh:
             state.guidance_shown.extend(g.id for g in fresh)
             outputs.append(ShowGuidance(tuple(fresh)))
-        step = self.flow.step(state.step_id)
-        following = resolve_next(step, state.answers)
-        self._move(state, first_open_step(self.flow, state.answers, following))
+        self._move(state, next_step)
         outputs.append(self._put(state))
         return Turn(state, tuple(outputs))
 
@@ -172,9 +200,7 @@ class Engine:
 
     def _send(self, state: ConversationState) -> Turn:
         is_update = state.times_sent > 0
-        effects: list[SubmitReport | EndConversation] = [
-            SubmitReport(answers_on_path(self.flow, state.answers), is_update)
-        ]
+        effects: list[SubmitReport | EndConversation] = [SubmitReport(self._reported(state), is_update)]
         state.times_sent += 1
         outputs: list[Output] = [ReportSent(is_update)]
         finish_id = resolve_next(self.flow.step(state.step_id), state.answers)
@@ -262,8 +288,11 @@ class Engine:
             return Turn(state, (Say(self.flow.text("stale")), self._put(state)))
         name = command.name
         step = self.flow.step(state.step_id)
+        if state.noted and name in (CommandName.BACK, CommandName.EDIT, CommandName.SEND, CommandName.KEEP):
+            state.noted, state.noted_from = {}, {}  # moving on without confirming: none of it counts
         if name is CommandName.HELP:
-            help_text = "\n\n".join(t for t in (step.help, self.flow.commands_help) if t)
+            own = self.flow.text("noted_hint") if state.noted else step.help
+            help_text = "\n\n".join(t for t in (own, self.flow.commands_help) if t)
             return Turn(state, (Say(help_text), self._put(state)))
         if name is CommandName.GUIDANCE:
             return Turn(state, (ShowGuidance(self._guidance_for(state)), self._put(state)))
@@ -272,6 +301,8 @@ class Engine:
         if name is CommandName.BACK:
             return self._back(state)
         if name is CommandName.KEEP:
+            if state.step_id in state.partial:
+                return self._accept(state, {state.step_id: state.partial[state.step_id]})
             if state.step_id in state.answers:
                 return self._accept(state, {})
             return Turn(state, (Say(self.flow.text("nothing_to_keep")), self._put(state)))
@@ -292,6 +323,8 @@ class Engine:
         return Turn(state, (self._put(state),))  # START while asking is a resume
 
     def _back(self, state: ConversationState) -> Turn:
+        if state.partial.pop(state.step_id, None) is not None:
+            state.visit += 1
         earlier = path_to(self.flow, state.answers, state.step_id)
         if not earlier:
             return Turn(state, (Say(self.flow.text("first_step")), self._put(state)))
@@ -299,7 +332,7 @@ class Engine:
         return Turn(state, (self._put(state),))
 
     def _edit(self, state: ConversationState, which: str) -> Turn:
-        rows = summary_rows(self.flow, state.answers)
+        rows = self._summary_rows(state)
         wanted = which.strip().lower()
         target = next(
             (r.step_id for r in rows if wanted in (str(r.number), r.step_id, r.label.lower())), None
@@ -324,15 +357,21 @@ class Engine:
         field_problems: dict[str, str] | None = None,
     ) -> Ask | ShowSummary:
         step = self.flow.step(state.step_id)
+        if state.noted and state.phase is Phase.ASKING:
+            return Ask(
+                step=noting.confirm_step(self.flow, state.noted), token=self.token(state), problem=problem
+            )
         if step.kind is StepKind.SUMMARY:
             return ShowSummary(
                 token=self.token(state),
                 intro=self.flow.text("summary_intro") + ("" if problem is None else f"\n{problem}"),
-                rows=summary_rows(self.flow, state.answers),
+                rows=self._summary_rows(state),
                 actions_hint=self.flow.text("summary_actions"),
                 is_update=state.times_sent > 0,
             )
         current = state.answers.get(step.id, _UNSET)
+        if step.id in state.partial:
+            current = state.partial[step.id]
         return Ask(
             step=step,
             token=self.token(state),
@@ -347,7 +386,7 @@ class Engine:
         answer, even when they are also a command word."""
         if state.phase is not Phase.ASKING:
             return False
-        step = self.flow.step(state.step_id)
+        step = noting.confirm_step(self.flow, state.noted) if state.noted else self.flow.step(state.step_id)
         return step.kind is StepKind.CHOICE and isinstance(
             read_choice(text, step.options, step.multiple), Valid
         )
@@ -391,6 +430,8 @@ class Engine:
         if state.flow_version == self.flow.version and state.step_id in self.flow.steps:
             return state
         state.answers = {k: v for k, v in state.answers.items() if k in self.flow.steps}
+        state.noted = {k: v for k, v in state.noted.items() if k in self.flow.steps}
+        state.partial = {k: v for k, v in state.partial.items() if k in self.flow.steps}
         state.flow_version = self.flow.version
         if state.step_id not in self.flow.steps or state.phase is Phase.ASKING:
             state.step_id = first_open_step(self.flow, state.answers)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.conditions import Condition, ConditionError, parse_condition
+from flows.extraction.lexicon import Lexicon, RawLexicon, build_lexicon, references
 from flows.model import Branch, Flow, GuidanceItem, InputKind, Option, Step, StepKind
 
 REQUIRED_MESSAGES = (
@@ -39,6 +40,25 @@ REQUIRED_MESSAGES = (
     "summary_intro",
     "summary_actions",
 )
+
+
+# Needed when the flow notes answers from free text (an understanding file beside it).
+NOTED_MESSAGES = (
+    "noted_intro",
+    "noted_question",
+    "noted_yes",
+    "noted_wrong",
+    "noted_none",
+    "noted_label",
+    "noted_hint",
+    "noted_which",
+    "noted_unclear",
+    "noted_changed",
+    "noted_elsewhere",
+    "noted_mark",
+    "taken_some",
+)
+RESERVED_STEP_IDS = ("noted",)  # the confirm step's key (flows.noting.CONFIRM_KEY)
 
 
 class FlowError(ValueError):
@@ -108,18 +128,23 @@ class _RawGuidance(BaseModel):
     items: list[_RawGuidanceItem]
 
 
-def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow") -> Flow:
+def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow", raw_understanding: Any = None) -> Flow:
     try:
         parsed = _RawFlow.model_validate(raw_flow)
         guidance = _RawGuidance.model_validate(raw_guidance)
+        understanding = None if raw_understanding is None else RawLexicon.model_validate(raw_understanding)
     except ValidationError as exc:
         raise FlowError(source, [_pydantic_problem(e) for e in exc.errors()]) from exc
 
     problems: list[str] = []
+    lexicon = None if understanding is None else build_lexicon(understanding, "understanding", problems)
     steps: dict[str, Step] = {}
     for raw in parsed.steps:
         if raw.id in steps:
             problems.append(f"step id '{raw.id}' is used twice")
+            continue
+        if raw.id in RESERVED_STEP_IDS:
+            problems.append(f"step id '{raw.id}' is reserved for the confirm step; please use another")
             continue
         steps[raw.id] = _build_step(raw, problems)
 
@@ -131,7 +156,8 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow") -> Flow:
     if len({g.id for g in guidance.items}) != len(guidance.items):
         problems.append("guidance ids must be unique")
 
-    missing = [k for k in REQUIRED_MESSAGES if k not in parsed.messages]
+    needed = REQUIRED_MESSAGES + (NOTED_MESSAGES if lexicon is not None else ())
+    missing = [k for k in needed if k not in parsed.messages]
     if missing:
         problems.append("messages missing: " + ", ".join(missing))
 
@@ -147,8 +173,11 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow") -> Flow:
         idle_timeout_hours=parsed.idle_timeout_hours,
         entry_words=tuple(w.lower() for w in parsed.entry_words),
         order=tuple(steps),
+        lexicon=lexicon,
     )
     problems.extend(check_flow(flow))
+    if lexicon is not None:
+        problems.extend(_check_lexicon(flow, lexicon))
     if problems:
         raise FlowError(source, problems)
     return flow
@@ -287,6 +316,19 @@ def _check_graph(flow: Flow) -> list[str]:
     summaries = [s for s in flow.steps.values() if s.kind is StepKind.SUMMARY]
     if not summaries:
         problems.append("the flow has no summary step, so nothing can ever be sent")
+    return problems
+
+
+def _check_lexicon(flow: Flow, lexicon: Lexicon) -> list[str]:
+    problems = []
+    for step_id, value, where in references(lexicon):
+        step = flow.steps.get(step_id)
+        if step is None:
+            problems.append(f"understanding {where}: there is no step '{step_id}'")
+        elif value is not None and step.option(value) is None:
+            problems.append(f"understanding {where}: '{value}' is not an option of step '{step_id}'")
+        elif value is None and step.kind is not StepKind.TEXT:
+            problems.append(f"understanding {where}: step '{step_id}' is not a text question")
     return problems
 
 

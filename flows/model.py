@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flows.conditions import Condition
+
+if TYPE_CHECKING:
+    from flows.extraction.lexicon import Lexicon
 
 
 class StepKind(StrEnum):
@@ -80,6 +84,7 @@ class Flow:
     idle_timeout_hours: float = 24.0
     entry_words: tuple[str, ...] = ("report",)
     order: tuple[str, ...] = field(default=())  # step ids in file order, for summaries
+    lexicon: Lexicon | None = None  # what to note from the reporter's own words (understanding.yaml)
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

@@ -28,6 +28,13 @@ class ConversationState(BaseModel):
     answers: dict[str, Any] = Field(default_factory=dict)
     kept: dict[str, str] = Field(default_factory=dict)  # rejected input, so nothing typed is lost
     guidance_shown: list[str] = Field(default_factory=list)
+    # Answers noted from the reporter's own words, waiting for them to confirm: not answers yet.
+    noted: dict[str, Any] = Field(default_factory=dict)
+    noted_from: dict[str, str] = Field(default_factory=dict)  # step id -> the answer it was noted from
+    understood: dict[str, str] = Field(
+        default_factory=dict
+    )  # confirmed answers that were noted, and from where
+    partial: dict[str, list[str]] = Field(default_factory=dict)  # options taken while the rest is asked about
     times_sent: int = 0
     started_at: datetime
     updated_at: datetime

@@ -36,7 +36,7 @@ def _question(q: Question) -> str:
     lines = []
     if q.problem:
         lines.append(_wrap(q.problem))
-    lines.append(_wrap(q.text))
+    lines.append(_wrap(safe(q.text)))  # a confirm step quotes the reporter's words
     width = len(str(len(q.options)))
     lines += [f"  {i:>{width}}) {o.label}" for i, o in enumerate(q.options, 1)]
     if q.current:

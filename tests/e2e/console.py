@@ -22,6 +22,8 @@ def app_env(workdir: Path, database_url: str, **extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("DATABASE_URL", "INBOX_", "DELIVERY_", "SECURITY_", "ACK_", "FEEDBACK_"))
     }
+    # The scripted reports answer every question in turn; the tests of the confirm step turn it on.
+    env["UNDERSTAND_ANSWERS"] = "off"
     env.update(
         DATABASE_URL=database_url,
         INBOX_FILE=str(workdir / "inbox.jsonl"),

@@ -33,10 +33,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def make_service(uow_factory, conversations: ConversationStore | None = None) -> ReportingService:
-    """Built as app.py's runtime builds it, routed to the file inbox."""
+def make_service(
+    uow_factory, conversations: ConversationStore | None = None, understand: bool = False
+) -> ReportingService:
+    """Built as app.py's runtime builds it, routed to the file inbox; `understand`: UNDERSTAND_ANSWERS."""
     return ReportingService(
-        Engine(load_flow()),
+        Engine(load_flow(), understand=understand),
         uow_factory,
         utc_now,
         route=lambda report: ["file"],
@@ -206,9 +208,13 @@ def valid_blocks(blocks: list[dict[str, Any]]) -> None:
 
 
 async def harness(
-    api: RecordingSlackApi, uow_factory, conversations: ConversationStore | None = None, **env: str
+    api: RecordingSlackApi,
+    uow_factory,
+    conversations: ConversationStore | None = None,
+    understand: bool = False,
+    **env: str,
 ) -> AsyncIterator[Harness]:
-    running = Harness(api, make_service(uow_factory, conversations), uow_factory, **env)
+    running = Harness(api, make_service(uow_factory, conversations, understand), uow_factory, **env)
     await running.start()
     try:
         yield running

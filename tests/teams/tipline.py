@@ -120,6 +120,8 @@ def environment(tmp_path: Path, database_url: str, issuer: TokenIssuer | None) -
         "DATABASE_URL": database_url,
         "INBOX_FILE": str(tmp_path / "inbox.jsonl"),
         "SECURITY_TEAM": f"teams:{teams.SAM.aad_object_id}",
+        # The scripted reports answer every question in turn; the tests of the confirm step turn it on.
+        "UNDERSTAND_ANSWERS": "off",
     }
     if issuer is None:
         env["TEAMS_ALLOW_ANONYMOUS"] = "true"

@@ -1,0 +1,233 @@
+"""The words extraction looks for, read from the flow data (understanding.yaml) and compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flows.conditions import Condition, ConditionError, parse_condition
+
+FIELDS = (
+    "names",
+    "organisations",
+    "profile_urls",
+    "emails",
+    "phones",
+    "websites",
+    "offer_details",
+    "asked_in_words",
+)
+
+
+class _RawNote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    step: str
+    value: str
+
+
+class _RawImplication(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    when: dict[str, Any]
+    note: _RawNote | None = None
+    drop: _RawNote | None = None
+
+
+class _RawMoves(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cues: list[str] = Field(min_length=1)
+    note: _RawNote
+
+
+class _RawPeople(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name_cues: list[str]
+    organisation_cues: list[str]
+    honorifics: list[str]
+    organisation_words: list[str]
+    role_words: list[str]
+    title_words: list[str]
+    not_names: list[str]
+    sign_offs: list[str]
+
+
+class RawLexicon(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    read_from: list[str] = Field(default_factory=list)
+    fills: dict[str, str] = Field(default_factory=dict)
+    compose: dict[str, list[str]] = Field(default_factory=dict)
+    negations: list[str] = Field(default_factory=list)
+    moves: _RawMoves
+    implies: list[_RawImplication] = Field(default_factory=list)
+    terms: dict[str, dict[str, list[str]]]
+    places: list[str] = Field(default_factory=list)
+    profile_hosts: list[str] = Field(default_factory=list)
+    people: _RawPeople
+
+
+@dataclass(frozen=True)
+class Implication:
+    when: Condition
+    step: str
+    value: str
+    drop: bool = False  # un-note the option instead
+
+
+@dataclass(frozen=True)
+class OptionTerms:
+    step: str
+    value: str
+    pattern: re.Pattern[str]  # every term of this option, as one alternation
+
+
+@dataclass(frozen=True)
+class People:
+    name_cues: tuple[str, ...]
+    organisation_cues: tuple[str, ...]
+    honorifics: frozenset[str]
+    organisation_words: frozenset[str]  # lower case
+    role_words: frozenset[str]
+    title_words: frozenset[str]
+    not_names: frozenset[str]
+    sign_offs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    read_from: frozenset[str]  # the free-text answers read for more
+    fills: dict[str, str]  # step id -> field
+    compose: dict[str, tuple[str, ...]]
+    terms: dict[str, tuple[OptionTerms, ...]]  # step id -> its options' terms, in file order
+    negation: re.Pattern[str]  # matches when a negation ends the text before a term
+    negation_word: re.Pattern[str]  # a term with one of its own ("not tell") is not negated
+    move_cue: re.Pattern[str]
+    move_note: tuple[str, str]
+    implies: tuple[Implication, ...]
+    places: tuple[str, ...]
+    place_pattern: re.Pattern[str] | None
+    profile_hosts: tuple[str, ...]
+    people: People
+    steps_filled: tuple[str, ...] = field(default=())
+
+    def options_for(self, step_id: str) -> tuple[OptionTerms, ...]:
+        return self.terms.get(step_id, ())
+
+
+def term_pattern(term: str) -> str:
+    """A term as a regular expression: /regex/ as written, words as whole words with any spacing."""
+    if len(term) > 2 and term.startswith("/") and term.endswith("/"):
+        return term[1:-1]
+    words = [re.escape(w) for w in term.lower().split()]
+    return r"(?<![\w@.])" + r"\s+".join(words) + r"(?![\w@])"
+
+
+def _phrases(words: list[str]) -> str:
+    """One alternation; the whole-word guards are written once, outside it, which keeps it quick."""
+    regexes = [w[1:-1] for w in words if len(w) > 2 and w.startswith("/") and w.endswith("/")]
+    plain = [w for w in words if w[1:-1] not in regexes or not w.startswith("/")]
+    spelled = sorted(
+        (r"\s+".join(re.escape(p) for p in w.lower().split()) for w in plain), key=len, reverse=True
+    )
+    parts = [r"(?<![\w@.])(?:" + "|".join(spelled) + r")(?![\w@])"] if spelled else []
+    return "|".join(parts + [f"(?:{r})" for r in regexes])
+
+
+def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
+    terms: dict[str, tuple[OptionTerms, ...]] = {}
+    for step_id, options in raw.terms.items():
+        built = []
+        for value, words in options.items():
+            try:
+                built.append(OptionTerms(step_id, value, re.compile(_phrases(words))))
+            except re.error as exc:
+                problems.append(f"{where} terms.{step_id}.{value}: a term is not a valid pattern ({exc})")
+        terms[step_id] = tuple(built)
+    implies = []
+    for i, imp in enumerate(raw.implies):
+        target = imp.note or imp.drop
+        if target is None or (imp.note and imp.drop):
+            problems.append(f"{where} implies.{i}: give either 'note' or 'drop'")
+            continue
+        try:
+            implies.append(
+                Implication(parse_condition(imp.when), target.step, target.value, imp.drop is not None)
+            )
+        except ConditionError as exc:
+            problems.append(f"{where} implies.{i}: {exc}")
+    for step_id, field_name in raw.fills.items():
+        if field_name not in FIELDS:
+            problems.append(f"{where} fills.{step_id}: '{field_name}' is not one of {', '.join(FIELDS)}")
+    for step_id, names in raw.compose.items():
+        for field_name in names:
+            if field_name not in FIELDS:
+                problems.append(
+                    f"{where} compose.{step_id}: '{field_name}' is not one of {', '.join(FIELDS)}"
+                )
+    negations = "|".join(re.escape(n) for n in raw.negations) or r"(?!x)x"
+    people = raw.people
+    place_pattern = (
+        re.compile(
+            r"\b(?:in|to|at|from|near|visit|visiting|around)\s+(?:the\s+)?("
+            + "|".join(re.escape(p) for p in sorted(raw.places, key=len, reverse=True))
+            + r")\b"
+        )
+        if raw.places
+        else None
+    )
+    return Lexicon(
+        read_from=frozenset(raw.read_from),
+        fills=dict(raw.fills),
+        compose={k: tuple(v) for k, v in raw.compose.items()},
+        terms=terms,
+        negation=re.compile(r"\b(?:" + negations + r")\b(?:\s+\S+){0,2}\s*$", re.IGNORECASE),
+        negation_word=re.compile(r"\b(?:" + negations + r")\b", re.IGNORECASE),
+        move_cue=re.compile(
+            r"\b(?:" + "|".join(re.escape(c) for c in raw.moves.cues) + r")\b(?:\s+\S+){0,4}\s*$",
+            re.IGNORECASE,
+        ),
+        move_note=(raw.moves.note.step, raw.moves.note.value),
+        implies=tuple(implies),
+        places=tuple(raw.places),
+        place_pattern=place_pattern,
+        profile_hosts=tuple(h.lower() for h in raw.profile_hosts),
+        people=People(
+            name_cues=tuple(sorted((c.lower() for c in people.name_cues), key=len, reverse=True)),
+            organisation_cues=tuple(
+                sorted((c.lower() for c in people.organisation_cues), key=len, reverse=True)
+            ),
+            honorifics=frozenset(people.honorifics),
+            organisation_words=frozenset(w.lower() for w in people.organisation_words),
+            role_words=frozenset(w.lower() for w in people.role_words),
+            title_words=frozenset(w.lower() for w in people.title_words),
+            not_names=frozenset(people.not_names),
+            sign_offs=frozenset(s.lower() for s in people.sign_offs),
+        ),
+        steps_filled=tuple(dict.fromkeys([*raw.fills, *raw.compose, *raw.terms])),
+    )
+
+
+def references(lexicon: Lexicon) -> list[tuple[str, str | None, str]]:
+    """(step id, option value or None, where) for every step and option the lexicon names."""
+    found: list[tuple[str, str | None, str]] = []
+    for step_id in sorted(lexicon.read_from):
+        found.append((step_id, None, "read_from"))
+    for step_id in lexicon.fills:
+        found.append((step_id, None, f"fills.{step_id}"))
+    for step_id in lexicon.compose:
+        found.append((step_id, None, f"compose.{step_id}"))
+    for step_id, options in lexicon.terms.items():
+        for option in options:
+            found.append((step_id, option.value, f"terms.{step_id}.{option.value}"))
+    found.append((lexicon.move_note[0], lexicon.move_note[1], "moves.note"))
+    for i, imp in enumerate(lexicon.implies):
+        found.append((imp.step, imp.value, f"implies.{i}.note"))
+        for step_id, values in imp.when.references():
+            found.append(
+                (step_id, None, f"implies.{i}.when")
+                if not values
+                else (step_id, values[0], f"implies.{i}.when")
+            )
+            found.extend((step_id, v, f"implies.{i}.when") for v in values[1:])
+    return found

@@ -1,0 +1,243 @@
+"""Names of people and organisations: runs of capitalised words, read by what comes around them.
+
+Precision first: a run is noted only when a cue says what it is ("someone called ...",
+"... from Internship Union"), when it sits in a name-and-organisation pair ("Lisa Wong of
+Pinnacle Search Group", "(Daniel Kim, Lotus Bridge Consulting)"), or in a signature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flows.extraction.lexicon import People
+
+# Capitalised words, with the small words organisations have inside them; one line at a time.
+_RUN = re.compile(
+    r"[A-Z][\w'’\-]*(?:[ \t]+(?:(?:of|the|and|for|de|la|van|von|der|du|&)[ \t]+)*[A-Z&][\w'’\-&.]*)*"
+)
+_CONNECTORS = frozenset({"of", "the", "and", "for", "de", "la", "van", "von", "der", "du", "&"})
+_ARTICLES = re.compile(r"\b(?:a|an|the|one|some)$", re.IGNORECASE)
+_PAIR_AFTER = re.compile(r"^(?:\s*,\s*|\s*\(\s*|\s+(?:of|from|at|with)\s+(?:the\s+)?|\s+[-–]\s+)")
+_PERSON_TOKEN = re.compile(r"^[A-Z][a-z]+(?:['’\-][A-Z]?[a-z]+)*$|^O['’][A-Z][a-z]+$|^Mc[A-Z][a-z]+$")
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    start: int
+    end: int
+    honorific: bool = False
+
+
+@dataclass
+class People_:
+    names: list[str]
+    organisations: list[str]
+    spans: list[tuple[int, int]]
+
+
+def find_people(text: str, people: People, places: tuple[str, ...]) -> People_:
+    runs = [
+        part
+        for r in (_trim(m, people) for m in _RUN.finditer(text))
+        if r is not None
+        for part in _split_name_of_org(r, people, frozenset(places))
+    ]
+    names: list[str] = []
+    organisations: list[str] = []
+    spans: list[tuple[int, int]] = []
+    place_set = frozenset(places)
+    kinds: dict[int, str] = {}  # run index -> "name" | "org", as decided
+
+    def note(i: int, kind: str) -> None:
+        run = runs[i]
+        kinds[i] = kind
+        (names if kind == "name" else organisations).append(run.text)
+        spans.append((run.start, run.end))
+
+    for i, run in enumerate(runs):
+        if i in kinds or run.text in place_set:
+            continue
+        partner = _pair_partner(text, run, runs, i, people)
+        after_name = kinds.get(i - 1) == "name" and 0 <= run.start - runs[i - 1].end <= 8
+        kind = _classify(text, run, people, place_set, partner is not None, after_name)
+        if kind is not None:
+            note(i, kind)
+        if kind == "name" and partner is not None and partner not in kinds:
+            note(partner, "org")
+    sig_names, sig_orgs, sig_spans = _signature(text, people, place_set)
+    return People_(_unique(names + sig_names), _unique(organisations + sig_orgs), spans + sig_spans)
+
+
+def _trim(match: re.Match[str], people: People) -> Run | None:
+    """A run without leading words that are never names and without trailing connectors."""
+    words = match.group(0).split()
+    start = match.start()
+    honorific = False
+    while words and (words[0].rstrip(".") in people.not_names or words[0].rstrip(".") in people.honorifics):
+        honorific = honorific or words[0].rstrip(".") in people.honorifics
+        start = (
+            match.group(0).index(words[1], start - match.start()) + match.start() if len(words) > 1 else start
+        )
+        words = words[1:]
+    while words and (words[-1].lower() in _CONNECTORS or words[-1].rstrip(".") in people.not_names):
+        words = words[:-1]
+    words = [w.rstrip(".") if not w.endswith(("Ltd.", "Inc.", "Co.")) else w for w in words]
+    words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words]
+    if not words:
+        return None
+    text = " ".join(words)
+    return Run(text, start, start + len(text), honorific)
+
+
+def _classify(
+    text: str, run: Run, people: People, places: frozenset[str], has_partner: bool, after_name: bool
+) -> str | None:
+    """ "name", "org", or None when nothing around the run says what it is."""
+    stripped = text[max(0, run.start - 40) : run.start].rstrip(" \t\"'“‘(").lower()
+    before = _ARTICLES.sub("", stripped).rstrip()
+    had_article = before != stripped
+    name_cue = _ends_with_cue(before, people.name_cues)
+    org_cue = _ends_with_cue(before, people.organisation_cues)
+    org_like = _org_like(run, people)
+    person_like = _person_like(run, people, places)
+    if run.honorific and person_like:
+        return "name"
+    if name_cue and not (org_cue and name_cue in ("called", "named") and org_like):
+        return "org" if org_like else "name" if person_like else None
+    if org_cue:
+        if org_like and not (person_like and has_partner):
+            return "org"
+        if person_like and (has_partner or (had_article and org_cue == "from")):
+            return "name"
+        # "a recruiter from Talent Arc", "Priya Sharma, from TalentNest": what follows is where they're from.
+        role_before = _preceded_by_role(before, people) and org_cue in ("from", "at", "with")
+        if (role_before or after_name) and _plain(run, people):
+            return "org"
+        return None
+    if person_like and has_partner and _starts_clause(text, run, people):
+        return "name"
+    return None
+
+
+def _split_name_of_org(run: Run, people: People, places: frozenset[str]) -> list[Run]:
+    """ "Lisa Wong of Pinnacle Search Group" is a name and an organisation, not one long name."""
+    words = run.text.split()
+    for i, word in enumerate(words):
+        if word in ("of", "from", "at") and 0 < i < len(words) - 1:
+            left = Run(" ".join(words[:i]), run.start, 0, run.honorific)
+            right_text = " ".join(words[i + 1 :])
+            right = Run(right_text, run.start + run.text.rindex(right_text), 0)
+            if _person_like(left, people, places) and _org_like(right, people):
+                left = Run(left.text, left.start, left.start + len(left.text), left.honorific)
+                return [left, Run(right.text, right.start, right.start + len(right.text))]
+    return [run]
+
+
+def _ends_with_cue(before: str, cues: tuple[str, ...]) -> str | None:
+    stripped = before.rstrip(" ,:")
+    for cue in cues:
+        if stripped.endswith(cue) and (len(stripped) == len(cue) or not stripped[-len(cue) - 1].isalnum()):
+            return cue
+    if before.rstrip().endswith(":") and stripped.endswith("name"):
+        return "name:"
+    return None
+
+
+def _org_like(run: Run, people: People) -> bool:
+    words = run.text.split()
+    return "&" in words or any(w.lower().strip(".,") in people.organisation_words for w in words)
+
+
+def _person_like(run: Run, people: People, places: frozenset[str]) -> bool:
+    words = run.text.split()
+    if not 1 <= len(words) <= 3 or (len(words) == 1 and not run.honorific):
+        return len(words) == 1 and run.honorific
+    return all(
+        _PERSON_TOKEN.match(w)
+        and w not in people.not_names
+        and w.lower() not in people.organisation_words
+        and w not in places
+        for w in words
+    )
+
+
+def _plain(run: Run, people: People) -> bool:
+    """Could be the name of an organisation: a few capitalised words, none of them a title."""
+    words = run.text.split()
+    return 1 <= len(words) <= 5 and not any(w.lower() in people.title_words for w in words)
+
+
+def _preceded_by_role(before: str, people: People) -> bool:
+    words = re.findall(r"[a-z]+", before)
+    return len(words) >= 2 and words[-2] in people.role_words
+
+
+def _pair_partner(text: str, run: Run, runs: list[Run], i: int, people: People) -> int | None:
+    """The organisation run just after a name ("Lisa Wong of Pinnacle Search Group")."""
+    if i + 1 >= len(runs):
+        return None
+    following = runs[i + 1]
+    gap = text[run.end : following.start]
+    if "\n" in gap or not _PAIR_AFTER.match(gap + " ") or len(gap) > 8:
+        return None
+    return i + 1 if _org_like(following, people) else None
+
+
+def _starts_clause(text: str, run: Run, people: People) -> bool:
+    before = text[max(0, run.start - 30) : run.start]
+    stripped = before.rstrip(" \t")
+    if not stripped or stripped[-1] in "(\n:,-–":
+        return True
+    last = re.findall(r"[a-z]+", stripped.lower())
+    return bool(last) and last[-1] in people.role_words
+
+
+def _signature(
+    text: str, people: People, places: frozenset[str]
+) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    names: list[str] = []
+    orgs: list[str] = []
+    spans: list[tuple[int, int]] = []
+    lines = text.split("\n")
+    offsets = []
+    position = 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    for index, line in enumerate(lines):
+        if re.sub(r"[^a-z ]", "", line.lower()).strip() not in people.sign_offs:
+            continue
+        following = [
+            (offsets[j], lines[j]) for j in range(index + 1, min(len(lines), index + 6)) if lines[j].strip()
+        ]
+        if not following:
+            continue
+        offset, first = following[0]
+        candidate = first.strip().strip("\"'“”‘’").strip()
+        run = Run(candidate, offset + first.index(candidate[:1]) if candidate else offset, 0)
+        if not _person_like(run, people, places):
+            continue
+        names.append(candidate)
+        spans.append((run.start, run.start + len(candidate)))
+        for line_offset, rest in following[1:4]:
+            if "@" in rest or re.search(r"\d|www\.|https?://", rest):
+                continue
+            for part in re.split(r"\s*[|,]\s*", rest.strip().strip("\"'“”‘’")):
+                part_run = Run(part, 0, 0)
+                words = part.split()
+                if not words or not all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words):
+                    continue
+                if words[0].lower() in people.title_words:
+                    continue  # "Head of Research" is a job title, however like an organisation it sounds
+                if _org_like(part_run, people) or not any(w.lower() in people.title_words for w in words):
+                    orgs.append(part)
+                    start = line_offset + rest.find(part)
+                    spans.append((start, start + len(part)))
+        break
+    return names, orgs, spans
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,73 @@
+"""What the story says happened: options of the choice questions, places and sums, from the terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flows.extraction.lexicon import Lexicon
+
+_AMOUNT = re.compile(
+    r"(?:(?P<cur>[£$€]|\b(?:usd|eur|gbp)\b)\s?(?P<n>\d[\d,]*(?:\.\d+)?)\s?(?P<k>k|m|million|thousand)?\b)"
+    r"|(?:\b(?P<n2>\d[\d,]*(?:\.\d+)?)\s?(?P<k2>k|m|million|thousand)?\s?"
+    r"(?P<cur2>quid|pounds?|euros?|dollars?|gbp|usd|eur|usdt|btc|bitcoin|eth)\b)"
+    r"|(?:\b(?P<n3>\d[\d,]*(?:\.\d+)?)\s?(?P<k3>k)\s+(?:a|per)\s+(?:month|year|week|day|hour)\b)",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = {"k": 1000, "thousand": 1000, "m": 1_000_000, "million": 1_000_000}
+
+
+@dataclass(frozen=True)
+class Mention:
+    step: str
+    value: str
+    start: int
+    moved: bool = False  # a messaging app they asked to move to, not where it began
+
+
+def mentions(text: str, lexicon: Lexicon, steps: tuple[str, ...] | None = None) -> list[Mention]:
+    """Every option a term points at, in the order the story mentions them."""
+    found: list[Mention] = []
+    lowered = text.lower()  # the terms are lower case: quicker than matching without case
+    for step_id, options in lexicon.terms.items():
+        if steps is not None and step_id not in steps:
+            continue
+        for option in options:
+            for match in option.pattern.finditer(lowered):
+                before = re.split(r"[.!?;\n]", lowered[max(0, match.start() - 40) : match.start()])[-1]
+                if lexicon.negation.search(before) and not lexicon.negation_word.search(match.group(0)):
+                    continue
+                moved = step_id == "channel" and bool(lexicon.move_cue.search(before))
+                found.append(Mention(step_id, option.value, match.start(), moved))
+                break
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def places(text: str, lexicon: Lexicon) -> list[str]:
+    if lexicon.place_pattern is None:
+        return []
+    return list(dict.fromkeys(m.group(1) for m in lexicon.place_pattern.finditer(text)))
+
+
+@dataclass(frozen=True)
+class Amount:
+    digits: str  # "2000", "0.5"
+    as_written: str
+
+
+def amounts(text: str) -> list[Amount]:
+    found: list[Amount] = []
+    for match in _AMOUNT.finditer(text):
+        number = (match.group("n") or match.group("n2") or match.group("n3") or "").replace(",", "")
+        unit = (match.group("k") or match.group("k2") or match.group("k3") or "").lower()
+        try:
+            value = float(number) * _MULTIPLIERS.get(unit, 1)
+        except ValueError:
+            continue
+        digits = str(int(value)) if value == int(value) else f"{value:g}"
+        found.append(Amount(digits, match.group(0).strip()))
+    unique: dict[str, Amount] = {}
+    for amount in found:
+        unique.setdefault(amount.digits, amount)
+    return list(unique.values())
