@@ -68,6 +68,7 @@ from bot.security import (
 )
 from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
+from bot.sharing.settings import SharingSettings, load_sharing_settings
 from bot.triage import TriageService
 from flows.engine import Engine
 from flows.loader import FlowError
@@ -294,6 +295,7 @@ async def run(
     security: SecurityConfig,
     slack: SlackSettings | None,
     teams: TeamsSettings | None = None,
+    sharing: SharingSettings | None = None,
 ) -> int:
     async with runtime(settings, security, slack, teams) as rt:
         if (slack is not None or teams is not None) and args.command in (None, "serve"):
@@ -307,7 +309,9 @@ async def run(
             print(f"Database is up to date ({_safe_url(settings.database_url)}).")
             return 0
         async with rt.background():
-            return await run_command(args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr)
+            return await run_command(
+                args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr, sharing=sharing
+            )
 
 
 # Libraries that log request bodies or statement parameters at DEBUG: that would be report content.
@@ -332,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(os.environ, Path.cwd())
         security = load_security_config(os.environ, settings, Path.cwd())
         slack, teams = _chat_settings(args.command)
+        sharing = load_sharing_settings(os.environ, settings.phone_region)
     except SettingsError as exc:
         print(f"tipline: {exc}", file=sys.stderr)
         return 2
@@ -352,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Use this only with the Bot Framework Emulator or the Agents Playground on this machine."
         )
     try:
-        return asyncio.run(run(args, settings, security, slack, teams))
+        return asyncio.run(run(args, settings, security, slack, teams, sharing))
     except BrokenPipeError:
         # The reader went away (`reports export | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.cli import build_parser, run_command
 from bot.actors import Actor
+from bot.sharing.settings import SharingSettings
 from bot.triage import TriageService
 from tests.db_fixtures import engine, uow_factory
 from tests.factories import CREATED_AT, Clock
@@ -26,6 +27,14 @@ def clock() -> Clock:
 @pytest.fixture
 def triage(uow_factory, clock) -> TriageService:
     return make_triage(uow_factory, clock)
+
+
+async def run_with(triage, uow_factory, clock, sharing: SharingSettings, *argv: str) -> tuple[int, str, str]:
+    """A command with these sharing settings, as the security team's member."""
+    out, err = io.StringIO(), io.StringIO()
+    args = build_parser().parse_args(list(argv))
+    code = await run_command(args, triage, uow_factory, clock, out, err, actor=MEMBER, sharing=sharing)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ read access to its database and .env, only to the security team.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import pwd
 from collections.abc import Callable
@@ -34,9 +35,11 @@ from adapters.cli.reports import (
 )
 from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
+from bot.sharing.settings import SharingSettings
 from bot.triage import NotAllowed, TriageError, TriageService
 
 PLATFORM = "cli"
+SHARING_FORMATS = ("stix", "misp")
 
 
 def cli_actor() -> Actor:
@@ -62,12 +65,15 @@ async def run_command(
     out: TextIO,
     err: TextIO,
     actor: Actor | None = None,
+    sharing: SharingSettings | None = None,
 ) -> int:
-    """Run a `reports` or `outbox` command; returns the exit code."""
+    """Run a `reports` or `outbox` command; returns the exit code. `sharing`: the defaults of
+    the STIX and MISP exports (SHARING_TLP, SHARING_ORGANISATION)."""
     actor = actor or cli_actor()
+    sharing = sharing or SharingSettings()
     try:
         if args.command == "reports":
-            return await _reports(args, triage, actor, out, err)
+            return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":
             await triage.check_member(actor, f"outbox.{args.outbox_command}")
             if args.outbox_command == "list":
@@ -87,7 +93,12 @@ async def run_command(
 
 
 async def _reports(
-    args: argparse.Namespace, triage: TriageService, actor: Actor, out: TextIO, err: TextIO
+    args: argparse.Namespace,
+    triage: TriageService,
+    actor: Actor,
+    sharing: SharingSettings,
+    out: TextIO,
+    err: TextIO,
 ) -> int:
     action = args.reports_command
     if action == "list":
@@ -97,13 +108,7 @@ async def _reports(
     if action == "find":
         return await find_reports(triage, actor, args.indicator, out)
     if action == "export":
-        if args.output is None:
-            return await export_reports(triage, actor, args.format, out)
-        await triage.check_member(actor, "export")  # before a file is created
-        with open_private(Path(args.output)) as file:
-            code = await export_reports(triage, actor, args.format, file)
-        print(f"Exported to {args.output}.", file=err)
-        return code
+        return await _export(args, triage, actor, sharing, out, err)
     if action == "ack":
         return await acknowledge_report(triage, actor, args.reference, out)
     if action == "assign":
@@ -123,6 +128,50 @@ async def _reports(
     if action == "timeline":
         return await report_timeline(triage, actor, args.reference, out)
     raise ValueError(f"unknown reports action {action!r}")
+
+
+async def _export(
+    args: argparse.Namespace,
+    triage: TriageService,
+    actor: Actor,
+    sharing: SharingSettings,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    await triage.check_member(actor, "export")  # before anything is read or a file created
+    if args.format in SHARING_FORMATS:
+        # Imported here: stix2, pymisp and the validator take seconds to load, for this command only.
+        from adapters.cli.share import ShareRequest, reports_to_share, write_shared
+
+        request = ShareRequest(
+            args.format,
+            args.references,
+            args.tlp or sharing.tlp,
+            args.as_threat_actor,
+            args.include_narrative,
+        )
+        reports = await reports_to_share(triage, actor, request.references)
+        if args.output is None:
+            write_shared(reports, request, sharing, out)
+            return 0
+        text = io.StringIO()
+        write_shared(reports, request, sharing, text)  # a refused export leaves no file behind
+        with open_private(Path(args.output)) as file:
+            file.write(text.getvalue())
+        print(
+            f"Exported {len(reports)} report{'' if len(reports) == 1 else 's'} as {request.fmt} "
+            f"({request.tlp.label}) to {args.output}.",
+            file=err,
+        )
+        return 0
+    if args.tlp or args.as_threat_actor or args.include_narrative:
+        raise TriageError("--tlp, --as-threat-actor and --include-narrative are for --format stix or misp.")
+    if args.output is None:
+        return await export_reports(triage, actor, args.format, out, args.references)
+    with open_private(Path(args.output)) as file:
+        code = await export_reports(triage, actor, args.format, file, args.references)
+    print(f"Exported to {args.output}.", file=err)
+    return code
 
 
 def open_private(path: Path) -> TextIO:

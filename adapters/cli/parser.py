@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.ports import OutboxStatus
 from bot.report import LinkKind, Outcome, Status
+from bot.sharing.tlp import Tlp, parse_tlp
 
 _DESCRIPTION = """\
 Tipline: staff report suspicious approaches (fake recruiters, paid "insight" work,
@@ -24,6 +25,7 @@ examples:
   app.py reports list --status new
   app.py reports show TIP-7K3Q9D
   app.py reports find linkedin.com/in/jane-smith
+  app.py reports export --format stix --output tip-7k3q9d.json TIP-7K3Q9D
   app.py reports assign TIP-7K3Q9D alice
   app.py reports close TIP-7K3Q9D --outcome benign --message "Thank you; this one was genuine."
   app.py outbox retry --all-dead
@@ -38,6 +40,13 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def _tlp(text: str) -> Tlp:
+    try:
+        return parse_tlp(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -151,14 +160,45 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     export = actions.add_parser(
         "export",
-        help="all reports as JSON or CSV, for other tools",
-        description="Write every report, oldest first, as JSON (exactly as stored) or CSV (one row "
-        "per report, for a spreadsheet). Exports hold everything staff told us: keep them as "
-        "carefully as the reports themselves. A file written with --output is readable by you only.",
+        help="reports as JSON or CSV for other tools, or STIX 2.1 or MISP for partners",
+        description="Write reports, oldest first, as JSON (exactly as stored) or CSV (one row per "
+        "report, for a spreadsheet): every report, or the ones named. JSON and CSV hold everything "
+        "staff told us: keep them as carefully as the reports themselves. For partners (a national "
+        "authority, sector peers, a threat intelligence platform), --format stix or misp writes the "
+        "named reports' hostile persona, its accounts, addresses and indicators, with a TLP marking "
+        "and never the reporter: not their name, id, role or what they shared (see docs/sharing.md). "
+        "A file written with --output is readable by you only.",
         formatter_class=_formatter,
     )
-    export.add_argument("--format", required=True, choices=["json", "csv"], help="the file format")
+    export.add_argument(
+        "--format", required=True, choices=["json", "csv", "stix", "misp"], help="the file format"
+    )
+    export.add_argument(
+        "references",
+        nargs="*",
+        metavar="REF",
+        help="the reports to export, e.g. TIP-7K3Q9D (needed for stix and misp; default for json "
+        "and csv: every report)",
+    )
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    export.add_argument(
+        "--tlp",
+        type=_tlp,
+        metavar="LEVEL",
+        help="stix and misp: the Traffic Light Protocol marking, TLP:CLEAR, TLP:GREEN, TLP:AMBER or "
+        "TLP:RED (default: the SHARING_TLP setting, else TLP:AMBER)",
+    )
+    export.add_argument(
+        "--as-threat-actor",
+        action="store_true",
+        help="stix: describe the persona as a threat actor (default: an identity, making no judgement)",
+    )
+    export.add_argument(
+        "--include-narrative",
+        action="store_true",
+        help="stix and misp: add what each reporter told us in their own words (what happened, what "
+        "was asked, offered, shared); who they are is still left out",
+    )
 
     ack = actions.add_parser(
         "ack",

@@ -4,6 +4,7 @@ the security team only: the triage service checks and audits that."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
 from adapters.cli.export import write_csv, write_json
@@ -61,9 +62,15 @@ async def find_reports(triage: TriageService, actor: Actor, indicator: str, out:
     return 0
 
 
-async def export_reports(triage: TriageService, actor: Actor, fmt: str, out: TextIO) -> int:
-    """Every report, oldest first, as "json" or "csv"."""
-    reports = list(reversed(await triage.list_reports(actor, purpose="export")))
+async def export_reports(
+    triage: TriageService, actor: Actor, fmt: str, out: TextIO, references: Sequence[str] = ()
+) -> int:
+    """Every report (or those named), oldest first, as "json" or "csv"."""
+    if references:
+        named = {r.reference: r for r in [await triage.get(ref, actor) for ref in references]}
+        reports = sorted(named.values(), key=lambda r: (r.created_at, r.reference))
+    else:
+        reports = list(reversed(await triage.list_reports(actor, purpose="export")))
     if fmt == "json":
         write_json(reports, out)
     elif fmt == "csv":
