@@ -14,7 +14,7 @@ from pymisp import MISPEvent
 
 from bot.report import Report
 from bot.sharing import Tlp, from_report
-from bot.sharing.stix import StixOptions
+from bot.sharing.stix import StixOptions, bundle
 from storage.db import create_engine, unit_of_work_factory
 from tests.e2e.console import app_env, run_app
 from tests.flows.helpers import FULL
@@ -61,18 +61,18 @@ def test_the_stix_bundle_of_a_console_report_is_valid_and_reporter_free(reported
     done = run_app(workdir, env, "reports", "export", "--format", "stix", "--as-threat-actor", reference)
 
     assert done.returncode == 0, done.stderr
-    bundle = stix2.parse(done.stdout)
+    parsed = stix2.parse(done.stdout)
     result = stix2validator.validate_string(done.stdout)
     assert result.is_valid and result.errors == []
     for canary in (USER, TOLD, OFFERED, KEPT):
         assert canary not in done.stdout
-    [actor] = [o for o in bundle.objects if o.type == "threat-actor"]
+    [actor] = [o for o in parsed.objects if o.type == "threat-actor"]
     assert actor.name == "Anna Smith"
-    patterns = {o.pattern for o in bundle.objects if o.type == "indicator"}
+    patterns = {o.pattern for o in parsed.objects if o.type == "indicator"}
     assert "[url:value = 'https://www.linkedin.com/in/anna-smith-123']" in patterns
     assert "[email-addr:value = 'anna@gip-consult.com']" in patterns
-    [sighting] = [o for o in bundle.objects if o.type == "sighting"]
-    [org] = [o for o in bundle.objects if o.id == sighting.where_sighted_refs[0]]
+    [sighting] = [o for o in parsed.objects if o.type == "sighting"]
+    [org] = [o for o in parsed.objects if o.id == sighting.where_sighted_refs[0]]
     assert org.name == "Example Department"
 
     # What the command wrote is the bundle of the stored report, as the code makes it (and the
