@@ -33,7 +33,7 @@ TEAM_ID = "T0001"
 APP_ID = "A0001"
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
-JSON_STRING_FIELDS = ("blocks", "attachments", "view", "metadata")
+JSON_STRING_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 
 Params = dict[str, Any]
 Answer = Params | Callable[[Params], Params]
@@ -59,6 +59,7 @@ class RecordingSlackApi:
         self.users: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self.file_bytes: dict[str, bytes] = {}  # served at /files-pri/<path>; unknown paths get 404
+        self.uploaded: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
         self.overrides: dict[str, list[Override]] = {}
         self.team_id = TEAM_ID
         self._ts = itertools.count(1)
@@ -74,6 +75,7 @@ class RecordingSlackApi:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/hooks/{tail:.*}", self._hook)
         app.router.add_get("/files-pri/{tail:.*}", self._file)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -196,6 +198,13 @@ class RecordingSlackApi:
             return web.Response(status=404)
         return web.Response(body=self.file_bytes[path], content_type="application/octet-stream")
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL files.getUploadURLExternal handed out (recorded as "files.upload")."""
+        file_id = request.match_info["file_id"]
+        self.uploaded[file_id] = await request.read()
+        await self._record("files.upload", {"file_id": file_id}, dict(request.headers))
+        return web.Response(text=f"OK - {len(self.uploaded[file_id])}")
+
     async def _record(self, method: str, params: Params, headers: dict[str, str]) -> None:
         async with self._changed:
             self.calls.append((method, params))
@@ -247,6 +256,12 @@ class RecordingSlackApi:
                 message["thread_ts"] = params["thread_ts"]
             self.posted.append({**message, "channel": channel})
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.calls_to(method)):04d}"
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            shared = json.loads(params["files"]) if isinstance(params.get("files"), str) else params["files"]
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in shared]}
         if method == "chat.update":
             for posted in self.posted:
                 if posted["ts"] == params.get("ts") and posted["channel"] == params.get("channel"):
