@@ -35,7 +35,8 @@ def reported(tmp_path_factory, request) -> tuple[Path, dict[str, str], str]:
     answers[0] = f"{FULL[0]} {TOLD}"
     answers[17] = f"{FULL[17]} {OFFERED}"
     answers[23] = f"{FULL[23]} {KEPT}"
-    done = run_app(workdir, env, "chat", "--user", USER, stdin="\n".join([*answers, "send"]) + "\n")
+    chat = "\n".join([*answers, "send"]) + "\n"
+    done = run_app(workdir, env, "chat", "--user", USER, stdin=chat, timeout=240)
     assert done.returncode == 0, done.stderr
     reference = done.stdout.split("Your reference is ")[1][:10]
     stored = asyncio.run(_stored(database, reference))
@@ -58,7 +59,9 @@ async def _stored(database: str, reference: str) -> Report:
 
 def test_the_stix_bundle_of_a_console_report_is_valid_and_reporter_free(reported):
     workdir, env, reference = reported
-    done = run_app(workdir, env, "reports", "export", "--format", "stix", "--as-threat-actor", reference)
+    done = run_app(
+        workdir, env, "reports", "export", "--format", "stix", "--as-threat-actor", reference, timeout=240
+    )
 
     assert done.returncode == 0, done.stderr
     parsed = stix2.parse(done.stdout)
@@ -84,7 +87,9 @@ def test_the_stix_bundle_of_a_console_report_is_valid_and_reporter_free(reported
 
 def test_the_narrative_is_shared_only_when_asked_and_never_who_told_it(reported):
     workdir, env, reference = reported
-    done = run_app(workdir, env, "reports", "export", "--format", "stix", "--include-narrative", reference)
+    done = run_app(
+        workdir, env, "reports", "export", "--format", "stix", "--include-narrative", reference, timeout=240
+    )
 
     assert done.returncode == 0, done.stderr
     assert TOLD in done.stdout and OFFERED in done.stdout
@@ -107,6 +112,7 @@ def test_the_misp_event_of_a_console_report_loads_and_is_reporter_free(reported,
         "--output",
         str(target),
         reference,
+        timeout=240,
     )
 
     assert done.returncode == 0, done.stderr
