@@ -28,8 +28,11 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# One xdist worker per core (JOBS=1 runs serially); each worker gets its own PostgreSQL database.
+JOBS ?= auto
+
 unit: $(STAMP)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n $(JOBS) $(PYTEST_ARGS)
 
 test: lint typecheck imports unit
 
