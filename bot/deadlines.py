@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot.inbox_events import EventKind, InboxEvent, Reminder
-from bot.ports import Deadline, DeadlineKind, OutboxEntry, UnitOfWork, UnitOfWorkFactory
+from bot.outbox import idempotency_key, queue_event
+from bot.ports import Deadline, DeadlineKind, UnitOfWork, UnitOfWorkFactory
 from bot.report import Report, Status
 from bot.security import DeadlinePolicy
 
@@ -67,7 +68,11 @@ def reminder_key(reference: str, kind: DeadlineKind, stage: Stage, due_at: datet
     The due time is part of it: a reopened report gets new deadlines (the same kind, a new
     due time) and its reminders must not be swallowed as repeats of the first ones.
     """
-    return f"{reference}.{kind.value}.{stage}.{_utc(due_at):%Y%m%dT%H%M%SZ}.{destination}"
+    return idempotency_key(reference, reminder_name(kind, stage, due_at), destination)
+
+
+def reminder_name(kind: DeadlineKind, stage: Stage, due_at: datetime) -> str:
+    return f"{kind.value}.{stage}.{_utc(due_at):%Y%m%dT%H%M%SZ}"
 
 
 def already_met(report: Report, kind: DeadlineKind) -> datetime | None:
@@ -167,19 +172,7 @@ class DeadlineScheduler:
                 now,
                 reminder=Reminder(deadline=kind, stage=stage, due_at=due_at),
             )
-            payload = event.model_dump(mode="json")
-            for destination in destinations:
-                await uow.outbox.add(
-                    OutboxEntry(
-                        report_reference=reference,
-                        destination=destination,
-                        event=EventKind.REMINDER.value,
-                        payload=payload,
-                        idempotency_key=reminder_key(reference, kind, stage, due_at, destination),
-                        created_at=now,
-                        next_attempt_at=now,
-                    )
-                )
+            await queue_event(uow, event, reminder_name(kind, stage, due_at), now, destinations)
             await uow.commit()
         log.info("deadlines: %s %s %s reminder queued", reference, kind.value, stage)
         return len(destinations)

@@ -9,8 +9,8 @@ from datetime import datetime
 
 from bot.conversation import Envelope
 from bot.inbox_events import EventKind, InboxEvent, ThreadMessage
-from bot.inbox_queue import queue_event
 from bot.messages import Message, Text, Tone
+from bot.outbox import queue_event
 from bot.ports import AuditEvent, MessageKind, ReportMessage, UnitOfWork
 from bot.report import EvidenceFile, Report, Reporter, Status
 

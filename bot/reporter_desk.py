@@ -8,13 +8,14 @@ Reporters only ever see and add to their own reports.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from bot.inbox_events import EventKind, InboxEvent, ThreadMessage
-from bot.inbox_queue import queue_event
 from bot.messages import Choice, Message, SummaryCard, SummaryField, Text, TextQuestion, Tone
+from bot.outbox import queue_event
 from bot.ports import AuditEvent, MessageKind, ReportMessage, UnitOfWork
 from bot.report import Report, Reporter, Status, normalise_reference
 from flows.validators import clean_text
@@ -57,6 +58,7 @@ class DeskReply:
     awaiting: Awaiting | None
     queued: int = 0
     deferred: bool = False  # "later": don't ask again in this same turn
+    delivered: tuple[int, ...] = ()  # the thread messages shown here (marked delivered unless a preview)
 
 
 def is_my_reports(text: str) -> bool:
@@ -76,23 +78,38 @@ class ReporterDesk:
         self.question_intro = question_intro
 
     async def news(
-        self, uow: UnitOfWork, reporter: Reporter, now: datetime, question_open: bool = False
+        self,
+        uow: UnitOfWork,
+        reporter: Reporter,
+        now: datetime,
+        question_open: bool = False,
+        preview: bool = False,
     ) -> DeskReply:
         """What the security team has sent that this reporter hasn't seen; one question at a time
-        (none while `question_open`: the reporter is still answering an earlier one)."""
+        (none while `question_open`: the reporter is still answering an earlier one). Shown messages
+        are marked delivered, unless `preview`: a push reads first, sends, and only then marks
+        them (`mark_delivered`) so that no transaction waits on the platform."""
         messages: list[Message] = []
+        delivered: list[int] = []
         awaiting: Awaiting | None = None
         holding = question_open
+
+        async def claim(message_id: int) -> bool:
+            if preview or await uow.messages.mark_delivered_to_reporter(message_id, now):
+                delivered.append(message_id)
+                return True
+            return False
+
         for waiting in await uow.messages.waiting_for_reporter(reporter.platform, reporter.user_id):
             assert waiting.id is not None
             if waiting.kind is MessageKind.QUESTION:
                 if awaiting is not None or holding:
                     continue  # the next question comes once this one is answered
-                if not await uow.messages.mark_delivered_to_reporter(waiting.id, now):
+                if not await claim(waiting.id):
                     continue
                 messages.append(self.question(waiting))
                 awaiting = Awaiting("answer", waiting.report_reference, waiting.id)
-            elif await uow.messages.mark_delivered_to_reporter(waiting.id, now):
+            elif await claim(waiting.id):
                 title = "A message from the security team about your report"
                 messages.append(Text(f"{title} {waiting.report_reference}:\n\n{waiting.body}", Tone.INFO))
         if awaiting is None and not holding:
@@ -101,7 +118,13 @@ class ReporterDesk:
             if open_question is not None:
                 messages.append(self.question(open_question, again=True))
                 awaiting = Awaiting("answer", open_question.report_reference, open_question.id)
-        return DeskReply(messages, awaiting)
+        return DeskReply(messages, awaiting, delivered=tuple(delivered))
+
+    async def mark_delivered(self, uow: UnitOfWork, message_ids: Sequence[int], now: datetime) -> None:
+        """After a push went out: the previewed messages are now the reporter's (a message some
+        other turn showed meanwhile stays as that turn marked it)."""
+        for message_id in message_ids:
+            await uow.messages.mark_delivered_to_reporter(message_id, now)
 
     async def _unanswered(self, uow: UnitOfWork, reporter: Reporter) -> ReportMessage | None:
         for report in await uow.reports.list_for_reporter(reporter.platform, reporter.user_id):

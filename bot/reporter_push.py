@@ -10,15 +10,14 @@ and the reporter sees the news the next time they open the chat.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.messages import Message
-from bot.ports import OutboxEntry, UnitOfWork
-from bot.report import Report, Reporter
+from bot.outbox import REPORTER_DESTINATION, REPORTER_EVENT, queue_for_reporter
+from bot.ports import OutboxEntry
+from bot.report import Reporter
 
-REPORTER_DESTINATION = "reporter"
-EVENT = "reporter.news"
+EVENT = REPORTER_EVENT
 
 
 class ReporterChannel(Protocol):
@@ -38,19 +37,15 @@ class AddressedChannel(Protocol):
         ...
 
 
-async def queue_for_reporter(uow: UnitOfWork, report: Report, message_id: int, now: datetime) -> None:
-    await uow.outbox.add(
-        OutboxEntry(
-            report_reference=report.reference,
-            destination=REPORTER_DESTINATION,
-            event=EVENT,
-            # Only who to tell: the words stay in the thread and are read when the push happens.
-            payload={"reporter": report.reporter.model_dump(mode="json"), "message_id": message_id},
-            idempotency_key=f"{report.reference}.msg{message_id}.{REPORTER_DESTINATION}",
-            created_at=now,
-            next_attempt_at=now,
-        )
-    )
+# queue_for_reporter is bot.outbox's (the one outbox writer), still importable from here.
+__all__ = [
+    "EVENT",
+    "REPORTER_DESTINATION",
+    "AddressedChannel",
+    "ReporterChannel",
+    "ReporterInbox",
+    "queue_for_reporter",
+]
 
 
 class ReporterInbox:

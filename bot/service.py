@@ -17,8 +17,8 @@ from datetime import datetime
 from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope, store_envelope
 from bot.evidence import attach as attach_evidence
 from bot.inbox_events import EventKind, InboxEvent
-from bot.inbox_queue import queue_event
 from bot.messages import Choice, Message, Question, Text, Tone
+from bot.outbox import queue_event
 from bot.ports import (
     ConcurrencyConflict,
     ConversationStore,
@@ -90,23 +90,38 @@ class ReportingService:
     async def push_news(self, reporter: Reporter, channel: ReporterChannel) -> None:
         """Send the reporter what the security team has for them, through their platform.
 
-        Marked delivered (and any question made the one their next message answers) only if
-        the send succeeds: a failed send rolls back and the outbox tries again.
+        No transaction is open while the platform is called (a slow or rate-limited Slack or
+        Teams would hold the write lock, and every other reporter's turn would wait on it): the
+        news is read, the send made, and only then, in a new short transaction, marked delivered
+        (and any question made the one their next message answers). A failed send records
+        nothing, so the outbox tries again.
         """
         key = ConversationKey(reporter.platform, reporter.workspace or "", reporter.user_id)
+        async with self.unit_of_work() as uow:
+            opened = await self._open(uow, key, None, self.clock())
+            assert opened is not None  # no event, so never a duplicate
+            _, envelope = opened
+            question_open = envelope.awaiting is not None
+            news = await self.desk.news(uow, reporter, self.clock(), question_open, preview=True)
+        if not news.messages:
+            return
+        await channel.send(reporter, news.messages)
+        await self._retrying(lambda: self._record_push(key, reporter, news))
+
+    async def _record_push(self, key: ConversationKey, reporter: Reporter, news: DeskReply) -> Reply:
         now = self.clock()
         async with self.unit_of_work() as uow:
+            await self.desk.mark_delivered(uow, news.delivered, now)
             opened = await self._open(uow, key, None, now)
-            assert opened is not None  # no event, so never a duplicate
+            assert opened is not None
             stored, envelope = opened
-            news = await self.desk.news(uow, reporter, now, question_open=envelope.awaiting is not None)
-            if not news.messages:
-                return
-            if news.awaiting is not None:
+            if news.awaiting is not None and envelope.awaiting is None:
+                # (If the reporter began adding to a report meanwhile, that goes on; the question is
+                # asked again after it, as any unanswered question is.)
                 envelope.awaiting = news.awaiting
                 await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
-            await channel.send(reporter, news.messages)
             await uow.commit()
+        return envelope.reply([], 0)
 
     async def my_reports(self, reporter: Reporter) -> list[Message]:
         """The reporter's reports and any news, read only: nothing is marked delivered."""

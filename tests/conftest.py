@@ -1,19 +1,58 @@
 """Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when
-TEST_DATABASE_URL says so (.ci/run does both)."""
+TEST_DATABASE_URL says so (.ci/run does both).
+
+Under pytest-xdist each worker wipes and migrates its own PostgreSQL database, `<db>_gw0`,
+`<db>_gw1`, ..., made from TEST_DATABASE_URL's (created on first use), so workers never share
+one; SQLite needs nothing, every test has its own file."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+BASE_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _per_worker(url: str, worker: str) -> str:
+    """`postgresql+asyncpg://host/test_h4` -> `.../test_h4_gw0` for xdist worker gw0."""
+    if not worker or not url.startswith("postgres"):
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{worker}"))
+
+
+TEST_DATABASE_URL = _per_worker(BASE_DATABASE_URL, WORKER)
 
 
 def on_postgres() -> bool:
     return TEST_DATABASE_URL.startswith("postgres")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if on_postgres() and TEST_DATABASE_URL != BASE_DATABASE_URL:
+        asyncio.run(_create_database(BASE_DATABASE_URL, urlsplit(TEST_DATABASE_URL).path.lstrip("/")))
+
+
+async def _create_database(base_url: str, name: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from storage.db import normalise_database_url
+
+    engine = create_async_engine(normalise_database_url(base_url), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            exists = await conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not exists:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ class RecordingSlackApi:
         self.file_bytes: dict[str, bytes] = {}  # served at /files-pri/<path>; unknown paths get 404
         self.uploaded: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
         self.overrides: dict[str, list[Override]] = {}
+        self.holds: dict[str, asyncio.Event] = {}  # method -> released when set (see `hold`)
         self.team_id = TEAM_ID
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
@@ -159,6 +160,11 @@ class RecordingSlackApi:
         """Answer `method` with `body` (a dict, or a function of the params) for the next `times` calls."""
         self.overrides.setdefault(method, []).append(Override(body, status, dict(headers or {}), times))
 
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls to `method` are recorded, then wait (a slow Slack) until the returned event is set."""
+        self.holds[method] = asyncio.Event()
+        return self.holds[method]
+
     def fail(self, method: str, error: str, *, times: int | None = 1) -> None:
         self.answer(method, {"ok": False, "error": error}, times=times)
 
@@ -177,6 +183,8 @@ class RecordingSlackApi:
         method = request.match_info["method"]
         params = await _read_params(request)
         await self._record(method, params, dict(request.headers))
+        if method in self.holds:
+            await self.holds[method].wait()
         override = self._take_override(method)
         if override is not None:
             body = override.body(params) if callable(override.body) else override.body

@@ -250,24 +250,37 @@ def test_what_isnt_for_the_service_gives_none(raw):
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "expected"),
     [
-        {"text": 12},
-        {"text": None, "attachments": "nope"},
-        {"entities": "x", "text": "<at>Tipline</at> hi"},
-        {"entities": [None, 3, {"type": "mention", "mentioned": "bot"}], "text": "hi"},
-        {"attachments": [None, {"contentType": 5}, {"contentType": "image/png"}]},
-        {"value": {"tipline": "form", "token": "t", "key": None, None: 1}},
-        {"value": {"tipline": "pick", "token": 5}},
-        {"from": {"id": 7, "aadObjectId": ["x"]}},
-        {"channelData": "x", "conversation": {"id": "a:1", "tenantId": 9, "conversationType": 3}},
-        {"recipient": None, "text": "<p><a>broken <b>html"},
+        ({"text": 12}, None),
+        ({"text": None, "attachments": "nope"}, None),
+        ({"entities": "x", "text": "<at>Tipline</at> hi"}, TextAnswer("@Tipline hi")),
+        ({"entities": [None, 3, {"type": "mention", "mentioned": "bot"}], "text": "hi"}, TextAnswer("hi")),
+        ({"attachments": [None, {"contentType": 5}, {"contentType": "image/png"}]}, TextAnswer("hello")),
+        ({"value": {"tipline": "form", "token": "t", "key": None, None: 1}}, SubmitForm("t", {"": ""})),
+        ({"value": {"tipline": "pick", "token": 5}}, None),
+        ({"channelData": "x", "conversation": {"id": "a:1", "tenantId": 9, "conversationType": 3}}, "hello"),
+        ({"recipient": None, "text": "<p><a>broken <b>html"}, TextAnswer("broken html")),
     ],
 )
-def test_odd_fields_never_raise(change):
+def test_odd_fields_never_raise(change, expected):
+    """Odd shapes are read, not swallowed: `_read` itself must not raise (from_activity's catch-all
+    is the last resort), and what comes out is the person's message or nothing."""
     raw = copy.deepcopy(activity(text="hello"))
     raw.update(change)
-    inbound.from_activity(raw)  # None or an Inbound, never an exception
+    found = inbound._read(raw)
+    assert found is not None and found.files == ()
+    if expected == "hello":  # no tenant to trust: still the person's message, with no workspace
+        assert found.action == TextAnswer("hello") and found.key.workspace == ""
+    else:
+        assert found.action == expected and found.key == ConversationKey("teams", TENANT, USER)
+    assert inbound.from_activity(raw) == found
+
+
+def test_a_sender_id_that_is_not_text_is_no_one():
+    raw = activity(text="hello")
+    raw["from"] = {"id": 7, "aadObjectId": ["x"]}
+    assert inbound._read(raw) is None and inbound.from_activity(raw) is None
 
 
 def test_an_empty_message_has_no_action():
