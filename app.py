@@ -37,6 +37,7 @@ from adapters.console.chat import run_chat
 from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
 from adapters.inbox.webhook import WebhookInbox
+from adapters.log_privacy import configure_logging
 from adapters.slack.app import build_slack_app, run_slack
 from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.reporter_channel import SlackReporterChannel
@@ -299,17 +300,6 @@ async def run(
             return await run_command(args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr)
 
 
-# Libraries that log request bodies or statement parameters at DEBUG: that would be report content.
-QUIET_LIBRARIES = (
-    "slack_sdk",
-    "slack_bolt",
-    "tipline.slack.bolt",
-    "aiohttp",
-    "aiosqlite",
-    "asyncio",
-)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     # Reports, the database and its journal files, exports: readable by this account only.
     os.umask(0o077)
@@ -327,14 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = settings.log_level
     if args.command in (None, "chat") and slack is None and teams is None and "LOG_LEVEL" not in os.environ:
         level = "WARNING"  # the terminal is the chat: keep routine log lines out of the conversation
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
-    for library in QUIET_LIBRARIES:
-        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
-    # SQLAlchemy echoes every statement at INFO.
-    logging.getLogger("sqlalchemy").setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(level)
     if teams is not None and teams.anonymous:
         log.warning(
             "TEAMS_ALLOW_ANONYMOUS=true: requests to /api/messages are NOT checked to come from Microsoft. "

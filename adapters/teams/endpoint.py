@@ -62,6 +62,8 @@ def cloud_adapter(auth: BotFrameworkAuthentication) -> CloudAdapter:
 
 
 def _problem(status: int, message: str) -> web.Response:
+    # One line naming the problem, never the body: it may be what a reporter wrote.
+    log.warning("teams: refused a request (%d): %s", status, message)
     return web.json_response({"error": message}, status=status)
 
 
@@ -101,7 +103,7 @@ class MessagesEndpoint:
         except Exception as exc:
             # Expired, forged, for another bot, from another service URL, or no token at all.
             log.warning("teams: refused an unauthenticated request (%s)", type(exc).__name__)
-            return _problem(401, "unauthorized")
+            return web.json_response({"error": "unauthorized"}, status=401)
         self.turns.spawn(self._run(_conversation_of(body), result, activity, body))
         return web.Response(status=200)
 
