@@ -113,9 +113,13 @@ async def _no_tracebacks(request: web.Request, handler: Handler) -> web.StreamRe
         return _problem(500, "internal error")
 
 
+# On stop, requests being answered get this long (ours only acknowledge: the work runs after).
+ANSWER_ON_STOP = 2.0
+
+
 async def serve(app: web.Application, host: str, port: int, stop: asyncio.Event) -> None:
     """Serve until `stop` is set, then stop accepting and close."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=ANSWER_ON_STOP)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
