@@ -20,8 +20,7 @@ $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (once; a minute or two)..."
 	@$(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
-	@# compat: a plain path entry for this checkout, so setuptools has no "editable install" caveat to print.
-	@$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]' $(QUIET_PIP)
+	@$(BIN)/python -m pip install --quiet -e '.[dev]' $(QUIET_PIP)
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
