@@ -88,14 +88,20 @@ class DeliveryWorker:
     async def run_once(self, stop: asyncio.Event | None = None) -> int:
         """Deliver what is due now (up to a batch), one entry at a time, until `stop` is set.
         Returns how many deliveries were attempted."""
-        attempted = 0
-        while attempted < self._batch_size and not (stop is not None and stop.is_set()):
+        attempted: set[int] = set()
+        while len(attempted) < self._batch_size and not (stop is not None and stop.is_set()):
             entry = await self._claim_one()
             if entry is None:
                 break
+            assert entry.id is not None
+            if entry.id in attempted:
+                # It failed earlier in this pass and is due again already (no backoff): a pass
+                # tries each entry once, so it waits for the next one.
+                await self._release(entry)
+                break
+            attempted.add(entry.id)
             await self._attempt(entry)
-            attempted += 1
-        return attempted
+        return len(attempted)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set. Survives any error in a pass (the database being down...).
@@ -170,11 +176,8 @@ class DeliveryWorker:
 
     async def _give_back(self, entry: OutboxEntry) -> None:
         """A cancelled delivery: no outcome, the lease released, so it is retried at once."""
-        assert entry.id is not None
         try:
-            async with self._uow_factory() as uow:
-                await uow.outbox.release_lease(entry.id, self.owner)
-                await uow.commit()
+            await self._release(entry)
         except Exception as exc:
             log.warning(
                 "outbox: delivery %s cancelled; its lease could not be released (%s) and runs out by itself",
@@ -188,6 +191,12 @@ class DeliveryWorker:
             entry.report_reference,
             entry.destination,
         )
+
+    async def _release(self, entry: OutboxEntry) -> None:
+        assert entry.id is not None
+        async with self._uow_factory() as uow:
+            await uow.outbox.release_lease(entry.id, self.owner)
+            await uow.commit()
 
     async def _deliver(self, entry: OutboxEntry) -> Exception | None:
         destination = self._destinations.get(entry.destination)
