@@ -7,13 +7,22 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: run test lint typecheck imports unit bench clean
 
+# pipefail: a failing pip fails the step even with its output filtered.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+# pip names every index location of the machine's pip configuration that doesn't exist, one
+# WARNING line per package: noise about the machine that reads like an error about Tipline.
+# Everything else pip says is shown. (`|| true`: grep's "nothing left" is not a failure.)
+QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location '.*' is ignored" || true; }
+
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Tipline needs Python 3.11 ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 2; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	rm -f $(VENV)/.installed-*
-	touch $@
+	@echo "Setting up $(VENV) (once; a minute or two)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip $(QUIET_PIP)
+	@$(BIN)/python -m pip install --quiet -e '.[dev]' $(QUIET_PIP)
+	@rm -f $(VENV)/.installed-*
+	@touch $@
 
 run: $(STAMP)
 	$(BIN)/python app.py

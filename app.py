@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import os
@@ -37,6 +38,7 @@ from adapters.console.chat import run_chat
 from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
 from adapters.inbox.webhook import WebhookInbox
+from adapters.log_privacy import configure_logging
 from adapters.slack.app import build_slack_app, run_slack
 from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.reporter_channel import SlackReporterChannel
@@ -69,6 +71,7 @@ from bot.security import (
 from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.sharing.settings import SharingSettings, load_sharing_settings
+from bot.shutdown import Grace, finish
 from bot.triage import TriageService
 from flows.engine import Engine
 from flows.loader import FlowError
@@ -105,9 +108,16 @@ class Runtime:
         return True
 
     @asynccontextmanager
-    async def background(self) -> AsyncIterator[None]:
-        """Deliveries and deadline reminders run beside whatever the process is doing."""
-        stop = asyncio.Event()
+    async def background(
+        self, grace: Grace | None = None, stop: asyncio.Event | None = None, *, drain: bool = True
+    ) -> AsyncIterator[None]:
+        """Deliveries and deadline reminders run beside whatever the process is doing, until
+        `stop` is set or the block ends. On the way out they get what is left of `grace`
+        (SHUTDOWN_GRACE, counted from the signal or from the end of the block), then what still
+        runs is cancelled: a delivery gives its lease back. `drain` (a chat, a command): first send
+        what is due, so what was just reported reaches the security inbox before the process ends."""
+        grace = grace or Grace(self.settings.shutdown_grace_seconds)
+        stop = stop or asyncio.Event()
         tasks = [
             asyncio.create_task(self.worker.run(stop)),
             asyncio.create_task(self.scheduler.run(stop)),
@@ -116,11 +126,14 @@ class Runtime:
         try:
             yield
         finally:
-            await self.scheduler.run_once()
-            # What was just sent should reach the security inbox before the process ends.
-            await self.worker.drain(timeout=10)
+            grace.begin()
+            if drain and not stop.is_set():
+                with contextlib.suppress(Exception):  # the database may be what is failing
+                    async with asyncio.timeout(grace.left()):
+                        await self.scheduler.run_once()
+                await self.worker.drain(timeout=grace.left())
             stop.set()
-            await asyncio.gather(*tasks)
+            await finish(tasks, grace, "deliveries")
 
 
 def build_destination(name: str, config: DestinationConfig) -> Destination:
@@ -182,6 +195,7 @@ async def runtime(
             max_attempts=settings.delivery_max_attempts,
             backoff_base=timedelta(seconds=settings.delivery_backoff_seconds),
             backoff_max=timedelta(seconds=settings.delivery_backoff_max_seconds),
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
         )
         policy = security.deadlines
 
@@ -260,15 +274,24 @@ async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSetti
     """Slack and Teams on one server (HOST:PORT), with deliveries and reminders beside them."""
     apps = chat_apps(rt, slack)
     stop = asyncio.Event()
+    grace = Grace(rt.settings.shutdown_grace_seconds)
     loop = asyncio.get_running_loop()
     if teams is not None:
         # botbuilder's Connector client sends with blocking `requests` on the default thread
         # pool: give the replies and proactive messages of concurrent turns room to go out.
         loop.set_default_executor(ThreadPoolExecutor(max_workers=CONNECTOR_THREADS))
+
+    def stopping() -> None:
+        if not grace.begun:
+            log.warning("stopping: no new requests; %.0f s for the work under way", grace.seconds)
+        grace.begin()
+        stop.set()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signum, stopping)
     try:
-        async with rt.background():
+        # The signal stops the server and the worker at once: no delivery starts after it.
+        async with rt.background(grace, stop, drain=False):
             if slack is not None and apps.slack is not None:
                 mode = (
                     "Socket Mode" if slack.socket_mode else f"http://{slack.host}:{slack.port}/slack/events"
@@ -278,14 +301,17 @@ async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSetti
                     log.warning(
                         "Tipline is serving Teams on http://%s:%d%s", slack.host, slack.port, TEAMS_MESSAGES
                     )
-                await run_slack(slack, apps.slack, rt.ready, stop, apps.posts)
+                await run_slack(slack, apps.slack, rt.ready, stop, apps.posts, grace.left)
             elif teams is not None:
                 where = f"http://{teams.host}:{teams.port}{TEAMS_MESSAGES}"
                 log.warning("Tipline is serving Teams on %s; stop with Ctrl-C", where)
                 await serve(build_web_app(None, rt.ready, apps.posts), teams.host, teams.port, stop)
+            if apps.teams is not None:
+                await apps.teams.turns.drain(grace.left(), abandon=True)
     finally:
-        if apps.teams is not None:
-            await apps.teams.turns.drain()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+    log.warning("stopped")
     return 0
 
 
@@ -302,9 +328,7 @@ async def run(
             return await serve_chat(rt, slack, teams)
         if args.command in (None, "chat"):
             async with rt.background():
-                return await run_chat(
-                    rt.service, user=getattr(args, "user", None) or _login_name(), workspace="local"
-                )
+                return await _chat_until_stopped(rt, getattr(args, "user", None) or _login_name())
         if args.command == "db":
             print(f"Database is up to date ({_safe_url(settings.database_url)}).")
             return 0
@@ -314,15 +338,20 @@ async def run(
             )
 
 
-# Libraries that log request bodies or statement parameters at DEBUG: that would be report content.
-QUIET_LIBRARIES = (
-    "slack_sdk",
-    "slack_bolt",
-    "tipline.slack.bolt",
-    "aiohttp",
-    "aiosqlite",
-    "asyncio",
-)
+async def _chat_until_stopped(rt: Runtime, user: str) -> int:
+    """The console chat; SIGTERM ends it as a clean stop (exit 0): every answer is already saved."""
+    loop = asyncio.get_running_loop()
+    chat = asyncio.create_task(run_chat(rt.service, user=user, workspace="local"))
+    loop.add_signal_handler(signal.SIGTERM, chat.cancel)
+    try:
+        return await chat
+    except asyncio.CancelledError:
+        if not chat.cancelled():
+            raise  # we were cancelled ourselves, not the chat by the signal
+        print("\nStopped. Your answers so far are saved.", file=sys.stderr)
+        return 0
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -343,14 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = settings.log_level
     if args.command in (None, "chat") and slack is None and teams is None and "LOG_LEVEL" not in os.environ:
         level = "WARNING"  # the terminal is the chat: keep routine log lines out of the conversation
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
-    for library in QUIET_LIBRARIES:
-        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
-    # SQLAlchemy echoes every statement at INFO.
-    logging.getLogger("sqlalchemy").setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(level)
     if teams is not None and teams.anonymous:
         log.warning(
             "TEAMS_ALLOW_ANONYMOUS=true: requests to /api/messages are NOT checked to come from Microsoft. "

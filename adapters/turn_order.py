@@ -57,8 +57,15 @@ class BackgroundTurns:
             # The class only: an exception's message may quote a report or a response body.
             self._log.error("%s failed: %s", self._what, type(task.exception()).__name__)
 
-    async def drain(self, within: float = 10.0) -> None:
-        """Let work already acknowledged finish (on shutdown, and in tests)."""
+    async def drain(self, within: float = 10.0, *, abandon: bool = False) -> None:
+        """Let work already acknowledged finish (on shutdown, and in tests). `abandon`: cancel
+        what is still running after `within` seconds (a bounded stop)."""
         deadline = time.monotonic() + within
         while self._tasks and time.monotonic() < deadline:
             await asyncio.wait(set(self._tasks), timeout=max(0.0, deadline - time.monotonic()))
+        if abandon and self._tasks:
+            left = set(self._tasks)
+            self._log.warning("stopping: abandoned %d %s still running", len(left), self._what)
+            for task in left:
+                task.cancel()
+            await asyncio.wait(left, timeout=0.5)

@@ -186,8 +186,17 @@ class OutboxRepository(Protocol):
 
     async def get(self, entry_id: int) -> OutboxEntry | None: ...
 
-    async def requeue(self, entry_id: int, now: datetime) -> bool:
-        """Put a dead (or pending) entry back in the queue, due now, attempts reset."""
+    async def renew_lease(self, entry_id: int, owner: str, lease_until: datetime) -> bool:
+        """Extend `owner`'s lease on a pending entry it is delivering; False if it no longer holds it."""
+        ...
+
+    async def release_lease(self, entry_id: int, owner: str) -> bool:
+        """Give up `owner`'s lease without an outcome: the entry stays pending, as due as it was."""
+        ...
+
+    async def requeue(self, entry_id: int, now: datetime, *, force: bool = False) -> bool:
+        """Put a dead (or pending) entry back in the queue, due now, attempts reset. A pending entry
+        under a live lease only with `force` (its worker may have died: the lease is taken from it)."""
         ...
 
 

@@ -33,6 +33,8 @@ class Settings:
     flow_file: Path | None
     guidance_file: Path | None
     log_level: str
+    shutdown_grace_seconds: float = 10.0  # SHUTDOWN_GRACE: how long a stop may take
+    delivery_lease_seconds: float = 30.0  # DELIVERY_LEASE: how soon a dead worker's delivery is retried
 
 
 def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
@@ -50,6 +52,8 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         flow_file=_path(env, "FLOW_FILE", base_dir),
         guidance_file=_path(env, "GUIDANCE_FILE", base_dir),
         log_level=_str(env, "LOG_LEVEL", "INFO").upper(),
+        shutdown_grace_seconds=_float(env, "SHUTDOWN_GRACE", 10.0),
+        delivery_lease_seconds=_float(env, "DELIVERY_LEASE", 30.0),
     )
     _check(settings)
     return settings

@@ -78,7 +78,9 @@ async def run_command(
             await triage.check_member(actor, f"outbox.{args.outbox_command}")
             if args.outbox_command == "list":
                 return await list_outbox(uow_factory, args.status, out)
-            return await retry_outbox(uow_factory, args.id, args.all_dead, clock, out, err)
+            return await retry_outbox(
+                uow_factory, args.id, args.all_dead, clock, out, err, force=getattr(args, "force", False)
+            )
     except NotAllowed as exc:
         refused(exc, err)
         print(

@@ -61,8 +61,11 @@ async def retry_outbox(
     clock: Callable[[], datetime],
     out: TextIO,
     err: TextIO,
+    *,
+    force: bool = False,
 ) -> int:
-    """Requeue one delivery (exit 1 if it could not be) or every dead one (always exit 0)."""
+    """Requeue one delivery (exit 1 if it could not be) or every dead one (always exit 0).
+    `force`: also one a worker holds a lease on (a crashed worker's, not yet run out)."""
     if all_dead:
         count = await requeue_all_dead(uow_factory, clock())
         if count:
@@ -73,7 +76,7 @@ async def retry_outbox(
         return 0
     if entry_id is None:
         raise ValueError("give an entry id, or all_dead=True")
-    if await requeue(uow_factory, entry_id, clock()):
+    if await requeue(uow_factory, entry_id, clock(), force=force):
         print(f"Delivery {entry_id} requeued; the running app will send it.", file=out)
         return 0
     print(await _why_not(uow_factory, entry_id), file=err)
@@ -88,5 +91,8 @@ async def _why_not(uow_factory: UnitOfWorkFactory, entry_id: int) -> str:
     if entry.status is OutboxStatus.DELIVERED:
         return f"Delivery {entry_id} was already delivered ({when(entry.delivered_at)}); nothing to retry."
     if entry.status is OutboxStatus.PENDING:
-        return f"Delivery {entry_id} is being sent right now; nothing to retry."
+        return (
+            f"Delivery {entry_id} is being sent right now; nothing to retry. If the worker sending it "
+            f"has stopped, 'outbox retry {entry_id} --force' takes it over (never a second copy)."
+        )
     return f"Delivery {entry_id} could not be requeued; try again."

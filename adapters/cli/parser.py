@@ -29,6 +29,7 @@ examples:
   app.py reports assign TIP-7K3Q9D alice
   app.py reports close TIP-7K3Q9D --outcome benign --message "Thank you; this one was genuine."
   app.py outbox retry --all-dead
+  app.py outbox retry 12 --force
 """
 
 
@@ -324,6 +325,12 @@ def _add_outbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     which = retry.add_mutually_exclusive_group(required=True)
     which.add_argument("id", nargs="?", type=_positive_int, metavar="ID", help="the delivery to retry")
     which.add_argument("--all-dead", action="store_true", help="retry every dead delivery")
+    retry.add_argument(
+        "--force",
+        action="store_true",
+        help="take a delivery whose lease a stopped or crashed worker still holds (the destination "
+        "ignores a second copy, so this never duplicates a report)",
+    )
 
 
 def _add_teams(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from typing import TextIO
 
 from adapters.console.render import render, safe
@@ -36,7 +38,7 @@ async def run_chat(
         stdout.flush()
         # readline in a thread: works the same for a terminal and a pipe, and keeps the loop free
         # for the delivery worker.
-        line = await loop.run_in_executor(None, stdin.readline)
+        line = await _read_line(loop, stdin)
         if line and not _is_terminal(stdin):
             # A piped script's answers are not echoed by a terminal; show them so the transcript reads.
             stdout.write(safe(line.rstrip("\n")) + "\n")
@@ -58,6 +60,32 @@ async def run_chat(
         reply = await service.handle(key, reporter, TextAnswer(line.rstrip("\n")))
         _show(reply.messages, stdout)
     return 0
+
+
+def _read_line(loop: asyncio.AbstractEventLoop, stdin: TextIO) -> asyncio.Future[str]:
+    """stdin.readline in a daemon thread: a stop (SIGTERM) need not wait for a line nobody types,
+    as it would for a thread of the loop's pool, which the interpreter joins on exit."""
+    future: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(line or "")
+
+    def read() -> None:
+        line, error = None, None
+        try:
+            line = stdin.readline()
+        except Exception as exc:
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting
+            loop.call_soon_threadsafe(settle, line, error)
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return future
 
 
 def _offers_a_report(messages: list[Message]) -> bool:

@@ -109,11 +109,12 @@ def slack_bot(app: AsyncApp) -> SlackBot:
     return _bots[app]
 
 
-async def drain(app: AsyncApp, within: float = 10.0) -> None:
-    """Let turns already acknowledged finish (on shutdown, and in tests)."""
+async def drain(app: AsyncApp, within: float = 10.0, *, abandon: bool = False) -> None:
+    """Let turns already acknowledged finish (on shutdown, and in tests); `abandon`: cancel what
+    is still running after `within` seconds."""
     bot = _bots.get(app)
     if bot is not None:
-        await bot.drain(within)
+        await bot.drain(within, abandon=abandon)
 
 
 def socket_mode_handler(app: AsyncApp, settings: SlackSettings) -> AsyncSocketModeHandler:
@@ -130,10 +131,12 @@ async def run_slack(
     ready: Callable[[], Awaitable[bool]],
     stop: asyncio.Event,
     posts: Mapping[str, Handler] | None = None,
+    grace: Callable[[], float] | None = None,
 ) -> None:
     """Run the Slack bot until `stop` is set: HTTP mode serves POST /slack/events and GET /healthz
     on HOST:PORT; Socket Mode connects to Slack and serves only GET /healthz. `posts` are other
-    routes served beside them (Teams). Turns already acknowledged are finished before returning."""
+    routes served beside them (Teams). Turns already acknowledged are finished before returning;
+    `grace()`: the seconds left for that, after which they are abandoned."""
     try:
         if settings.socket_mode:
             handler = socket_mode_handler(app, settings)
@@ -145,7 +148,10 @@ async def run_slack(
         else:
             await serve(build_web_app(app, ready, posts), settings.host, settings.port, stop)
     finally:
-        await drain(app)
+        if grace is None:
+            await drain(app)
+        else:
+            await drain(app, grace(), abandon=True)
 
 
 MAX_DOWNLOAD = 50 * 1024 * 1024
@@ -209,8 +215,8 @@ class SlackBot:
     def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return self._turns.spawn(work)
 
-    async def drain(self, within: float) -> None:
-        await self._turns.drain(within)
+    async def drain(self, within: float, *, abandon: bool = False) -> None:
+        await self._turns.drain(within, abandon=abandon)
 
     async def _named(self, reporter: Reporter) -> Reporter:
         """The reporter with their Slack name (users.info, remembered for an hour)."""

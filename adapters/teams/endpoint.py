@@ -24,6 +24,7 @@ from botframework.connector.auth import BotFrameworkAuthentication, ServiceClien
 
 from adapters.teams import msrest_speed
 from adapters.teams import settings as cloud
+from adapters.teams.credentials import EntraCredentialFactory
 from adapters.teams.settings import TeamsSettings
 from adapters.turn_order import BackgroundTurns, KeyedLocks
 
@@ -38,7 +39,14 @@ def authentication(
 ) -> BotFrameworkAuthentication:
     """The Bot Framework's checks, with every endpoint named (the public cloud's unless
     TEAMS_OPENID_METADATA_URL says otherwise). `credentials` gets the bot's own token for
-    replies; by default from Microsoft Entra with the app id and secret."""
+    replies; by default from Microsoft Entra with the app id and secret, one cached token."""
+    if credentials is None and settings.app_id and settings.app_password:
+        credentials = EntraCredentialFactory(
+            settings.app_id,
+            settings.app_password,
+            settings.tenant_id,
+            trusted_login_url=settings.login_url_setting is not None,
+        )
     config = SimpleNamespace(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password,
@@ -62,6 +70,8 @@ def cloud_adapter(auth: BotFrameworkAuthentication) -> CloudAdapter:
 
 
 def _problem(status: int, message: str) -> web.Response:
+    # One line naming the problem, never the body: it may be what a reporter wrote.
+    log.warning("teams: refused a request (%d): %s", status, message)
     return web.json_response({"error": message}, status=status)
 
 
@@ -101,7 +111,7 @@ class MessagesEndpoint:
         except Exception as exc:
             # Expired, forged, for another bot, from another service URL, or no token at all.
             log.warning("teams: refused an unauthenticated request (%s)", type(exc).__name__)
-            return _problem(401, "unauthorized")
+            return web.json_response({"error": "unauthorized"}, status=401)
         self.turns.spawn(self._run(_conversation_of(body), result, activity, body))
         return web.Response(status=200)
 

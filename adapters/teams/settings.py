@@ -59,10 +59,13 @@ class TeamsSettings:
     inbox: bool = True  # TEAMS_INBOX: reports also go to a Teams channel the security team chooses
     evidence_download: bool = False  # EVIDENCE_DOWNLOAD, shared with Slack
     evidence_dir: Path = Path("var/evidence")
+    login_url_setting: str | None = None  # TEAMS_LOGIN_URL: a sovereign cloud's Entra (or a stand-in)
 
     @property
     def login_url(self) -> str:
         """Where the bot gets its own token: its tenant for SingleTenant, else botframework.com."""
+        if self.login_url_setting:
+            return self.login_url_setting
         authority = self.tenant_id if self.app_type == "SingleTenant" and self.tenant_id else None
         return LOGIN_URL_PREFIX + (authority or MULTI_TENANT_AUTHORITY)
 
@@ -116,6 +119,7 @@ def _load(env: Mapping[str, str]) -> TeamsSettings:
         host=host,
         port=server.port(env),
         inbox=_inbox(env),
+        login_url_setting=_login_url(env),
     )
 
 
@@ -186,6 +190,20 @@ def _metadata_url(env: Mapping[str, str]) -> str:
             "fetched over https:// (plain http only on 127.0.0.1); leave it unset for the public cloud"
         )
     return url
+
+
+def _login_url(env: Mapping[str, str]) -> str | None:
+    """Where the bot asks Microsoft Entra for its token, when not the public cloud's."""
+    url = _optional(env, "TEAMS_LOGIN_URL")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname or parts.path.strip("/") == "":
+        raise SettingsError(
+            f"TEAMS_LOGIN_URL: '{url}' is not an https:// authority with a tenant, such as "
+            "https://login.microsoftonline.us/<tenant id>; leave it unset for the public cloud"
+        )
+    return url.rstrip("/")
 
 
 def _evidence(env: Mapping[str, str], base: Path) -> dict[str, Any]:

@@ -123,19 +123,40 @@ class SqlOutboxRepository:
         )
         return None if row is None else _entry(row)
 
-    async def requeue(self, entry_id: int, now: datetime) -> bool:
-        # Never a delivered entry, nor a pending one a worker is delivering right now
-        # (resetting its lease would let a second worker deliver it in parallel).
+    async def renew_lease(self, entry_id: int, owner: str, lease_until: datetime) -> bool:
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == entry_id,
+                OutboxRow.status == OutboxStatus.PENDING.value,
+                OutboxRow.lease_owner == owner,
+            )
+            .values(lease_until=lease_until)
+            .execution_options(**NO_SYNC)
+        )
+        return rowcount(result) == 1
+
+    async def release_lease(self, entry_id: int, owner: str) -> bool:
         changed = await self._set(
             and_(
                 OutboxRow.id == entry_id,
-                or_(
-                    OutboxRow.status == OutboxStatus.DEAD.value,
-                    and_(
-                        OutboxRow.status == OutboxStatus.PENDING.value,
-                        or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now),
-                    ),
-                ),
+                OutboxRow.status == OutboxStatus.PENDING.value,
+                OutboxRow.lease_owner == owner,
+            )
+        )
+        return changed == 1
+
+    async def requeue(self, entry_id: int, now: datetime, *, force: bool = False) -> bool:
+        # Never a delivered entry, nor (unless forced) a pending one a worker is delivering right
+        # now: resetting its lease lets a second worker deliver it in parallel, which the
+        # destination's idempotency key makes harmless but not free.
+        pending = OutboxRow.status == OutboxStatus.PENDING.value
+        if not force:
+            pending = and_(pending, or_(OutboxRow.lease_until.is_(None), OutboxRow.lease_until < now))
+        changed = await self._set(
+            and_(
+                OutboxRow.id == entry_id,
+                or_(OutboxRow.status == OutboxStatus.DEAD.value, pending),
             ),
             status=OutboxStatus.PENDING.value,
             attempts=0,

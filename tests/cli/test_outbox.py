@@ -123,7 +123,32 @@ async def test_retrying_a_delivery_that_is_being_sent_changes_nothing(uow_factor
     code, _, err = await run("outbox", "retry", str(entry_id))
 
     assert code == 1
-    assert err == f"Delivery {entry_id} is being sent right now; nothing to retry.\n"
+    assert err == (
+        f"Delivery {entry_id} is being sent right now; nothing to retry. If the worker sending it has "
+        f"stopped, 'outbox retry {entry_id} --force' takes it over (never a second copy).\n"
+    )
+
+
+async def test_force_takes_a_delivery_a_crashed_worker_still_holds(uow_factory, clock, run):
+    entry_id = await queue(uow_factory)
+    async with uow_factory() as uow:
+        await uow.outbox.claim_due(clock.now, "crashed-worker", clock.now + timedelta(minutes=5), 10)
+        await uow.commit()
+
+    assert await run("outbox", "retry", str(entry_id), "--force") == (
+        0,
+        f"Delivery {entry_id} requeued; the running app will send it.\n",
+        "",
+    )
+    async with uow_factory() as uow:
+        taken = await uow.outbox.claim_due(clock.now, "a-live-worker", clock.now + timedelta(seconds=30), 10)
+        await uow.commit()
+    assert [e.id for e in taken] == [entry_id], "another worker can send it at once"
+    async with uow_factory() as uow:
+        assert (
+            await uow.outbox.renew_lease(entry_id, "crashed-worker", clock.now + timedelta(hours=1)) is False
+        )
+        assert await uow.outbox.release_lease(entry_id, "crashed-worker") is False
 
 
 async def test_retry_all_dead(uow_factory, clock, run):

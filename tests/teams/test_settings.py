@@ -96,3 +96,17 @@ def test_the_teams_inbox_can_be_turned_off_for_a_team_that_reads_reports_elsewhe
     with pytest.raises(SettingsError, match="TEAMS_INBOX: 'sometimes' is not on or off"):
         load_teams_settings({**SINGLE, "TEAMS_INBOX": "sometimes"})
     assert not teams_configured({"TEAMS_INBOX": "off"})
+
+
+def test_a_sovereign_cloud_names_where_the_bot_gets_its_token():
+    settings = load_teams_settings(
+        {**SINGLE, "TEAMS_LOGIN_URL": f"https://login.microsoftonline.us/{TENANT}/"}
+    )
+    assert settings.login_url == f"https://login.microsoftonline.us/{TENANT}"
+
+
+@pytest.mark.parametrize("url", ["http://login.example/tenant", "https://login.microsoftonline.us", "login"])
+def test_a_login_url_must_be_an_https_authority_with_a_tenant(url):
+    with pytest.raises(SettingsError) as refused:
+        load_teams_settings({**SINGLE, "TEAMS_LOGIN_URL": url})
+    assert str(refused.value).startswith("TEAMS_LOGIN_URL: ")

@@ -143,9 +143,11 @@ async def running_tipline(
     issuer: TokenIssuer | None,
     slack_env: dict[str, str] | None = None,
     extra_env: dict[str, str] | None = None,
+    entra: bool = False,
 ) -> AsyncIterator[Tipline]:
     """`slack_env`: Slack settings too, for Slack and Teams served side by side as `serve` does;
-    `extra_env`: any other settings."""
+    `extra_env`: any other settings; `entra`: the bot gets its token as in production, from the
+    Entra authority the settings name (TEAMS_LOGIN_URL: a stand-in), not a fixed one."""
     env = {**environment(tmp_path, database_url, issuer), **(extra_env or {})}
     if slack_env:
         slack_env = dict(slack_env)
@@ -155,7 +157,7 @@ async def running_tipline(
     security = load_security_config(env, settings, tmp_path)
     teams_settings = load_teams_settings(env, tmp_path)
     slack = load_slack_settings(env, tmp_path) if slack_env else None
-    credentials = None if issuer is None else FixedTokenCredentialFactory(teams.APP_ID, BOT_TOKEN)
+    credentials = None if issuer is None or entra else FixedTokenCredentialFactory(teams.APP_ID, BOT_TOKEN)
     if issuer is not None:
         connector.require_token(BOT_TOKEN)
     async with app.runtime(settings, security, slack, teams_settings, credentials) as rt:
