@@ -75,6 +75,7 @@ def register_triage_listeners(
     listeners = _Listeners(triage, templates, settings.security_channel)
     app.action(cards.ACK)(listeners.acknowledge)
     app.action(cards.ASSIGN_ME)(listeners.assign_me)
+    app.action(cards.OLDER_ASSIGN_ME)(listeners.assign_me)  # cards posted before TriageAction
     app.action(cards.REOPEN)(listeners.reopen)
     app.action(cards.ASK)(listeners.open_ask)
     app.action(cards.NOTE)(listeners.open_note)

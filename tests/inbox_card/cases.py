@@ -149,7 +149,7 @@ def _enormous() -> Report:
 
 
 def _change(action: str, by: str, to: Status, **more: Any) -> StatusChange:
-    return StatusChange(action=action, by=by, from_status=Status.NEW, to_status=to, **more)  # type: ignore[arg-type]
+    return StatusChange(action=action, by=by, from_status=Status.NEW, to_status=to, **more)
 
 
 def cards() -> dict[str, InboxEvent]:

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from adapters.inbox import rendering
+from adapters.inbox import email_body
 from adapters.slack.inbox.cards import card_blocks, notification_text, thread_blocks, to_dicts
 from adapters.teams.inbox_cards import card_activity, thread_activity
+from bot import inbox
 from bot.inbox_events import InboxEvent
 from tests.inbox_card.cases import NAMES, cards, threads
 
@@ -40,9 +41,9 @@ def _teams(event: InboxEvent, *, card: bool) -> dict[str, Any]:
 
 def _email(event: InboxEvent, *, card: bool) -> dict[str, Any]:
     return {
-        "subject": rendering.subject(event),
-        "plain": rendering.plain_text(event).splitlines(),
-        "html": rendering.html(event).splitlines(),
+        "subject": inbox.subject(event),
+        "plain": email_body.plain_text(event).splitlines(),
+        "html": email_body.html(event).splitlines(),
     }
 
 
