@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final
 
 import aiohttp
@@ -25,9 +25,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.inbox.webhook import parse_retry_after
 from adapters.slack.inbox.cards import card_blocks, notification_text, thread_blocks, to_dicts
-from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
+from bot.delivery_failures import ServiceAnswer, delivery_failure
+from bot.destinations import DeliveryFailed, PermanentDeliveryFailure
 from bot.inbox.channel_delivery import ThreadedChannelInbox
 from bot.inbox_events import InboxEvent
 from bot.ports import DestinationThread, OutboxEntry, UnitOfWorkFactory
@@ -37,10 +37,9 @@ log = logging.getLogger(__name__)
 
 # Thread messages already posted, by outbox idempotency key (uow.events, this source).
 POSTED_SOURCE: Final = "slack-inbox"
-DEFAULT_RETRY_AFTER = timedelta(seconds=30)
 
 # Slack errors that no retry will fix, with what the operator should do about them.
-PERMANENT: Final[dict[str, str]] = {
+PERMANENT: Final[dict[int | str, str]] = {
     "invalid_auth": "the bot token is not valid: check SLACK_BOT_TOKEN",
     "not_authed": "no bot token was sent: check SLACK_BOT_TOKEN",
     "account_inactive": "the bot token belongs to a deleted app or user: reinstall the app",
@@ -177,14 +176,6 @@ class SlackChannelInbox:
         status = getattr(response, "status_code", None) or getattr(response, "status", None)
         data = getattr(response, "data", None)
         error = str(data.get("error") or "") if isinstance(data, dict) else ""
-        if status == 429 or error == "ratelimited":
-            headers = getattr(response, "headers", None) or {}
-            after = parse_retry_after(headers.get("Retry-After"), self._clock()) or DEFAULT_RETRY_AFTER
-            log.info("%s: Slack asked to wait %d s", where, after.total_seconds())
-            return RetryLater(after, f"{where}: ratelimited")
-        fix = PERMANENT.get(error)
-        if fix is not None:
-            log.error("%s refused by Slack (%s): %s", where, error, fix)
-            return PermanentDeliveryFailure(f"{where}: {error}")
-        log.warning("%s failed: HTTP %s, %s", where, status, error or "no error code")
-        return DeliveryFailed(f"{where}: HTTP {status}, {error or 'no error code'}")
+        headers = getattr(response, "headers", None) or {}
+        answer = ServiceAnswer(status if isinstance(status, int) else None, headers.get("Retry-After"), error)
+        return delivery_failure(where, answer, self._clock(), service="Slack", log=log, fixes=PERMANENT)
