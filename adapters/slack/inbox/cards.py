@@ -39,6 +39,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from adapters.slack.blocks import escape
 from bot.inbox import (
     NO_REASON,
     ActorRef,
@@ -109,11 +110,6 @@ _LINE_BLOCK = {LineKind.REMINDER: "reminder", LineKind.MISSED: "reminder", LineK
 
 
 # --- Text --------------------------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """Text made inert for mrkdwn: Slack's three control characters as entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def safe(text: str) -> str:
