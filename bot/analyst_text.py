@@ -26,7 +26,7 @@ def clean_text(text: str, *, keep_newlines: bool) -> str:
     """Drop terminal escape sequences, control, direction-override and invisible characters
     (bot.text_safety), and trim the ends. Tabs become spaces; newlines are kept only if asked for."""
     text = _ESCAPES.sub("", text.replace("\r\n", "\n"))
-    kept = []
+    kept: list[str] = []
     for char in text:
         if char == "\n":
             kept.extend(char if keep_newlines else "")

@@ -25,8 +25,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.blocks import escape
 from adapters.slack.inbox import cards
-from adapters.slack.inbox.cards import escape
 from adapters.slack.inbox.modals import (
     ASK_VIEW,
     CLOSE_OUTCOME,
