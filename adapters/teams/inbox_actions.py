@@ -1,14 +1,12 @@
 """The triage actions on a report's card in the Teams security inbox, and reading their submits back.
 
-Pure: a Report in, Adaptive Card actions (plain dicts) out; a submitted card's `value` in, a
-TriageSubmit (or None) out. The actions mirror the Slack card's buttons, so the team triages
-the same way in both: Acknowledge only while the report is new; a closed report can take a
-note or be reopened and nothing else.
+Pure: the card's TriageActions in (bot.triage.actions_for chose them, for Slack too), Adaptive
+Card actions (plain dicts) out; a submitted card's `value` in, a TriageSubmit (or None) out.
 
 Teams has no modals for a bot's channel post, so what Slack asks in a modal is an
 Action.ShowCard here: the inputs unfold under the card, with the same limits the triage
 service enforces (bot.triage), so Teams itself stops an over-long question before it is sent.
-Every submit carries `{"tipline_triage": <action>, "reference": <reference>}`; Teams merges the
+Every submit carries `{"tipline_triage": <TriageAction>, "reference": <reference>}`; Teams merges the
 inputs into it. Anything else arriving as a submit is not ours and is read as None, never an
 exception: a card is a form anyone in the channel can post back, in any shape.
 """
