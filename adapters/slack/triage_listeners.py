@@ -18,6 +18,7 @@ the modal itself. Logs carry references and user ids, never what anyone wrote.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -83,8 +84,10 @@ def register_triage_listeners(
     """Add the card buttons and modals to `app` (pass as build_slack_app's register_extra)."""
     listeners = _Listeners(triage, templates, settings.security_channel)
     app.action(cards.ACK)(listeners.acknowledge)
-    app.action(cards.ASSIGN_ME)(listeners.assign_me)
-    app.action(cards.OLDER_ASSIGN_ME)(listeners.assign_me)  # cards posted before TriageAction
+    # One listener for both ids: cards posted before TriageAction carry the older one.
+    app.action(re.compile(f"^(?:{re.escape(cards.ASSIGN_ME)}|{re.escape(cards.OLDER_ASSIGN_ME)})$"))(
+        listeners.assign_me
+    )
     app.action(cards.REOPEN)(listeners.reopen)
     app.action(cards.ASK)(listeners.open_ask)
     app.action(cards.NOTE)(listeners.open_note)
