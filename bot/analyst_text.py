@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from bot.report import normalise_reference
+from bot.report import is_reference, normalise_reference
+from bot.text_safety import UNSAFE_CHARS
 
-_REFERENCE = re.compile(r"^TIP-[2-9A-HJKMNP-TV-Z]{6}$")
-# Bidirectional overrides can make text read differently from what it says.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Terminal escape sequences, removed whole so no "[31m" debris is left: CSI (ESC [ ...
 # final byte), strings (OSC, DCS, SOS, PM, APC) ended by BEL or ST, their 8-bit C1 forms,
 # and other two-character escapes or a lone ESC. An unterminated string loses only its
@@ -26,16 +23,16 @@ _ESCAPES = re.compile(
 
 
 def clean_text(text: str, *, keep_newlines: bool) -> str:
-    """Drop terminal escape sequences and control characters (bidi overrides, NUL...), and
-    trim the ends. Tabs become spaces; newlines are kept only if asked for."""
+    """Drop terminal escape sequences, control, direction-override and invisible characters
+    (bot.text_safety), and trim the ends. Tabs become spaces; newlines are kept only if asked for."""
     text = _ESCAPES.sub("", text.replace("\r\n", "\n"))
-    kept = []
+    kept: list[str] = []
     for char in text:
-        if char == "\n" and keep_newlines:
-            kept.append(char)
+        if char == "\n":
+            kept.extend(char if keep_newlines else "")
         elif char == "\t":
             kept.append(" ")
-        elif unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+        elif UNSAFE_CHARS.match(char):
             continue
         else:
             kept.append(char)
@@ -45,7 +42,7 @@ def clean_text(text: str, *, keep_newlines: bool) -> str:
 def parse_reference(text: str) -> str:
     """The canonical form of a loosely typed reference, or ValueError if it cannot be one."""
     reference = normalise_reference(text)
-    if not _REFERENCE.match(reference):
+    if not is_reference(reference):
         shown = clean_text(text, keep_newlines=False)[:40]
         raise ValueError(f"{shown!r} is not a report reference; they look like TIP-7K3Q9D.")
     return reference

@@ -6,6 +6,7 @@ the inbox file, a webhook) carries `schema_version` so a reader can tell which s
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -22,6 +23,14 @@ SCHEMA_VERSION: Final = 1
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 REFERENCE_LENGTH = 6
 REFERENCE_PREFIX = "TIP-"
+# The one pattern of a well-formed reference; everything that checks one uses it.
+REFERENCE_PATTERN: Final = r"^TIP-[2-9A-HJKMNP-TV-Z]{6}$"
+_REFERENCE = re.compile(REFERENCE_PATTERN.removeprefix("^").removesuffix("$"))
+
+
+def is_reference(text: str) -> bool:
+    """True for a reference exactly as we write them (TIP-7K3Q9D): nothing loose, nothing around it."""
+    return _REFERENCE.fullmatch(text) is not None  # fullmatch: "$" would let a trailing newline in
 
 
 def new_reference() -> str:
@@ -245,7 +254,7 @@ class ReportLink(_Part):
 
 class Report(_Part):
     schema_version: Literal[1] = SCHEMA_VERSION
-    reference: str = Field(pattern=r"^TIP-[2-9A-HJKMNP-TV-Z]{6}$")
+    reference: str = Field(pattern=REFERENCE_PATTERN)
     revision: int = 1
     created_at: AwareDatetime
     updated_at: AwareDatetime

@@ -22,8 +22,12 @@ from flows.model import InputKind, Step
 
 SKIP_WORDS = frozenset({"skip", "none", "n/a", "na", "-", "no", "nothing", "don't know", "dont know"})
 
-# Bidirectional overrides can make text display differently from what it says.
+# The text-safety rules of bot/text_safety.py, copied (flows imports nothing of ours) and checked
+# to agree by tests/text_safety: control characters (Cc) and the bidirectional overrides, which
+# can make text display differently from what it says, are refused; invisible characters
+# (zero-width space, direction marks, word joiner, byte-order mark) are dropped without a word.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+INVISIBLE = frozenset("\u061c\u200b\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
 _ALLOWED_CONTROLS = frozenset("\n\t")
 _SPLIT_LIST = re.compile(r"[\s,;]+")
 _SPLIT_PHONES = re.compile(r"[,;\n]+|\s+(?:and|or)\s+")
@@ -49,6 +53,8 @@ def clean_text(raw: str) -> tuple[str, bool]:
     for ch in text:
         if ch in _ALLOWED_CONTROLS:
             kept.append(ch)
+        elif ch in INVISIBLE:
+            continue
         elif unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS:
             found = True
         else:

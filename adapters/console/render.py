@@ -6,18 +6,18 @@ Reporter text is echoed back in summaries; anything that could drive the termina
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 from bot.messages import Guidance, Message, Question, SummaryCard, Text, TextQuestion, Tone
+from bot.text_safety import strip_unsafe
 
 WIDTH = 78
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MARK = {Tone.WARNING: "!", Tone.REASSURANCE: "*", Tone.SUCCESS: "✓", Tone.INFO: "-"}
 
 
 def safe(text: str) -> str:
-    return _CONTROL.sub("", text)
+    """Nothing that could drive the terminal or disguise the text (bot.text_safety)."""
+    return strip_unsafe(text)
 
 
 def render(message: Message) -> str:

@@ -1,6 +1,6 @@
 """The email destination: each inbox event as one message to the security team's mailbox.
 
-- multipart/alternative: plain text and HTML, both from adapters.inbox.rendering (escaped,
+- multipart/alternative: plain text and HTML, both from adapters.inbox.email_body (escaped,
   links defanged, no reporter identity in the subject or the body);
 - idempotent: the Message-ID is derived from the delivery's idempotency key, so a receiving
   system that drops repeats drops a retried copy; X-Tipline-Delivery carries the key as is;
@@ -24,8 +24,9 @@ from typing import Literal
 
 import aiosmtplib
 
-from adapters.inbox import rendering
+from adapters.inbox import email_body
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure
+from bot.inbox import subject
 from bot.inbox_events import EventKind, InboxEvent
 from bot.net import is_loopback_host
 from bot.ports import OutboxEntry
@@ -99,7 +100,7 @@ class EmailInbox:
     def build_message(self, entry: OutboxEntry) -> EmailMessage:
         event = InboxEvent.model_validate(entry.payload)
         msg = EmailMessage(policy=SMTP)
-        msg["Subject"] = rendering.subject(event)
+        msg["Subject"] = subject(event)
         msg["From"] = self._sender
         msg["To"] = ", ".join(self._recipients)
         msg["Date"] = format_datetime(event.occurred_at)
@@ -114,8 +115,8 @@ class EmailInbox:
         msg["X-Tipline-Event"] = str(event.event)
         msg["X-Tipline-Reference"] = event.report.reference
         msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to this
-        msg.set_content(rendering.plain_text(event))
-        msg.add_alternative(rendering.html(event), subtype="html")
+        msg.set_content(email_body.plain_text(event))
+        msg.add_alternative(email_body.html(event), subtype="html")
         return msg
 
     async def deliver(self, entry: OutboxEntry) -> None:

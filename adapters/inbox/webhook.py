@@ -25,12 +25,12 @@ import hmac
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
+from bot.delivery_failures import ServiceAnswer, delivery_failure
+from bot.destinations import DeliveryFailed
 from bot.net import is_loopback_host
 from bot.ports import OutboxEntry
 from bot.report import utcnow
@@ -80,22 +80,6 @@ def verify_signature(
             # No early exit: every candidate is compared, in constant time.
             matched |= hmac.compare_digest(value.strip().encode("utf-8"), expected)
     return matched
-
-
-def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
-    """Retry-After as delay-seconds or an HTTP date; None when absent or unreadable."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return timedelta(seconds=min(int(value), 10**9))
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(when - now, timedelta(0))
 
 
 def check_url(url: str) -> str:
@@ -186,11 +170,12 @@ class WebhookInbox:
             raise DeliveryFailed(f"webhook {self.name}: {type(exc).__name__}") from None
         if 200 <= status < 300:
             return
-        what = f"webhook {self.name}: the receiver answered {status}"
-        if status == 429:
-            raise RetryLater(parse_retry_after(retry_after, self._clock()) or timedelta(0), what)
-        if status == 408 or status >= 500:
-            raise DeliveryFailed(what)
-        if 300 <= status < 500:
-            raise PermanentDeliveryFailure(what)
-        raise DeliveryFailed(what)
+        raise delivery_failure(
+            f"webhook {self.name}",
+            ServiceAnswer(status, retry_after),
+            self._clock(),
+            service="the receiver",
+            refused_for_good=lambda status: 300 <= status < 500 and status != 408,
+            default_wait=timedelta(0),
+            message=f"webhook {self.name}: the receiver answered {status}",
+        )

@@ -50,6 +50,7 @@ from bot.messages import (
     TextQuestion,
     Tone,
 )
+from bot.text_safety import strip_unsafe
 
 # Slack's limits, with a margin (Slack and Python may count some characters differently).
 SECTION_TEXT = 2900  # 3000
@@ -82,7 +83,6 @@ REPLY_MODAL = "reply_modal"
 ACTION_IDS = re.compile(r"^(?:pick:[0-9a-z]+|edit:\d+|choose|done|reply:open|home:[a-z_]+(?::\d+)?)$")
 """The reporter's action ids (Bolt listens for these; "triage:*" is the security channel's)."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _TONE = {
     Tone.INFO: "",
     Tone.SUCCESS: ":white_check_mark: ",
@@ -109,8 +109,9 @@ class SlackMessage:
 
 
 def clean(text: str) -> str:
-    """Control and direction-override characters removed (they can disguise what is shown)."""
-    return _CONTROL.sub("", text)
+    """Control, direction-override and invisible characters removed (bot.text_safety: they can
+    disguise what is shown)."""
+    return strip_unsafe(text)
 
 
 def escape(text: str) -> str:

@@ -18,15 +18,16 @@ the modal itself. Logs carry references and user ids, never what anyone wrote.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, Protocol
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.blocks import escape
 from adapters.slack.inbox import cards
-from adapters.slack.inbox.cards import escape
 from adapters.slack.inbox.modals import (
     ASK_VIEW,
     CLOSE_OUTCOME,
@@ -45,15 +46,24 @@ from adapters.slack.inbox.modals import (
 )
 from bot.actors import Actor
 from bot.report import Outcome
-from bot.triage import MAX_MESSAGE, MAX_NOTE, NotAllowed, TriageError, TriageService
+from bot.triage import (
+    FAILED,
+    REFUSAL,
+    Acknowledge,
+    Ask,
+    Assign,
+    Close,
+    Note,
+    Reopen,
+    TriageAction,
+    TriageCommand,
+    TriageService,
+    input_problem,
+)
 
 log = logging.getLogger(__name__)
 
-REFUSAL: Final = (
-    "Only the security team can use these buttons, so nothing was changed. "
-    "The attempt has been recorded. If you think you should be on the team, ask its lead."
-)
-_FAILED: Final = "Something went wrong and nothing was changed. Please try again in a moment."
+__all__ = ["REFUSAL", "register_triage_listeners"]
 
 
 class ClosingTemplates(Protocol):
@@ -74,7 +84,10 @@ def register_triage_listeners(
     """Add the card buttons and modals to `app` (pass as build_slack_app's register_extra)."""
     listeners = _Listeners(triage, templates, settings.security_channel)
     app.action(cards.ACK)(listeners.acknowledge)
-    app.action(cards.ASSIGN_ME)(listeners.assign_me)
+    # One listener for both ids: cards posted before TriageAction carry the older one.
+    app.action(re.compile(f"^(?:{re.escape(cards.ASSIGN_ME)}|{re.escape(cards.OLDER_ASSIGN_ME)})$"))(
+        listeners.assign_me
+    )
     app.action(cards.REOPEN)(listeners.reopen)
     app.action(cards.ASK)(listeners.open_ask)
     app.action(cards.NOTE)(listeners.open_note)
@@ -95,66 +108,52 @@ class _Listeners:
 
     async def acknowledge(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
-        actor = _actor(body)
-        await self._act(body, client, actor, lambda ref: self._triage.acknowledge(ref, actor))
+        await self._act(body, client, _actor(body), Acknowledge(_button_value(body)))
 
     async def assign_me(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
-        actor = await _named_actor(body, client)
-        await self._act(body, client, actor, lambda ref: self._triage.assign(ref, actor.name, actor))
+        await self._act(body, client, await _named_actor(body, client), Assign(_button_value(body)))
 
     async def reopen(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
-        actor = _actor(body)
-        await self._act(body, client, actor, lambda ref: self._triage.reopen(ref, actor))
+        await self._act(body, client, _actor(body), Reopen(_button_value(body)))
 
-    async def _act(
-        self, body: Body, client: AsyncWebClient, actor: Actor, change: Callable[[str], Awaitable[object]]
-    ) -> None:
-        reference = _button_value(body)
-        try:
-            await change(reference)
-        except NotAllowed:
-            await self._tell(client, body, REFUSAL)
-        except TriageError as exc:
-            await self._tell(client, body, escape(str(exc)))
-        except Exception as exc:
-            log.error("slack triage: %s on %s failed: %s", _action_id(body), reference, type(exc).__name__)
-            await self._tell(client, body, _FAILED)
+    async def _act(self, body: Body, client: AsyncWebClient, actor: Actor, command: TriageCommand) -> None:
+        result = await self._triage.apply(command, actor)
+        if not result.done:
+            await self._tell(client, body, escape(result.text))
 
     # ---- buttons that open a modal ------------------------------------------------------------
 
     async def open_ask(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
-        await self._open(body, client, "report.question", ask_modal)
+        await self._open(body, client, TriageAction.ASK, ask_modal)
 
     async def open_note(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
-        await self._open(body, client, "report.note", note_modal)
+        await self._open(body, client, TriageAction.NOTE, note_modal)
 
     async def open_close(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         await ack()
         template = self._templates.closing_for(DEFAULT_OUTCOME)
         await self._open(
-            body, client, "report.closed", lambda context: close_modal(context, DEFAULT_OUTCOME, template)
+            body, client, TriageAction.CLOSE, lambda context: close_modal(context, DEFAULT_OUTCOME, template)
         )
 
     async def _open(
-        self, body: Body, client: AsyncWebClient, attempted: str, modal: Callable[[Context], Any]
+        self, body: Body, client: AsyncWebClient, action: TriageAction, modal: Callable[[Context], Any]
     ) -> None:
-        actor = _actor(body)
-        try:
-            # Instant for a member (no database access); an outsider's attempt is audited.
-            await self._triage.check_member(actor, attempted, _button_value(body))
-        except NotAllowed:
-            await self._tell(client, body, REFUSAL)
+        # Instant for a member (no database access); an outsider's attempt is audited.
+        allowed = await self._triage.may(_actor(body), action, _button_value(body))
+        if not allowed.done:
+            await self._tell(client, body, allowed.text)
             return
         context = Context(_button_value(body), _channel_of(body) or self._channel)
         try:
             await client.views_open(trigger_id=body["trigger_id"], view=modal(context))
         except SlackApiError as exc:
-            log.warning("slack triage: could not open the %s modal: %s", attempted, _slack_error(exc))
-            await self._tell(client, body, _FAILED)
+            log.warning("slack triage: could not open the %s modal: %s", action.value, _slack_error(exc))
+            await self._tell(client, body, FAILED)
 
     async def outcome_chosen(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         """Another outcome chosen in the Close… modal: show that outcome's template instead."""
@@ -177,68 +176,44 @@ class _Listeners:
 
     async def submit_ask(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         view = body.get("view") or {}
-        question = text_value(view).strip()
-        problem = _length_problem(question, MAX_MESSAGE, "question")
-        if problem:
-            await ack(response_action="errors", errors={TEXT_BLOCK: problem})
+        command = Ask(_reference(view), text_value(view), signed=signed(view))
+        if not await self._valid(ack, command, TEXT_BLOCK):
             return
-        actor = await _named_actor(body, client) if signed(view) else _actor(body)
-        sign_as = actor.name if signed(view) else None
-        await self._submit(
-            ack, view, TEXT_BLOCK, lambda ref: self._triage.ask(ref, question, actor, sign_as=sign_as)
-        )
+        actor = await _named_actor(body, client) if command.signed else _actor(body)
+        await self._submit(ack, view, TEXT_BLOCK, command, actor)
 
     async def submit_note(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         view = body.get("view") or {}
-        note = text_value(view).strip()
-        problem = _length_problem(note, MAX_NOTE, "note")
-        if problem:
-            await ack(response_action="errors", errors={TEXT_BLOCK: problem})
+        command = Note(_reference(view), text_value(view))
+        if not await self._valid(ack, command, TEXT_BLOCK):
             return
-        actor = await _named_actor(body, client)
-        await self._submit(ack, view, TEXT_BLOCK, lambda ref: self._triage.note(ref, note, actor))
+        await self._submit(ack, view, TEXT_BLOCK, command, await _named_actor(body, client))
 
     async def submit_close(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         view = body.get("view") or {}
-        outcome = chosen_outcome(view)
         block_id, message = closing_message(view)
-        if outcome is None:
-            await ack(response_action="errors", errors={"outcome": "Choose an outcome."})
+        command = Close(_reference(view), chosen_outcome(view), message)
+        if not await self._valid(ack, command, "outcome" if command.outcome is None else block_id):
             return
-        problem = _length_problem(message.strip(), MAX_MESSAGE, "message", required=False)
-        if problem:
+        await self._submit(ack, view, block_id, command, _actor(body))
+
+    async def _valid(self, ack: AsyncAck, command: TriageCommand, block_id: str) -> bool:
+        """What was typed, checked before anything slow; a problem is shown next to the field."""
+        problem = input_problem(command)
+        if problem is not None:
             await ack(response_action="errors", errors={block_id: problem})
-            return
-        actor = _actor(body)
-        text = message.strip() or None  # empty: the outcome's template
-        await self._submit(
-            ack, view, block_id, lambda ref: self._triage.close(ref, outcome, actor, message=text)
-        )
+        return problem is None
 
     async def _submit(
-        self, ack: AsyncAck, view: Body, block_id: str, change: Callable[[str], Awaitable[object]]
+        self, ack: AsyncAck, view: Body, block_id: str, command: TriageCommand, actor: Actor
     ) -> None:
         """Make the change, then close the modal; a refusal is shown in the modal itself."""
-        context = Context.load(view.get("private_metadata"))
-        if context is None:
-            await ack(response_action="errors", errors={block_id: _FAILED})
+        if not command.reference:
+            await ack(response_action="errors", errors={block_id: FAILED})
             return
-        try:
-            await change(context.reference)
-        except NotAllowed:
-            await ack(response_action="errors", errors={block_id: REFUSAL})
-            return
-        except TriageError as exc:
-            await ack(response_action="errors", errors={block_id: str(exc)})
-            return
-        except Exception as exc:
-            log.error(
-                "slack triage: %s on %s failed: %s",
-                view.get("callback_id"),
-                context.reference,
-                type(exc).__name__,
-            )
-            await ack(response_action="errors", errors={block_id: _FAILED})
+        result = await self._triage.apply(command, actor)
+        if not result.done:
+            await ack(response_action="errors", errors={block_id: result.text})
             return
         await ack()
 
@@ -292,11 +267,6 @@ def _button_value(body: Body) -> str:
     return str(actions[0].get("value") or "")
 
 
-def _action_id(body: Body) -> str:
-    actions = body.get("actions") or [{}]
-    return str(actions[0].get("action_id") or "")
-
-
 def _selected_outcome(body: Body) -> Outcome | None:
     actions = body.get("actions") or [{}]
     option = actions[0].get("selected_option") or {}
@@ -313,12 +283,10 @@ def _channel_of(body: Body) -> str | None:
     return str(channel) if channel else None
 
 
-def _length_problem(text: str, limit: int, what: str, *, required: bool = True) -> str | None:
-    if required and not text:
-        return f"Write the {what} first."
-    if len(text) > limit:
-        return f"That's {len(text):,} characters; the limit is {limit:,}. Could you shorten it?"
-    return None
+def _reference(view: Body) -> str:
+    """The report a modal is about (kept in its private metadata); empty when it can't be read."""
+    context = Context.load(view.get("private_metadata"))
+    return context.reference if context is not None else ""
 
 
 def _slack_error(exc: SlackApiError) -> str:

@@ -1,9 +1,11 @@
 """The pieces every Tipline Adaptive Card is made of, and how big a card may get.
 
 Kept apart from the renderers so that each message kind's layout reads on its own, and so
-that the size rule lives in one place: Teams refuses a message activity over about 80 KB,
-and an activity is measured here as the JSON Teams receives (utf-8), with a wide margin for
-what the Bot Framework adds around it and for the data the turn logic stamps on buttons.
+that the size rule lives in one place for every Teams card (the reporter's and the security
+inbox's): Teams refuses a message activity over about 28 KB, and an activity is measured here
+as the Connector client sends it (msrest's json.dumps: non-ASCII as \\u escapes, never less than
+UTF-8), under a limit with a margin for what the Bot Framework adds around it and for the data
+the turn logic stamps on buttons.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from adapters.teams.text import plain
 from bot.messages import Tone
 
-MAX_CARD_BYTES = 28_000
+MAX_CARD_BYTES = 28_000  # the whole activity as JSON
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -36,8 +38,8 @@ ICON = {Tone.INFO: "", Tone.SUCCESS: "✅ ", Tone.WARNING: "⚠️ ", Tone.REASS
 
 
 def card_bytes(activity: Mapping[str, Any]) -> int:
-    """The activity's size as sent: its JSON, utf-8 encoded."""
-    return len(json.dumps(activity, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    """The activity's size as sent: its JSON as msrest writes it (json.dumps), utf-8 encoded."""
+    return len(json.dumps(activity).encode("utf-8"))
 
 
 def fits(activities: list[dict[str, Any]]) -> bool:

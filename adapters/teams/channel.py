@@ -31,8 +31,10 @@ from adapters.teams.inbox_cards import TriageSubmit, refusal_activity, result_ac
 from adapters.teams.retry import with_retries
 from adapters.teams.sending import post_in_channel, send_all
 from bot.actors import Actor
-from bot.ports import AuditEvent, OutboxStatus, UnitOfWorkFactory
-from bot.triage import NotAllowed, TriageError, TriageService
+from bot.inbox.channel_choice import InboxChannelService
+from bot.ports import UnitOfWorkFactory
+from bot.triage import REFUSAL, Acknowledge, Ask, Assign, Close, Note, Reopen, TriageCommand, TriageService
+from bot.triage.actions import TriageAction
 from flows.actions import TextAnswer
 
 log = logging.getLogger("tipline.teams")
@@ -40,11 +42,6 @@ log = logging.getLogger("tipline.teams")
 SOURCE: Final = "teams-channel"
 INBOX_DESTINATION: Final = "teams-channel"
 INBOX_CHOSEN: Final = "teams.inbox_chosen"
-REFUSAL: Final = (
-    "Only the security team can act on reports, so nothing was changed. The attempt has been "
-    "recorded. If you think you should be on the team, ask its lead."
-)
-_FAILED: Final = "Something went wrong and nothing was changed. Please try again in a moment."
 INBOX_SET: Final = (
     "This channel is now the security inbox. Each new report will be posted here as a card with its "
     "details and the triage buttons; questions, answers, notes and reminders go in the card's replies."
@@ -80,8 +77,7 @@ class TeamChannel:
         app_id: str | None = None,
     ) -> None:
         self._triage = triage
-        self._uow = unit_of_work
-        self._clock = clock
+        self._channels = InboxChannelService(unit_of_work, clock, triage)
         self._inbox = inbox  # TEAMS_INBOX: off when the security team reads reports elsewhere
         self._app_id = app_id or ""
 
@@ -90,7 +86,7 @@ class TeamChannel:
         submit = triage_submit(value) if isinstance(value, Mapping) else None
         if submit is None and not found.mentions_bot and not found.installed:
             return  # talk in the channel that isn't for us
-        if not await self._first_time(found.dedupe_id):
+        if not await self._channels.first_time(SOURCE, found.dedupe_id):
             return
         actor = Actor(PLATFORM, found.reporter.user_id, found.reporter.display_name)
         if submit is not None:
@@ -102,18 +98,10 @@ class TeamChannel:
         else:
             await self._say(context, CHANNEL_HELP)
 
-    async def _first_time(self, activity_id: str) -> bool:
-        async with self._uow() as uow:
-            first = await uow.events.record(SOURCE, activity_id, self._clock())
-            await uow.commit()
-        return first
-
     # ---- the inbox channel -------------------------------------------------------------------
 
     async def _choose_inbox(self, context: TurnContext, actor: Actor, body: Mapping[str, Any]) -> None:
-        try:
-            await self._triage.check_member(actor, INBOX_CHOSEN)
-        except NotAllowed:
+        if not await self._channels.may(actor, INBOX_CHOSEN):
             await self._say(context, REFUSAL)
             return
         if not self._inbox:
@@ -125,21 +113,21 @@ class TeamChannel:
                 context, "I couldn't tell which channel this is; please try again in the channel."
             )
             return
-        now = self._clock()
-        async with self._uow() as uow:
-            before = await uow.addresses.get(PLATFORM, INBOX_KEY)
-            await uow.addresses.put(PLATFORM, INBOX_KEY, channel.to_json(), now)
-            await uow.audit.add(
-                AuditEvent(now, actor.id, PLATFORM, INBOX_CHOSEN, detail={"channel": channel.channel_id})
-            )
-            for status in (OutboxStatus.PENDING, OutboxStatus.DEAD):  # they waited for a channel: send now
-                for entry in await uow.outbox.list(status):
-                    if entry.destination == INBOX_DESTINATION and entry.id is not None:
-                        await uow.outbox.requeue(entry.id, now)
-            await uow.commit()
+        choice = await self._channels.choose(
+            actor,
+            platform=PLATFORM,
+            key=INBOX_KEY,
+            address=channel.to_json(),
+            destination=INBOX_DESTINATION,
+            audited_as=INBOX_CHOSEN,
+            detail={"channel": channel.channel_id},
+        )
+        if not choice.done:
+            await self._say(context, choice.text)
+            return
         log.info("teams: %s chose the security inbox channel", actor.id)
         await self._say(context, INBOX_SET)
-        previous = InboxChannel.from_json(before) if before else None
+        previous = InboxChannel.from_json(choice.previous) if choice.previous else None
         if previous is not None and previous.channel_id != channel.channel_id:
             await self._tell_old_channel(context, previous, actor)
 
@@ -157,43 +145,12 @@ class TeamChannel:
     # ---- triage from a card ------------------------------------------------------------------
 
     async def _act(self, context: TurnContext, actor: Actor, submit: TriageSubmit) -> None:
-        triage, ref = self._triage, submit.reference
         if actor.display_name and self._triage.team.allows(actor.platform, actor.user_id):
-            await self._remember_name(actor)
-        try:
-            if submit.action == "ack":
-                await triage.acknowledge(ref, actor)
-            elif submit.action == "assign":
-                await triage.assign(ref, actor.name, actor)
-            elif submit.action == "ask":
-                sign_as = actor.name if submit.sign else None
-                await triage.ask(ref, submit.text, actor, sign_as=sign_as)
-            elif submit.action == "note":
-                await triage.note(ref, submit.text, actor)
-            elif submit.action == "close":
-                if submit.outcome is None:
-                    await self._say(context, "Choose an outcome, then press Close report again.")
-                    return
-                await triage.close(ref, submit.outcome, actor, message=submit.message.strip() or None)
-            elif submit.action == "reopen":
-                await triage.reopen(ref, actor)
-        except NotAllowed:
-            await self._say(context, REFUSAL)
-        except TriageError as exc:
-            await self._say(context, str(exc))
-        except Exception as exc:
-            log.error("teams triage: %s on %s failed: %s", submit.action, ref, type(exc).__name__)
-            await self._say(context, _FAILED)
-
-    async def _remember_name(self, actor: Actor) -> None:
-        """The name Teams gives this member, for the inbox's "Acknowledged by …" lines."""
-        async with self._uow() as uow:
-            known = await uow.addresses.get(PLATFORM, name_key(actor.id))
-            if known != {"name": actor.display_name}:
-                await uow.addresses.put(
-                    PLATFORM, name_key(actor.id), {"name": actor.display_name}, self._clock()
-                )
-                await uow.commit()
+            # The name Teams gives this member, for the inbox's "Acknowledged by …" lines.
+            await self._channels.remember(PLATFORM, name_key(actor.id), {"name": actor.display_name})
+        result = await self._triage.apply(command(submit), actor)
+        if not result.done:
+            await self._say(context, result.text)
 
     async def _say(self, context: TurnContext, text: str) -> None:
         payload = refusal_activity(text) if text == REFUSAL else result_activity(text)
@@ -201,6 +158,20 @@ class TeamChannel:
             await send_all(context, [payload])
         except Exception as exc:
             log.warning("teams: could not answer in the channel: %s", type(exc).__name__)
+
+
+def command(submit: TriageSubmit) -> TriageCommand:
+    """The triage command a card's submit asks for."""
+    ref = submit.reference
+    commands: dict[TriageAction, Callable[[], TriageCommand]] = {
+        TriageAction.ACKNOWLEDGE: lambda: Acknowledge(ref),
+        TriageAction.ASSIGN_TO_ME: lambda: Assign(ref),
+        TriageAction.ASK: lambda: Ask(ref, submit.text, signed=submit.sign),
+        TriageAction.NOTE: lambda: Note(ref, submit.text),
+        TriageAction.CLOSE: lambda: Close(ref, submit.outcome, submit.message),
+        TriageAction.REOPEN: lambda: Reopen(ref),
+    }
+    return commands[submit.action]()
 
 
 def inbox_channel(activity: Mapping[str, Any], actor: Actor) -> InboxChannel | None:

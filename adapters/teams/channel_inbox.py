@@ -1,17 +1,12 @@
-"""The security inbox in a Teams channel: a Destination (bot.destinations) for the delivery worker.
-
-  report.submitted           the report's card, posted as a new post in the inbox channel; the
-                             post's id is stored (uow.threads, per channel) so every later
-                             event finds it
-  report.updated / status    the card replaced in place (update_activity), and a reply under it
-  report.message / reminder  a reply under the card
+"""The security inbox in a Teams channel: the Teams port (ChannelPoster) of the one channel
+delivery algorithm, bot.inbox.channel_delivery, which says what each event does to the card and
+its reply chain. The card is a new post in the inbox channel, its thread lines are replies under
+it, an update is update_activity and a second copy goes with delete_activity.
 
 The channel is the one a security-team member chose ("@Tipline use this channel as the
 security inbox"); until then deliveries wait (RetryLater) and are sent the moment it is chosen.
-The card always shows the report as stored now, so events delivered out of order never put an
-older state back. One card per report across replicas: the post id is stored insert-if-absent
-and a replica that lost the race deletes its own post. A repeated reply is recognised by the
-outbox entry's idempotency key and its second copy deleted again.
+Cards are kept per channel: if the team moves the inbox, each report gets a card in the new
+channel at its next event, and the old cards stay where they were.
 
 What the Connector service's answers mean here (after the quick retries of retry.py):
   429                        RetryLater, honouring Retry-After
@@ -35,15 +30,15 @@ from botbuilder.schema import (
     ConversationAccount,
     ConversationReference,
 )
-from pydantic import ValidationError
 
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
 from adapters.teams.failures import delivery_failure
 from adapters.teams.inbox_cards import card_activity, thread_activity
 from adapters.teams.retry import with_retries
 from adapters.teams.sending import post_in_channel, to_activity
-from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
-from bot.inbox_events import EventKind, InboxEvent
+from bot.destinations import RetryLater
+from bot.inbox.channel_delivery import ThreadedChannelInbox
+from bot.inbox_events import InboxEvent
 from bot.ports import DestinationThread, OutboxEntry, UnitOfWorkFactory
 from bot.report import utcnow
 
@@ -68,18 +63,19 @@ class TeamsChannelInbox:
         self._app_id = app_id or ""
         self._uow = unit_of_work
         self._clock = clock
+        self._delivery = ThreadedChannelInbox(
+            f"teams {name}", self._channel, unit_of_work, clock, POSTED_SOURCE
+        )
 
     def __repr__(self) -> str:
         return f"TeamsChannelInbox(name={self.name!r})"
 
     async def deliver(self, entry: OutboxEntry) -> None:
-        try:
-            event = InboxEvent.model_validate(entry.payload)
-        except ValidationError:
-            raise PermanentDeliveryFailure(f"teams {self.name}: the event is not an inbox event") from None
+        await self._delivery.deliver(entry)
+
+    async def _channel(self, event: InboxEvent) -> _InboxChannelPoster:
         async with self._uow() as uow:
             address = await uow.addresses.get(PLATFORM, INBOX_KEY)
-            current = await uow.reports.get(event.reference)
         if address is None:
             log.warning(
                 "teams %s: no inbox channel yet for %s; a security-team member should say "
@@ -88,87 +84,9 @@ class TeamsChannelInbox:
                 event.reference,
             )
             raise RetryLater(NO_CHANNEL_YET, f"teams {self.name}: no inbox channel chosen yet")
-        channel = InboxChannel.from_json(address)
-        async with self._uow() as uow:
-            stored = await uow.threads.get(self._where(channel), event.reference)
-        shown = event if current is None else event.model_copy(update={"report": current})
-        thread, posted_now = (stored, False) if stored is not None else await self._post_card(channel, shown)
-        if event.event is EventKind.SUBMITTED:
-            return
-        if event.event in (EventKind.UPDATED, EventKind.STATUS) and not posted_now:
-            await self._update_card(channel, thread, shown)
-        reply = thread_activity(event, await self._names(event))
-        if reply is not None:
-            await self._reply(entry, event, channel, thread, reply)
+        return _InboxChannelPoster(self, InboxChannel.from_json(address))
 
-    def _where(self, channel: InboxChannel) -> str:
-        """Cards are kept per channel: if the security team moves the inbox, each report gets a
-        card in the new channel at its next event, and the old cards stay where they were."""
-        digest = hashlib.sha256(channel.channel_id.encode()).hexdigest()[:12]
-        return f"{self.name}@{digest}"
-
-    # ---- the card ----------------------------------------------------------------------------
-
-    async def _post_card(self, channel: InboxChannel, event: InboxEvent) -> tuple[DestinationThread, bool]:
-        root = await self._call(
-            "post the card",
-            event,
-            lambda: post_in_channel(self._adapter, self._app_id, channel, card_activity(event)),
-        )
-        mine = DestinationThread(channel.channel_id, str(root))
-        async with self._uow() as uow:
-            winner = await uow.threads.put(
-                self._where(channel), event.reference, mine.channel, mine.thread_id, self._clock()
-            )
-            await uow.commit()
-        if winner == mine:
-            log.info("teams %s: posted the card for %s", self.name, event.reference)
-            return winner, True
-        log.info(
-            "teams %s: another replica posted the card for %s first; removing ours",
-            self.name,
-            event.reference,
-        )
-        await self._delete(channel, mine.thread_id, mine.thread_id, event)
-        return winner, False
-
-    async def _update_card(self, channel: InboxChannel, thread: DestinationThread, event: InboxEvent) -> None:
-        card = to_activity(card_activity(event))
-        card.id = thread.thread_id
-
-        async def update(context: TurnContext) -> None:
-            await context.update_activity(card)
-
-        await self._in_thread("update the card", event, channel, thread.thread_id, update)
-
-    # ---- the reply chain ---------------------------------------------------------------------
-
-    async def _reply(
-        self,
-        entry: OutboxEntry,
-        event: InboxEvent,
-        channel: InboxChannel,
-        thread: DestinationThread,
-        payload: dict[str, Any],
-    ) -> None:
-        sent: list[str] = []
-        activity = to_activity(payload)
-
-        async def send(context: TurnContext) -> None:
-            response = await context.send_activity(activity)
-            sent.append(str(getattr(response, "id", "") or ""))
-
-        await self._in_thread("reply under the card", event, channel, thread.thread_id, send)
-        async with self._uow() as uow:
-            first = await uow.events.record(POSTED_SOURCE, entry.idempotency_key, self._clock())
-            await uow.commit()
-        if not first and sent and sent[0]:
-            log.info(
-                "teams %s: %s was already under the card of %s", self.name, event.event.value, event.reference
-            )
-            await self._delete(channel, thread.thread_id, sent[0], event)
-
-    async def _names(self, event: InboxEvent) -> dict[str, str]:
+    async def names(self, event: InboxEvent) -> dict[str, str]:
         """The analyst's name, when they acted in Teams and said who they are."""
         change = event.status_change
         if change is None:
@@ -180,7 +98,7 @@ class TeamsChannelInbox:
 
     # ---- the Connector service ---------------------------------------------------------------
 
-    def _reference(self, channel: InboxChannel, root: str) -> ConversationReference:
+    def reference(self, channel: InboxChannel, root: str) -> ConversationReference:
         return ConversationReference(
             channel_id="msteams",
             service_url=channel.service_url,
@@ -193,7 +111,7 @@ class TeamsChannelInbox:
             ),
         )
 
-    async def _in_thread(
+    async def in_thread(
         self,
         what: str,
         event: InboxEvent,
@@ -201,25 +119,66 @@ class TeamsChannelInbox:
         root: str,
         work: Callable[[TurnContext], Awaitable[None]],
     ) -> None:
-        reference = self._reference(channel, root)
-        await self._call(
+        reference = self.reference(channel, root)
+        await self.call(
             what, event, lambda: self._adapter.continue_conversation(reference, work, self._app_id)
         )
 
-    async def _delete(self, channel: InboxChannel, root: str, activity_id: str, event: InboxEvent) -> None:
-        """Best effort: a second copy that stays is a nuisance, not a loss."""
+    async def post(self, channel: InboxChannel, activity: dict[str, Any]) -> Any:
+        return await post_in_channel(self._adapter, self._app_id, channel, activity)
 
-        async def delete(context: TurnContext) -> None:
-            await context.delete_activity(activity_id)
-
-        try:
-            await self._in_thread("remove a second copy", event, channel, root, delete)
-        except DeliveryFailed:
-            log.warning("teams %s: could not remove a second copy for %s", self.name, event.reference)
-
-    async def _call(self, what: str, event: InboxEvent, call: Callable[[], Awaitable[Any]]) -> Any:
+    async def call(self, what: str, event: InboxEvent, call: Callable[[], Awaitable[Any]]) -> Any:
         where = f"teams {self.name}: {what} for {event.reference}"
         try:
             return await with_retries(call, where)
         except Exception as exc:
             raise delivery_failure(where, exc, self._clock()) from None
+
+
+class _InboxChannelPoster:
+    """The port (bot.inbox.channel_delivery.ChannelPoster) for the channel chosen now."""
+
+    def __init__(self, inbox: TeamsChannelInbox, channel: InboxChannel) -> None:
+        self._inbox = inbox
+        self._channel = channel
+
+    @property
+    def key(self) -> str:
+        """Cards are kept per channel (see the module's docstring)."""
+        digest = hashlib.sha256(self._channel.channel_id.encode()).hexdigest()[:12]
+        return f"{self._inbox.name}@{digest}"
+
+    async def post_card(self, event: InboxEvent) -> DestinationThread:
+        root = await self._inbox.call(
+            "post the card", event, lambda: self._inbox.post(self._channel, card_activity(event))
+        )
+        return DestinationThread(self._channel.channel_id, str(root))
+
+    async def update_card(self, thread: DestinationThread, event: InboxEvent) -> None:
+        card = to_activity(card_activity(event))
+        card.id = thread.thread_id
+
+        async def update(context: TurnContext) -> None:
+            await context.update_activity(card)
+
+        await self._inbox.in_thread("update the card", event, self._channel, thread.thread_id, update)
+
+    async def reply(self, thread: DestinationThread, event: InboxEvent) -> str | None:
+        payload = thread_activity(event, await self._inbox.names(event))
+        if payload is None:
+            return None
+        sent: list[str] = []
+        activity = to_activity(payload)
+
+        async def send(context: TurnContext) -> None:
+            response = await context.send_activity(activity)
+            sent.append(str(getattr(response, "id", "") or ""))
+
+        await self._inbox.in_thread("reply under the card", event, self._channel, thread.thread_id, send)
+        return sent[0] if sent else ""
+
+    async def delete(self, thread: DestinationThread, message_id: str, event: InboxEvent) -> None:
+        async def delete(context: TurnContext) -> None:
+            await context.delete_activity(message_id)
+
+        await self._inbox.in_thread("remove a second copy", event, self._channel, thread.thread_id, delete)

@@ -1,58 +1,44 @@
 """The triage actions on a report's card in the Teams security inbox, and reading their submits back.
 
-Pure: a Report in, Adaptive Card actions (plain dicts) out; a submitted card's `value` in, a
-TriageSubmit (or None) out. The actions mirror the Slack card's buttons, so the team triages
-the same way in both: Acknowledge only while the report is new; a closed report can take a
-note or be reopened and nothing else.
+Pure: the card's TriageActions in (bot.triage.actions_for chose them, for Slack too), Adaptive
+Card actions (plain dicts) out; a submitted card's `value` in, a TriageSubmit (or None) out.
 
 Teams has no modals for a bot's channel post, so what Slack asks in a modal is an
 Action.ShowCard here: the inputs unfold under the card, with the same limits the triage
 service enforces (bot.triage), so Teams itself stops an over-long question before it is sent.
-Every submit carries `{"tipline_triage": <action>, "reference": <reference>}`; Teams merges the
+Every submit carries `{"tipline_triage": <TriageAction>, "reference": <reference>}`; Teams merges the
 inputs into it. Anything else arriving as a submit is not ours and is read as None, never an
 exception: a card is a form anyone in the channel can post back, in any shape.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from adapters.inbox.rendering import label
 from adapters.teams.text import plain
-from bot.report import Outcome, Report, Status
-from bot.triage import MAX_MESSAGE, MAX_NOTE
+from bot.inbox import label
+from bot.report import Outcome, is_reference
+from bot.triage import MAX_MESSAGE, MAX_NOTE, TriageAction
 
-KEY: Final = "tipline_triage"  # marks a submit as one of ours; its value is the action
-ACK: Final = "ack"
-ASSIGN: Final = "assign"
-ASK: Final = "ask"
-NOTE: Final = "note"
-CLOSE: Final = "close"
-REOPEN: Final = "reopen"
-ACTIONS: Final = frozenset({ACK, ASSIGN, ASK, NOTE, CLOSE, REOPEN})
+KEY: Final = "tipline_triage"  # marks a submit as one of ours; its value is the TriageAction
+ACK: Final = TriageAction.ACKNOWLEDGE
+ASSIGN: Final = TriageAction.ASSIGN_TO_ME
+ASK: Final = TriageAction.ASK
+NOTE: Final = TriageAction.NOTE
+CLOSE: Final = TriageAction.CLOSE
+REOPEN: Final = TriageAction.REOPEN
 
 TITLE_LIMIT: Final = 40  # button titles: Teams cuts longer ones
 CLOSE_PLACEHOLDER: Final = "Leave empty to send the outcome's standard message"
 
-_REFERENCE = re.compile(r"^TIP-[2-9A-HJKMNP-TV-Z]{6}$")
-
-
 # --- The actions -------------------------------------------------------------------------------
 
 
-def triage_actions(report: Report) -> list[dict[str, Any]]:
-    """The actions that apply to the report's status, in the Slack card's order."""
-    ref = report.reference
-    if report.status is Status.CLOSED:
-        return [note_action(ref), _submit("Reopen", REOPEN, ref)]
-    actions = []
-    if report.status is Status.NEW:
-        actions.append(_submit("Acknowledge", ACK, ref, style="positive"))
-    actions += [_submit("Assign to me", ASSIGN, ref), ask_action(ref), note_action(ref), close_action(ref)]
-    return actions
+def triage_actions(reference: str, actions: Sequence[TriageAction]) -> list[dict[str, Any]]:
+    """The card's actions (bot.triage.actions_for decides which), in the Slack card's order."""
+    return [_ACTION[action](reference) for action in actions]
 
 
 def ask_action(reference: str) -> dict[str, Any]:
@@ -126,21 +112,23 @@ def close_action(reference: str) -> dict[str, Any]:
     )
 
 
-def _submit(title: str, action: str, reference: str, *, style: str | None = None) -> dict[str, Any]:
+def _submit(title: str, action: TriageAction, reference: str, *, style: str | None = None) -> dict[str, Any]:
     submit: dict[str, Any] = {
         "type": "Action.Submit",
         "title": plain(title, TITLE_LIMIT),
-        "data": {KEY: action, "reference": reference},
+        "data": {KEY: action.value, "reference": reference},
     }
     if style is not None:
         submit["style"] = style
     return submit
 
 
-def _show_card(title: str, action: str, body: list[dict[str, Any]], submit: dict[str, Any]) -> dict[str, Any]:
+def _show_card(
+    title: str, action: TriageAction, body: list[dict[str, Any]], submit: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "type": "Action.ShowCard",
-        "id": f"triage.{action}",
+        "id": f"triage.{action.value}",
         "title": plain(title, TITLE_LIMIT),
         "card": {"type": "AdaptiveCard", "body": body, "actions": [submit]},
     }
@@ -165,6 +153,16 @@ def _hint(text: str) -> dict[str, Any]:
     return {"type": "TextBlock", "text": plain(text, 300), "wrap": True, "isSubtle": True, "size": "Small"}
 
 
+_ACTION = {
+    TriageAction.ACKNOWLEDGE: lambda ref: _submit("Acknowledge", ACK, ref, style="positive"),
+    TriageAction.ASSIGN_TO_ME: lambda ref: _submit("Assign to me", ASSIGN, ref),
+    TriageAction.ASK: lambda ref: ask_action(ref),
+    TriageAction.NOTE: lambda ref: note_action(ref),
+    TriageAction.CLOSE: lambda ref: close_action(ref),
+    TriageAction.REOPEN: lambda ref: _submit("Reopen", REOPEN, ref),
+}
+
+
 # --- Reading a submit back ---------------------------------------------------------------------
 
 
@@ -172,7 +170,7 @@ def _hint(text: str) -> dict[str, Any]:
 class TriageSubmit:
     """What an analyst asked for with a card's action; the inputs as typed, trimmed."""
 
-    action: str
+    action: TriageAction
     reference: str
     text: str = ""
     sign: bool = False
@@ -191,10 +189,10 @@ def triage_submit(value: Any) -> TriageSubmit | None:
     """
     if not isinstance(value, Mapping):
         return None
-    action, reference = value.get(KEY), value.get("reference")
-    if not isinstance(action, str) or action not in ACTIONS:
+    action, reference = TriageAction.parse(value.get(KEY)), value.get("reference")
+    if action is None:
         return None
-    if not isinstance(reference, str) or not _REFERENCE.match(reference.strip()):
+    if not isinstance(reference, str) or not is_reference(reference.strip()):
         return None
     return TriageSubmit(
         action=action,

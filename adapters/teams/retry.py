@@ -14,8 +14,9 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+
+from bot.delivery_failures import parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +44,8 @@ def retry_after(exc: BaseException, now: datetime | None = None) -> float | None
     response = getattr(exc, "response", None)
     headers: Any = getattr(response, "headers", None) or {}
     raw = headers.get("Retry-After") if hasattr(headers, "get") else None
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(str(raw))
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    wait = parse_retry_after(str(raw), now or datetime.now(UTC)) if raw else None
+    return wait.total_seconds() if wait is not None else None
 
 
 async def with_retries(

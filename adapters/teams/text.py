@@ -4,17 +4,19 @@ Teams renders a subset of Markdown in TextBlock and FactSet values (bold, italic
 lists) and turns <at>…</at> into a mention when an entity names it. Reporter and contact
 text is backslash-escaped where it would be markup (CommonMark lets any ASCII punctuation be
 escaped), so a "[click](https://evil.example)" or "**urgent**" from a reporter is shown
-literally and a typed <at>name</at> stays words. Control and direction-override characters are removed:
-they can disguise what is shown.
+literally and a typed <at>name</at> stays words. Control, direction-override and invisible
+characters are removed (bot.text_safety, the rules every renderer shares): they can disguise what
+is shown.
 """
 
 from __future__ import annotations
 
 import re
 
+from bot.text_safety import strip_unsafe
+
 SHORTENED = "(shortened: the full text is in the report)"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # Characters that make inline markup anywhere: emphasis, code, links and images, HTML and
 # mentions, entities, strike-through, tables.
 _INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
@@ -23,8 +25,8 @@ _BLOCK = re.compile(r"^([ \t]*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)
 
 
 def clean(text: str) -> str:
-    """Control and direction-override characters removed; line breaks kept."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """Control, direction-override and invisible characters removed (bot.text_safety); line breaks kept."""
+    return strip_unsafe(text)
 
 
 def escape(text: str) -> str:

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from adapters.inbox import rendering
+from adapters.inbox import email_body
+from bot import inbox, text_safety
 from bot.inbox_events import EventKind, Reminder, StatusChange, ThreadMessage
 from bot.ports import DeadlineKind, MessageKind
 from bot.report import (
@@ -126,7 +127,7 @@ def _reminder(stage: str, due_in: timedelta, deadline: DeadlineKind = DeadlineKi
 )
 def test_the_subject_says_which_report_and_what_happened_in_our_words_only(kind, parts, expected) -> None:
     report = _hostile_report()
-    subject = rendering.subject(event(kind, report, **parts))
+    subject = inbox.subject(event(kind, report, **parts))
     assert subject == f"[{report.reference}] {expected}"
     assert re.fullmatch(r"[A-Za-z0-9 \[\]():,\-]+", subject), "only our own words and the reference"
 
@@ -134,13 +135,13 @@ def test_the_subject_says_which_report_and_what_happened_in_our_words_only(kind,
 def test_nothing_identifies_the_reporter_anywhere_in_the_rendering() -> None:
     inbox_event = event(EventKind.MESSAGE, _hostile_report(), **_message(MessageKind.ANSWER))
     for text in (
-        rendering.subject(inbox_event),
-        rendering.plain_text(inbox_event),
-        rendering.html(inbox_event),
+        inbox.subject(inbox_event),
+        email_body.plain_text(inbox_event),
+        email_body.html(inbox_event),
     ):
         for part in IDENTITY_PARTS:
             assert part not in text
-    assert "Reported through: slack" in rendering.plain_text(inbox_event)
+    assert "Reported through: slack" in email_body.plain_text(inbox_event)
 
 
 def test_plain_text_labels_every_part_of_the_report() -> None:
@@ -149,7 +150,7 @@ def test_plain_text_labels_every_part_of_the_report() -> None:
         links=[ReportLink(reference="TIP-ABC234", kind=LinkKind.RELATED)],
         routed_to=["file", "email"],
     )
-    text = rendering.plain_text(event(EventKind.SUBMITTED, report))
+    text = email_body.plain_text(event(EventKind.SUBMITTED, report))
     for expected in [
         f"[{report.reference}] New report (High severity)",
         f"Reference: {report.reference}",
@@ -195,24 +196,24 @@ def test_the_event_part_comes_first_in_plain_text() -> None:
     message = event(
         EventKind.MESSAGE, **_message(MessageKind.ANSWER, body="He called again.\nFrom a new number.")
     )
-    text = rendering.plain_text(message)
+    text = email_body.plain_text(message)
     assert text.index("Message\n-------") < text.index("Report\n------")
     assert "Kind: Answer from the reporter\nFrom: Reporter\nIn reply to: message 3\n" in text
     assert "Text: He called again.\n    From a new number.\n" in text
 
-    closed = rendering.plain_text(
+    closed = email_body.plain_text(
         event(EventKind.STATUS, **_status("closed", to_status=Status.CLOSED, outcome=Outcome.BENIGN))
     )
     assert "Change: Closed\nBy: cli:bob\nStatus before: New\nStatus now: Closed\nOutcome: Benign\n" in closed
 
-    reminder = rendering.plain_text(event(EventKind.REMINDER, **_reminder("near", timedelta(hours=3))))
+    reminder = email_body.plain_text(event(EventKind.REMINDER, **_reminder("near", timedelta(hours=3))))
     assert "Deadline: Acknowledgement\nStage: Due soon\nDue at: 14 Mar 2026 12:30 UTC\n" in reminder
 
 
 def test_html_holds_the_same_fields_as_plain_text() -> None:
     inbox_event = event(EventKind.MESSAGE, **_message(MessageKind.ANSWER, body="Line one\nLine two"))
-    text, page = rendering.plain_text(inbox_event), rendering.html(inbox_event)
-    for section in rendering.sections(inbox_event):
+    text, page = email_body.plain_text(inbox_event), email_body.html(inbox_event)
+    for section in inbox.sections(inbox_event):
         assert f'<h2 style="font-size: 16px;">{std_html.escape(section.title)}</h2>' in page
         for field in section.fields:
             assert f">{std_html.escape(field.label)}</th>" in page and f"{field.label}:" in text
@@ -227,10 +228,10 @@ def test_every_piece_of_free_text_is_escaped_and_no_link_is_live() -> None:
     inbox_event = event(
         EventKind.MESSAGE, _hostile_report(), **_message(MessageKind.ANSWER, from_label=HOSTILE)
     )
-    page = rendering.html(inbox_event)
+    page = email_body.html(inbox_event)
     assert "<script" not in page.lower() and "<a " not in page.lower() and "<b>" not in page
     assert "https://" not in page and "http://" not in page and 'href="' not in page
-    escaped = std_html.escape(rendering.defang(HOSTILE), quote=True)
+    escaped = std_html.escape(text_safety.defang(HOSTILE), quote=True)
     assert escaped.startswith(
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;a href=&quot;hxxps://evil[.]example/"
     )
@@ -266,7 +267,7 @@ def test_plain_text_defangs_links_and_drops_control_and_direction_characters() -
     report = make_report(
         what_happened="see https://Evil.example/x and www.evil.example\x1b[31m red \u202eexe.gnp\r\nend"
     )
-    text = rendering.plain_text(event(EventKind.SUBMITTED, report))
+    text = email_body.plain_text(event(EventKind.SUBMITTED, report))
     assert (
         "What happened: see hxxps://Evil[.]example/x and www[.]evil[.]example[31m red exe.gnp\n    end\n"
         in text
@@ -291,7 +292,7 @@ def test_a_quick_report_shows_what_was_not_given() -> None:
         contact_preference=ContactPreference(),
         severity_reasons=[],
     )
-    text = rendering.plain_text(event(EventKind.SUBMITTED, report))
+    text = email_body.plain_text(event(EventKind.SUBMITTED, report))
     for expected in [
         "Detail given: Quick",
         "Kind of approach: None given",

@@ -11,7 +11,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from adapters.inbox.webhook import WebhookInbox, parse_retry_after, sign, verify_signature
+from adapters.inbox.webhook import WebhookInbox, sign, verify_signature
+from bot.delivery_failures import parse_retry_after
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure, RetryLater
 from bot.inbox_events import EventKind
 from tests.factories import make_report

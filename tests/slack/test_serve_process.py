@@ -43,7 +43,7 @@ async def start(tmp_path, env):
         stderr=asyncio.subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{env['PORT']}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded CI machine can take most of a minute to start it
     async with aiohttp.ClientSession() as session:
         while True:
             try:
@@ -53,6 +53,8 @@ async def start(tmp_path, env):
             except aiohttp.ClientConnectionError:
                 pass
             if process.returncode is not None or time.monotonic() > deadline:
+                if process.returncode is None:  # still starting: stop it, or reading its stderr never ends
+                    process.kill()
                 err = (await process.stderr.read()).decode() if process.stderr else ""
                 raise AssertionError(f"the server did not come up: {err[-2000:]}")
             await asyncio.sleep(0.2)

@@ -126,6 +126,15 @@ async def test_assign_to_me_uses_the_name_on_the_slack_profile(
     assert any("Assigned to Sam Analyst by" in texts(p) for p in _thread_posts(slack_api))
 
 
+async def test_assign_to_me_on_a_card_posted_before_the_triage_action_enum_still_works(
+    app: AsyncApp, carded, slack_api: RecordingSlackApi, uow_factory: UowFactory
+) -> None:
+    slack_api.users[MEMBER] = {"id": MEMBER, "name": "sam", "profile": {"real_name": "Sam Analyst"}}
+    await interact(app, click(MEMBER, "triage:assign_me", carded.reference))  # the id such cards carry
+    report = await stored(uow_factory, carded.reference)
+    assert report.status is Status.IN_PROGRESS and report.assigned_to == "Sam Analyst"
+
+
 async def test_ask_opens_a_modal_and_its_submission_sends_the_question_into_the_thread(
     app: AsyncApp, carded, slack_api: RecordingSlackApi, worker: DeliveryWorker, uow_factory: UowFactory
 ) -> None:

@@ -1,8 +1,8 @@
 """Inbox events as Slack Block Kit: the report's card, and the lines in its thread.
 
 Pure functions: an InboxEvent in, blocks (slack_sdk.models.blocks, checked against Slack's
-limits) out. The content is adapters.inbox.rendering's `sections`, the same structure the
-email shows, with Slack's own layout around it.
+limits) out. What the card and its thread say is decided once, in bot.inbox (InboxCard,
+ThreadLine), for Slack, Teams and email alike; this module only lays it out in Block Kit.
 
 Rules that protect the security team (the channel is where they click):
   - Every piece of text that came from a reporter, a contact or an analyst is escaped for
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from typing import Any, Final
 
 from slack_sdk.models.blocks import (
@@ -40,17 +39,46 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from adapters.inbox.rendering import NOT_GIVEN, Field, Section, clean, label, sections, subject
-from bot.inbox_events import EventKind, InboxEvent, Reminder, StatusChange, ThreadMessage
-from bot.report import Report, Severity, Status
+from adapters.slack.blocks import escape
+from bot.inbox import (
+    NO_REASON,
+    ActorRef,
+    InboxCard,
+    Line,
+    LineKind,
+    MessageLine,
+    Section,
+    Theirs,
+    ThreadLine,
+    inbox_card,
+    subject,
+    thread_line,
+)
+from bot.inbox_events import InboxEvent
+from bot.report import Reporter, Severity
+from bot.text_safety import clean
+from bot.triage import TriageAction
+
+PREFIX: Final = "triage:"  # a triage button's action id is PREFIX + the TriageAction
+
+
+def action_id(action: TriageAction) -> str:
+    return PREFIX + action.value
+
+
+def triage_action(action_id: str) -> TriageAction | None:
+    """The TriageAction a button's action id names (also the ids of cards posted earlier)."""
+    return TriageAction.parse(action_id.removeprefix(PREFIX)) if action_id.startswith(PREFIX) else None
+
 
 # Action ids of the triage buttons; each button's value is the report's reference.
-ACK: Final = "triage:ack"
-ASSIGN_ME: Final = "triage:assign_me"
-ASK: Final = "triage:ask"
-NOTE: Final = "triage:note"
-CLOSE: Final = "triage:close"
-REOPEN: Final = "triage:reopen"
+ACK: Final = action_id(TriageAction.ACKNOWLEDGE)
+ASSIGN_ME: Final = action_id(TriageAction.ASSIGN_TO_ME)
+ASK: Final = action_id(TriageAction.ASK)
+NOTE: Final = action_id(TriageAction.NOTE)
+CLOSE: Final = action_id(TriageAction.CLOSE)
+REOPEN: Final = action_id(TriageAction.REOPEN)
+OLDER_ASSIGN_ME: Final = "triage:assign_me"  # on cards posted before TriageAction: still answered
 ACTIONS_BLOCK_ID: Final = "triage"
 
 SHORTENED: Final = "(shortened — the full text is in the report)"
@@ -59,8 +87,6 @@ HEADER_LIMIT: Final = 150  # a header block's plain text
 FIELD_LIMIT: Final = 1400  # one field of the card: two always fit in one section block
 MAX_BLOCKS: Final = 50  # per message
 
-_NOTHING = frozenset({NOT_GIVEN, "None given"})
-_REPORT_META = "Report"  # rendering's first section: shown here as the header and status lines
 _SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 
@@ -70,19 +96,20 @@ _SEVERITY_MARK = {
     Severity.MEDIUM: ":large_yellow_circle:",
     Severity.LOW: ":white_circle:",
 }
-
-FOOTER: Final = (
-    "Web addresses are shown as hxxp:// and [.] so that they cannot be opened by accident; "
-    "the exact values are kept in the report."
-)
+_LINE_MARK = {
+    LineKind.ACKNOWLEDGED: ":eyes:",
+    LineKind.ASSIGNED: ":bust_in_silhouette:",
+    LineKind.CLOSED: ":white_check_mark:",
+    LineKind.LINKED: ":link:",
+    LineKind.REOPENED: ":arrows_counterclockwise:",
+    LineKind.REMINDER: ":alarm_clock:",
+    LineKind.MISSED: ":warning:",
+    LineKind.UPDATED: ":pencil2:",
+}
+_LINE_BLOCK = {LineKind.REMINDER: "reminder", LineKind.MISSED: "reminder", LineKind.UPDATED: "updated"}
 
 
 # --- Text --------------------------------------------------------------------------------------
-
-
-def escape(text: str) -> str:
-    """Text made inert for mrkdwn: Slack's three control characters as entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def safe(text: str) -> str:
@@ -118,17 +145,28 @@ def notification_text(event: InboxEvent) -> str:
     return subject(event)
 
 
-def reporter_line(report: Report) -> str:
+def reporter_line(reporter: Reporter) -> str:
     """Who reported: a mention of the real Slack user, else their platform and name as text."""
-    reporter = report.reporter
     if reporter.platform == "slack" and _SLACK_USER_ID.match(reporter.user_id):
         return f"<@{reporter.user_id}>"
     who = reporter.display_name or reporter.user_id
     return f"{safe(who)} (on {safe(reporter.platform)})"
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%d %b %Y %H:%M UTC").lstrip("0")
+def actor_text(actor_id: str) -> str:
+    """An analyst's actor id ("slack:U123", "cli:alice") as the team reads it."""
+    platform, _, user_id = actor_id.partition(":")
+    if platform == "slack" and _SLACK_USER_ID.match(user_id):
+        return f"<@{user_id}>"
+    return safe(user_id or actor_id) + (f" ({safe(platform)})" if user_id else "")
+
+
+def _line(parts: Line) -> str:
+    """Our words as they are (they hold no mrkdwn), theirs escaped, the analyst as a mention."""
+    return "".join(
+        escape(p.text) if isinstance(p, Theirs) else actor_text(p.actor_id) if isinstance(p, ActorRef) else p
+        for p in parts
+    )
 
 
 # --- The card ----------------------------------------------------------------------------------
@@ -137,76 +175,52 @@ def _when(moment: datetime) -> str:
 def card_blocks(event: InboxEvent) -> list[Block]:
     """The report's card: header, severity and why, status, who reported, every field given,
     and the triage buttons that apply to its status."""
-    report = event.report
+    card = inbox_card(event)
     blocks: list[Block] = [
         HeaderBlock(
-            text=_plain(
-                f"{_SEVERITY_MARK[report.severity]} {report.reference} · {label(report.severity)} severity",
-                HEADER_LIMIT,
-            ),
-            block_id="header",
+            text=_plain(f"{_SEVERITY_MARK[card.severity]} {card.title}", HEADER_LIMIT), block_id="header"
         ),
-        SectionBlock(text=mrkdwn(_severity_text(report)), block_id="severity"),
-        SectionBlock(text=mrkdwn(_status_text(report)), block_id="status"),
-        ContextBlock(elements=[mrkdwn(_about_text(report))], block_id="about"),
+        SectionBlock(text=mrkdwn(_severity_text(card)), block_id="severity"),
+        SectionBlock(text=mrkdwn(_status_text(card)), block_id="status"),
+        ContextBlock(elements=[mrkdwn(_about_text(card))], block_id="about"),
         DividerBlock(),
     ]
-    report_only = event.model_copy(update={"message": None, "status_change": None, "reminder": None})
-    for index, section in enumerate(sections(report_only)):
-        if section.title != _REPORT_META:
-            blocks.extend(_section_blocks(section, f"s{index}"))
-    blocks.append(ContextBlock(elements=[mrkdwn(FOOTER)], block_id="footer"))
-    blocks.append(ActionsBlock(elements=triage_buttons(report), block_id=ACTIONS_BLOCK_ID))
+    for index, section in enumerate(card.sections, start=1):  # s0 was the report's bookkeeping
+        blocks.extend(_section_blocks(section, f"s{index}"))
+    blocks.append(ContextBlock(elements=[mrkdwn(card.footer)], block_id="footer"))
+    blocks.append(ActionsBlock(elements=triage_buttons(card), block_id=ACTIONS_BLOCK_ID))
     if len(blocks) > MAX_BLOCKS:  # cannot happen with today's sections; never send what Slack refuses
         blocks = [*blocks[: MAX_BLOCKS - 2], blocks[-2], blocks[-1]]
     return blocks
 
 
-def _severity_text(report: Report) -> str:
-    lines = [f"*Severity: {label(report.severity)}*"]
-    reasons = [f"• {safe(reason)}" for reason in report.severity_reasons if reason.strip()]
-    lines += reasons or ["No particular reason was recorded."]
+def _severity_text(card: InboxCard) -> str:
+    lines = [f"*{card.severity_line}*"]
+    lines += [f"• {escape(reason)}" for reason in card.reasons] or [NO_REASON]
     return shorten("\n".join(lines), SECTION_LIMIT)
 
 
-def _status_text(report: Report) -> str:
-    status = f"*Status: {label(report.status)}*"
-    if report.status is Status.CLOSED:
-        status += f" — {label(report.outcome)}" if report.outcome else ""
-    lines = [status]
-    if report.assigned_to:
-        lines.append(f"Assigned to {safe(report.assigned_to)}")
-    elif report.status is not Status.CLOSED:
-        lines.append("Not assigned yet")
-    if report.acknowledged_at:
-        lines.append(f"Acknowledged {_when(report.acknowledged_at)}")
-    if report.closed_at:
-        lines.append(f"Closed {_when(report.closed_at)}")
-    if report.links:
-        linked = ", ".join(f"{safe(link.reference)} ({label(link.kind).lower()})" for link in report.links)
+def _status_text(card: InboxCard) -> str:
+    status = f"*{card.status_line}*" + (f" — {card.outcome}" if card.outcome else "")
+    lines = [status, *(_line(line) for line in card.status_lines)]
+    if card.links:
+        linked = ", ".join(f"{escape(link.reference)} ({link.kind})" for link in card.links)
         lines.append(f"Linked to {linked}")
     text = "\n".join(lines)
-    if report.closing_message:
-        closing = "*Told the reporter:*\n" + _quote(safe(report.closing_message))
+    if card.closing_message:
+        closing = "*Told the reporter:*\n" + _quote(escape(card.closing_message))
         text = f"{text}\n{shorten(closing, SECTION_LIMIT - len(text) - 1)}"
     return shorten(text, SECTION_LIMIT)
 
 
-def _about_text(report: Report) -> str:
-    detail = "Full report" if report.detail_level == "full" else "Quick report: the essentials only"
-    parts = [
-        f"Reported by {reporter_line(report)}",
-        f"{_when(report.created_at)}",
-        detail,
-    ]
-    if report.revision > 1:
-        parts.append(f"revision {report.revision}, updated {_when(report.updated_at)}")
+def _about_text(card: InboxCard) -> str:
+    parts = [f"Reported by {reporter_line(card.reporter)}", *card.about]
     return shorten(" · ".join(parts), SECTION_LIMIT)
 
 
 def _section_blocks(section: Section, block_id: str) -> list[Block]:
     """One section block per report section; split between fields when it would be too long."""
-    shown = [_field_text(f) for f in section.fields if not _is_empty(f)]
+    shown = [_field_text(f.label, f.value) for f in section.fields]
     if not shown:
         return []
     title = f"*{escape(section.title)}*"
@@ -224,17 +238,13 @@ def _section_blocks(section: Section, block_id: str) -> list[Block]:
     ]
 
 
-def _is_empty(field: Field) -> bool:
-    return isinstance(field.value, str) and field.value in _NOTHING
-
-
-def _field_text(field: Field) -> str:
-    name = f"*{escape(field.label)}:*"
-    if isinstance(field.value, str):
-        value = escape(field.value)
-        text = f"{name} {value}" if "\n" not in value else f"{name}\n{value}"
+def _field_text(label: str, value: str | Sequence[str]) -> str:
+    name = f"*{escape(label)}:*"
+    if isinstance(value, str):
+        escaped = escape(value)
+        text = f"{name} {escaped}" if "\n" not in escaped else f"{name}\n{escaped}"
     else:
-        text = "\n".join([name, *(f"• {escape(item)}" for item in field.value)])
+        text = "\n".join([name, *(f"• {escape(item)}" for item in value)])
     return shorten(text, FIELD_LIMIT)
 
 
@@ -244,50 +254,35 @@ def _quote(text: str) -> str:
 
 # --- Buttons -----------------------------------------------------------------------------------
 
-
-def triage_buttons(report: Report) -> list[ButtonElement]:
-    """The buttons that apply: a closed report can take a note or be reopened, nothing else."""
-    ref = report.reference
-    if report.status is Status.CLOSED:
-        return [
-            _button("Add note…", NOTE, ref),
-            _button(
-                "Reopen",
-                REOPEN,
-                ref,
-                confirm=ConfirmObject(
-                    title="Reopen this report?",
-                    text=f"{ref} goes back to in progress, with a new deadline for feedback.",
-                    confirm="Reopen",
-                    deny="Cancel",
-                ),
-            ),
-        ]
-    buttons = []
-    if report.status is Status.NEW:
-        buttons.append(_button("Acknowledge", ACK, ref, style="primary"))
-    buttons += [
-        _button("Assign to me", ASSIGN_ME, ref),
-        _button("Ask reporter…", ASK, ref),
-        _button("Add note…", NOTE, ref),
-        _button("Close…", CLOSE, ref),
-    ]
-    return buttons
+_BUTTON_TEXT = {
+    TriageAction.ACKNOWLEDGE: "Acknowledge",
+    TriageAction.ASSIGN_TO_ME: "Assign to me",
+    TriageAction.ASK: "Ask reporter…",
+    TriageAction.NOTE: "Add note…",
+    TriageAction.CLOSE: "Close…",
+    TriageAction.REOPEN: "Reopen",
+}
 
 
-def _button(
-    text: str,
-    action_id: str,
-    reference: str,
-    *,
-    style: str | None = None,
-    confirm: ConfirmObject | None = None,
-) -> ButtonElement:
+def triage_buttons(card: InboxCard) -> list[ButtonElement]:
+    """A button for each action the card offers (bot.triage.actions_for decides which)."""
+    return [_button(action, card.reference) for action in card.actions]
+
+
+def _button(action: TriageAction, reference: str) -> ButtonElement:
+    confirm = None
+    if action is TriageAction.REOPEN:
+        confirm = ConfirmObject(
+            title="Reopen this report?",
+            text=f"{reference} goes back to in progress, with a new deadline for feedback.",
+            confirm="Reopen",
+            deny="Cancel",
+        )
     return ButtonElement(
-        text=PlainTextObject(text=text, emoji=True),
-        action_id=action_id,
+        text=PlainTextObject(text=_BUTTON_TEXT[action], emoji=True),
+        action_id=action_id(action),
         value=reference,
-        style=style,
+        style="primary" if action is TriageAction.ACKNOWLEDGE else None,
         confirm=confirm,
     )
 
@@ -297,61 +292,23 @@ def _button(
 
 def thread_blocks(event: InboxEvent) -> list[Block]:
     """What goes in the card's thread for this event (nothing for a new report: that is the card)."""
-    if event.event is EventKind.MESSAGE and event.message is not None:
-        return [SectionBlock(text=mrkdwn(message_text(event.message)), block_id="message")]
-    if event.event is EventKind.STATUS and event.status_change is not None:
-        return [SectionBlock(text=mrkdwn(status_text(event.status_change)), block_id="status")]
-    if event.event is EventKind.REMINDER and event.reminder is not None:
-        return [SectionBlock(text=mrkdwn(reminder_text(event, event.reminder)), block_id="reminder")]
-    if event.event is EventKind.UPDATED:
-        text = (
-            f":pencil2: The reporter added detail (revision {event.report.revision}); "
-            "the card above shows it."
-        )
-        return [SectionBlock(text=mrkdwn(text), block_id="updated")]
-    return []
+    line = thread_line(event)
+    if line is None:
+        return []
+    if isinstance(line, MessageLine):
+        return [SectionBlock(text=mrkdwn(message_text(line)), block_id="message")]
+    return [SectionBlock(text=mrkdwn(thread_text(line)), block_id=_LINE_BLOCK.get(line.kind, "status"))]
 
 
-def message_text(message: ThreadMessage) -> str:
+def message_text(message: MessageLine) -> str:
     """`*Question to the reporter* · Security team` and the words, quoted."""
-    head = f"*{escape(label(message.kind))}* · {safe(message.from_label)}"
-    return shorten(f"{head}\n{_quote(safe(message.body))}", SECTION_LIMIT)
+    head = f"*{escape(message.title)}* · {escape(message.sender)}"
+    return shorten(f"{head}\n{_quote(escape(message.body))}", SECTION_LIMIT)
 
 
-def status_text(change: StatusChange) -> str:
-    """One line: what changed, and who did it."""
-    by = actor_text(change.by)
-    if change.action == "closed":
-        outcome = label(change.outcome) if change.outcome else "no outcome given"
-        text = (
-            f":white_check_mark: Closed by {by}: {outcome}. The reporter has been sent the closing message."
-        )
-    elif change.action == "assigned":
-        who = safe(change.assigned_to) if change.assigned_to else "someone"
-        text = f":bust_in_silhouette: Assigned to {who} by {by}."
-    elif change.action == "linked":
-        kind = f" ({change.link_kind})" if change.link_kind else ""
-        text = f":link: Linked to {safe(change.linked_reference or 'another report')}{kind} by {by}."
-    elif change.action == "acknowledged":
-        text = f":eyes: Acknowledged by {by}. The reporter has been told the team has it."
-    else:
-        text = f":arrows_counterclockwise: Reopened by {by}."
-    return shorten(text, SECTION_LIMIT)
-
-
-def actor_text(actor_id: str) -> str:
-    """An analyst's actor id ("slack:U123", "cli:alice") as the team reads it."""
-    platform, _, user_id = actor_id.partition(":")
-    if platform == "slack" and _SLACK_USER_ID.match(user_id):
-        return f"<@{user_id}>"
-    return safe(user_id or actor_id) + (f" ({safe(platform)})" if user_id else "")
-
-
-def reminder_text(event: InboxEvent, reminder: Reminder) -> str:
-    """`Reminder: acknowledgement due in 3 hours` / `Missed: acknowledgement was due …`."""
-    what = subject(event).removeprefix(f"[{event.reference}] ")
-    mark = ":alarm_clock:" if reminder.stage == "near" else ":warning:"
-    return f"{mark} {escape(what)}"
+def thread_text(line: ThreadLine) -> str:
+    """One line: what changed (or is due), and who did it."""
+    return shorten(f"{_LINE_MARK[line.kind]} {_line(line.parts)}", SECTION_LIMIT)
 
 
 # --- Serialising -------------------------------------------------------------------------------

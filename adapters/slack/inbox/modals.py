@@ -24,8 +24,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from adapters.inbox.rendering import label
 from adapters.slack.inbox.cards import mrkdwn
+from bot.inbox import label
 from bot.report import Outcome
 from bot.triage import MAX_MESSAGE, MAX_NOTE
 
