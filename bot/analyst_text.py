@@ -3,43 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from bot.normalise.text import clean_text
 from bot.report import normalise_reference
 
+__all__ = ["bounded_text", "clean_text", "parse_reference"]
+
 _REFERENCE = re.compile(r"^TIP-[2-9A-HJKMNP-TV-Z]{6}$")
-# Bidirectional overrides can make text read differently from what it says.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Terminal escape sequences, removed whole so no "[31m" debris is left: CSI (ESC [ ...
-# final byte), strings (OSC, DCS, SOS, PM, APC) ended by BEL or ST, their 8-bit C1 forms,
-# and other two-character escapes or a lone ESC. An unterminated string loses only its
-# introducer: swallowing the rest would let a sender hide text from the analyst.
-_ESCAPES = re.compile(
-    r"""
-    \x1b\[[0-?]*[ -/]*[@-~]?
-    | \x9b[0-?]*[ -/]*[@-~]?
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)
-    | \x1b[ -/]*[0-~]?
-    """,
-    re.VERBOSE,
-)
-
-
-def clean_text(text: str, *, keep_newlines: bool) -> str:
-    """Drop terminal escape sequences and control characters (bidi overrides, NUL...), and
-    trim the ends. Tabs become spaces; newlines are kept only if asked for."""
-    text = _ESCAPES.sub("", text.replace("\r\n", "\n"))
-    kept = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            kept.append(char)
-        elif char == "\t":
-            kept.append(" ")
-        elif unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
-            continue
-        else:
-            kept.append(char)
-    return "".join(kept).strip()
 
 
 def parse_reference(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from bot.indicators import normalise_profile_url, normalise_website
+from bot.normalise import normalise_profile_url, normalise_website
 
 SCHEMA_VERSION: Final = 1
 
