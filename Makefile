@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.flow_turns
 	$(BIN)/python -m bench.slack_turns
 	$(BIN)/python -m bench.teams_turns
+	$(BIN)/python -m bench.watchlist
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

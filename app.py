@@ -6,6 +6,7 @@ python app.py serve           the chat server: Slack and/or Teams, as configured
 python app.py db upgrade      create or update the database tables
 python app.py reports ...     the security team's commands (see --help)
 python app.py outbox ...      deliveries to the security inbox
+python app.py watchlist ...   published alerts every report is matched against
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ from bot.security import (
 from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.triage import TriageService
+from bot.watchlist.intake import IntakeScreen
+from bot.watchlist.service import WatchlistService
 from flows.engine import Engine
 from flows.loader import FlowError
 from storage.db import create_engine, normalise_database_url, unit_of_work_factory, upgrade_database
@@ -93,6 +96,7 @@ class Runtime:
     worker: DeliveryWorker
     scheduler: DeadlineScheduler
     reporter_inbox: ReporterInbox
+    watchlist: WatchlistService
     teams: TeamsTransport | None = None
 
     async def ready(self) -> bool:
@@ -180,13 +184,23 @@ async def runtime(
         def deadlines(report: Report, now: datetime) -> list[Deadline]:
             return deadlines_for(report, policy, now)
 
+        router = Router(routes)
         service = ReportingService(
             Engine(flow, phone_region=settings.phone_region, draft_keep_days=settings.draft_keep_days),
             uow,
             utc_now,
-            route=Router(routes).destinations_for,
+            route=router.destinations_for,
             deadlines=deadlines,
             desk=ReporterDesk(security.templates.question_intro),
+            on_queued=worker.wake,
+            watchlist=IntakeScreen(settings.phone_region),
+        )
+        watchlist = WatchlistService(
+            uow,
+            utc_now,
+            security.team,
+            route=router.destinations_for,
+            region=settings.phone_region,
             on_queued=worker.wake,
         )
         triage = TriageService(
@@ -207,7 +221,17 @@ async def runtime(
         if transport is not None:
             reporter_inbox.register("teams", transport.reporter_channel(uow))
         yield Runtime(
-            settings, security, database, uow, service, triage, worker, scheduler, reporter_inbox, transport
+            settings,
+            security,
+            database,
+            uow,
+            service,
+            triage,
+            worker,
+            scheduler,
+            reporter_inbox,
+            watchlist,
+            transport,
         )
     finally:
         for destination in destinations.values():
@@ -296,7 +320,9 @@ async def run(
             print(f"Database is up to date ({_safe_url(settings.database_url)}).")
             return 0
         async with rt.background():
-            return await run_command(args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr)
+            return await run_command(
+                args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr, watchlist=rt.watchlist
+            )
 
 
 # Libraries that log request bodies or statement parameters at DEBUG: that would be report content.

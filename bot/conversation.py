@@ -42,6 +42,7 @@ class Envelope:
     reference: str | None = None  # the report that flow made
     awaiting: Awaiting | None = None  # the next message answers the security team
     files: list[dict[str, Any]] = field(default_factory=list)  # evidence waiting for the report
+    alerted: list[int] = field(default_factory=list)  # watchlist entries the reporter was told of
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class Envelope:
             "report_reference": self.reference,
             "awaiting": self.awaiting.to_json() if self.awaiting else None,
             "files": self.files,
+            "alerted": self.alerted,
         }
 
     @property
@@ -73,6 +75,7 @@ def load_envelope(stored: StoredConversation | None, now: datetime, flow_id: str
         reference=data.get("report_reference"),
         awaiting=Awaiting.from_json(data.get("awaiting")),
         files=list(data.get("files") or []),
+        alerted=[int(i) for i in data.get("alerted") or []],
     )
     expired = (
         stored.status is ConversationStatus.CANCELLED

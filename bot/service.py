@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope
 from bot.evidence import attach as attach_evidence
@@ -26,7 +27,7 @@ from bot.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from bot.presenter import present
+from bot.presenter import present, present_notice
 from bot.report import EvidenceFile, Report, Reporter
 from bot.report_submission import save_report
 from bot.reporter_desk import (
@@ -40,6 +41,7 @@ from bot.reporter_desk import (
     is_my_reports,
 )
 from bot.reporter_push import ReporterChannel
+from bot.watchlist.intake import IntakeScreen, about_the_contact_changed, new_matches
 from flows.actions import (
     Command,
     CommandName,
@@ -74,6 +76,7 @@ class ReportingService:
     )
     on_queued: Callable[[], None] = field(default=lambda: None)
     attempts_on_conflict: int = 3
+    watchlist: IntakeScreen | None = None  # published alerts, matched as the reporter answers
 
     async def open(self, key: ConversationKey, reporter: Reporter) -> Reply:
         """The reporter opened the bot: news from the security team first, then start or resume."""
@@ -257,9 +260,30 @@ class ReportingService:
         else:
             assert envelope.state is not None
             turn = self.engine.advance(envelope.state, action, now)
+        before = envelope.state.answers if envelope.state is not None else {}
         envelope.state = turn.state
         queued = await self._carry_out(uow, turn, envelope, reporter, now)
-        return present(self.engine.flow, turn.outputs, envelope.reference), queued
+        alert = await self._alert(uow, envelope, reporter, before, now)
+        return alert + present(self.engine.flow, turn.outputs, envelope.reference), queued
+
+    async def _alert(
+        self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, before: dict[str, Any], now: datetime
+    ) -> list[Message]:
+        """Told at once, before the next question, when the contact matches a published alert."""
+        state = envelope.state
+        if self.watchlist is None or state is None or not about_the_contact_changed(before, state.answers):
+            return []
+        found = await new_matches(
+            self.watchlist, uow.watchlist, state.answers, reporter, now, envelope.alerted
+        )
+        if not found:
+            return []
+        envelope.alerted += [f.entry_id for f in found]
+        log.info("watchlist match told to a reporter (entries %s)", [f.entry_id for f in found])
+        return [present_notice(self.engine.flow.notices["watchlist_match"])]
+
+    async def _screen(self, uow: UnitOfWork, report: Report) -> Report:
+        return report if self.watchlist is None else await self.watchlist.screen(uow.watchlist, report)
 
     def _starts(self, action: UserAction) -> bool:
         if isinstance(action, Command):
@@ -300,6 +324,7 @@ class ReportingService:
                     self.route,
                     self.deadlines,
                     [EvidenceFile.model_validate(f) for f in envelope.files],
+                    screen=self._screen,
                 )
                 envelope.files = []  # now on the report
                 envelope.reference = report.reference

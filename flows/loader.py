@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.conditions import Condition, ConditionError, parse_condition
-from flows.model import Branch, Flow, GuidanceItem, InputKind, Option, Step, StepKind
+from flows.model import Branch, Flow, GuidanceItem, InputKind, Notice, Option, Step, StepKind
 
 REQUIRED_MESSAGES = (
     "idle",
@@ -103,9 +103,18 @@ class _RawGuidanceItem(BaseModel):
     tone: Literal["info", "warning", "reassurance"] = "info"
 
 
+class _RawNotice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str
+    points: list[str] = Field(min_length=1)
+    tone: Literal["info", "warning", "reassurance"] = "warning"
+
+
 class _RawGuidance(BaseModel):
     model_config = ConfigDict(extra="forbid")
     items: list[_RawGuidanceItem]
+    notices: list[_RawNotice] = Field(default_factory=list)
 
 
 def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow") -> Flow:
@@ -131,6 +140,10 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow") -> Flow:
     if len({g.id for g in guidance.items}) != len(guidance.items):
         problems.append("guidance ids must be unique")
 
+    notices = {n.id: Notice(n.id, n.title, tuple(n.points), n.tone) for n in guidance.notices}
+    if len(notices) != len(guidance.notices):
+        problems.append("notice ids must be unique")
+
     missing = [k for k in REQUIRED_MESSAGES if k not in parsed.messages]
     if missing:
         problems.append("messages missing: " + ", ".join(missing))
@@ -147,6 +160,7 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow") -> Flow:
         idle_timeout_hours=parsed.idle_timeout_hours,
         entry_words=tuple(w.lower() for w in parsed.entry_words),
         order=tuple(steps),
+        notices=notices,
     )
     problems.extend(check_flow(flow))
     if problems:

@@ -68,6 +68,17 @@ class GuidanceItem:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Guidance the service shows when something outside the answers calls for it: a contact
+    named in a security alert, the answer to "check this contact"."""
+
+    id: str
+    title: str
+    points: tuple[str, ...]
+    tone: str = "warning"
+
+
+@dataclass(frozen=True)
 class Flow:
     id: str
     version: int
@@ -80,6 +91,7 @@ class Flow:
     idle_timeout_hours: float = 24.0
     entry_words: tuple[str, ...] = ("report",)
     order: tuple[str, ...] = field(default=())  # step ids in file order, for summaries
+    notices: dict[str, Notice] = field(default_factory=dict)
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

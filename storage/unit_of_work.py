@@ -18,6 +18,7 @@ from bot.ports import (
     ReportMessageRepository,
     ReportRepository,
 )
+from bot.watchlist.ports import WatchlistRepository
 from storage.repositories import (
     SqlAuditRepository,
     SqlChatAddressRepository,
@@ -28,6 +29,7 @@ from storage.repositories import (
     SqlProcessedEventRepository,
     SqlReportMessageRepository,
     SqlReportRepository,
+    SqlWatchlistRepository,
 )
 
 
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
     deadlines: DeadlineRepository
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
+    watchlist: WatchlistRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -68,6 +71,7 @@ class SqlUnitOfWork:
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
+        self.watchlist = SqlWatchlistRepository(session)
         return self
 
     async def __aexit__(

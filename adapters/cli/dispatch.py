@@ -32,9 +32,11 @@ from adapters.cli.reports import (
     report_timeline,
     show_report,
 )
+from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
 from bot.triage import NotAllowed, TriageError, TriageService
+from bot.watchlist.service import WatchlistService
 
 PLATFORM = "cli"
 
@@ -51,7 +53,7 @@ def cli_actor() -> Actor:
 
 def handles(args: argparse.Namespace) -> bool:
     """True for the commands run_command knows."""
-    return getattr(args, "command", None) in {"reports", "outbox"}
+    return getattr(args, "command", None) in {"reports", "outbox", "watchlist"}
 
 
 async def run_command(
@@ -62,10 +64,13 @@ async def run_command(
     out: TextIO,
     err: TextIO,
     actor: Actor | None = None,
+    watchlist: WatchlistService | None = None,
 ) -> int:
-    """Run a `reports` or `outbox` command; returns the exit code."""
+    """Run a `reports`, `outbox` or `watchlist` command; returns the exit code."""
     actor = actor or cli_actor()
     try:
+        if args.command == "watchlist" and watchlist is not None:
+            return await run_watchlist(args, watchlist, actor, out, err)
         if args.command == "reports":
             return await _reports(args, triage, actor, out, err)
         if args.command == "outbox":

@@ -24,6 +24,7 @@ from bot.normalise.organisations import (
     organisation_words,
     organisations_match,
 )
+from bot.normalise.text import clean_text
 from bot.normalise.urls import (
     is_linkedin_host,
     is_profile_like,
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_PHONE_REGION",
     "FREE_MAIL_DOMAINS",
     "MIN_ORGANISATION",
+    "clean_text",
     "email_domain",
     "fold",
     "is_email",

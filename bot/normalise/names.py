@@ -60,6 +60,8 @@ def name_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """
     if not a or not b:
         return 0.0
+    if sorted(a) == sorted(b):
+        return 100.0
     if _by_initials(a, b) or _by_initials(b, a):
         return NAME_SIMILARITY
     shared = set(a) & set(b)
