@@ -69,6 +69,7 @@ from bot.security import (
 from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.triage import TriageService
+from bot.watchlist.check import ContactCheck
 from bot.watchlist.intake import IntakeScreen
 from bot.watchlist.service import WatchlistService
 from flows.engine import Engine
@@ -185,6 +186,7 @@ async def runtime(
             return deadlines_for(report, policy, now)
 
         router = Router(routes)
+        screen = IntakeScreen(settings.phone_region)
         service = ReportingService(
             Engine(flow, phone_region=settings.phone_region, draft_keep_days=settings.draft_keep_days),
             uow,
@@ -193,7 +195,8 @@ async def runtime(
             deadlines=deadlines,
             desk=ReporterDesk(security.templates.question_intro),
             on_queued=worker.wake,
-            watchlist=IntakeScreen(settings.phone_region),
+            watchlist=screen,
+            checks=ContactCheck(screen, flow, utc_now),
         )
         watchlist = WatchlistService(
             uow,

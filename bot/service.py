@@ -41,6 +41,7 @@ from bot.reporter_desk import (
     is_my_reports,
 )
 from bot.reporter_push import ReporterChannel
+from bot.watchlist.check import CHECK_TOKEN, ContactCheck, is_check
 from bot.watchlist.intake import IntakeScreen, about_the_contact_changed, new_matches
 from flows.actions import (
     Command,
@@ -77,6 +78,7 @@ class ReportingService:
     on_queued: Callable[[], None] = field(default=lambda: None)
     attempts_on_conflict: int = 3
     watchlist: IntakeScreen | None = None  # published alerts, matched as the reporter answers
+    checks: ContactCheck | None = None  # "check this contact", before anyone replies to them
 
     async def open(self, key: ConversationKey, reporter: Reporter) -> Reply:
         """The reporter opened the bot: news from the security team first, then start or resume."""
@@ -169,6 +171,11 @@ class ReportingService:
             if opened is None:
                 return Reply([], True, duplicate=True)
             stored, envelope = opened
+            checked = await self._contact_check(uow, envelope, reporter, action)
+            if checked is not None:
+                await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
+                await uow.commit()
+                return envelope.reply(checked)
             desk = await self._reporter_side(uow, envelope, reporter, action, now)
             messages: list[Message] = list(desk.messages) if desk else []
             queued = desk.queued if desk else 0
@@ -197,6 +204,27 @@ class ReportingService:
             return None
         stored = await uow.conversations.get(str(key))
         return stored, load_envelope(stored, now, self.engine.flow.id)
+
+    async def _contact_check(
+        self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction
+    ) -> list[Message] | None:
+        """ "check <contact>" and its questions, when no report is under way; None otherwise."""
+        checks = self.checks
+        if checks is None or envelope.flow_running or envelope.awaiting is not None:
+            return None
+        if isinstance(action, PickOptions) and action.token == CHECK_TOKEN:
+            messages, envelope.checking = checks.answer(action.values, None)
+        elif isinstance(action, TextAnswer) and is_check(action.text):
+            messages, envelope.checking = await checks.start(uow, reporter, action.text)
+        elif isinstance(action, TextAnswer) and envelope.checking and not self._starts(action):
+            if command_in_text(action.text) is not None:
+                envelope.checking = False
+                return None
+            messages, envelope.checking = checks.answer(None, action.text)
+        else:
+            envelope.checking = False
+            return None
+        return messages
 
     # ---- the reporter's side of the thread with the security team ---------------------------
     async def _reporter_side(

@@ -54,3 +54,18 @@ class WatchlistFinding(BaseModel):
     @property
     def is_match(self) -> bool:
         return self.strength is Strength.MATCH
+
+
+def headline(finding: WatchlistFinding) -> str:
+    """One line for the analyst: how strong, which entry, from which alert."""
+    strength = "Match" if finding.is_match else "Possible match (for you to judge)"
+    dated = f", {finding.source_date.isoformat()}" if finding.source_date else ""
+    return f"{strength}: watchlist entry #{finding.entry_id}, {finding.label} — {finding.source}{dated}"
+
+
+def matched_on(finding: WatchlistFinding) -> list[str]:
+    """Each indicator that matched, and how strongly."""
+    return [
+        f"{i.kind.value}: {i.value} ({'exact' if i.score == 100 else f'{i.score}% alike'})"
+        for i in finding.indicators
+    ]
