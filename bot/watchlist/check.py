@@ -59,8 +59,7 @@ class RedFlag:
 
 RED_FLAGS: tuple[RedFlag, ...] = (
     RedFlag("flattery", "They got in touch out of the blue, full of praise for your work", 1),
-    RedFlag("thin_profile", "Their profile is new or thin, with few connections", 1),
-    RedFlag("stock_photo", "Their photo looks like a stock or model picture", 1),
+    RedFlag("thin_profile", "Their profile is new or thin: few connections, a stock-looking photo", 1),
     RedFlag("vague_company", "Their company is vague, or hard to find anything about", 1),
     RedFlag("pay", "The pay offered is far above the work asked for", 2),
     RedFlag("off_platform", "They want to move to email or another app", 2),
@@ -72,6 +71,7 @@ RED_FLAGS: tuple[RedFlag, ...] = (
 _NONE = Option("none", "None of these", exclusive=True)
 OPTIONS: tuple[Option, ...] = (*(Option(f.value, f.label) for f in RED_FLAGS), _NONE)
 HIGH_TOTAL, MEDIUM_TOTAL = 5, 2
+# Ten at most, so every chat shows them as tick boxes (Slack allows ten).
 # The wording, in the flow files with the rest (flows/data/report.yaml, guidance.yaml).
 MESSAGES = (
     "check_limited", "check_unusable", "check_no_match", "check_questions", "check_no_flags",

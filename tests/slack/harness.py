@@ -19,6 +19,8 @@ from bot.flow_files import load_flow
 from bot.report import Reporter
 from bot.reporter_desk import ReporterDesk
 from bot.service import ReportingService
+from bot.watchlist.check import ContactCheck
+from bot.watchlist.intake import IntakeScreen
 from flows.engine import Engine
 from tests.slack import web_api
 from tests.slack.web_api import RecordingSlackApi
@@ -34,12 +36,15 @@ def utc_now() -> datetime:
 
 def make_service(uow_factory) -> ReportingService:
     """Built as app.py's runtime builds it, routed to the file inbox."""
+    flow, screen = load_flow(), IntakeScreen()
     return ReportingService(
-        Engine(load_flow()),
+        Engine(flow),
         uow_factory,
         utc_now,
         route=lambda report: ["file"],
         desk=ReporterDesk("The security team has a question for you"),
+        watchlist=screen,
+        checks=ContactCheck(screen, flow, utc_now),
     )
 
 
