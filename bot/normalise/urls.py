@@ -17,12 +17,23 @@ _LINKEDIN_HOST = re.compile(r"^(?:[a-z0-9-]+\.)*linkedin\.(?:com|cn)$")
 # Paths that name one person or organisation; anything after the slug (overlay/, detail/...) is noise.
 _LINKEDIN_ENTITY = re.compile(r"^/(in|company|school|pub|showcase)/([^/]+)", re.IGNORECASE)
 # What people paste around an address: Slack's <...>, quotes, brackets, a full stop after it.
-_WRAPPING = "<>()[]{}\"'`“”‘’ \t\r\n"
+# Only a matching pair is taken off, so an address that merely ends in ">" keeps it.
+_PAIRS = {"<": ">", "(": ")", "[": "]", "{": "}", '"': '"', "'": "'", "“": "”", "‘": "’", "`": "`"}
 _TRAILING = ".,;:!?"
 
 
+def _unwrapped(url: str) -> str:
+    url = url.strip()
+    while len(url) >= 2 and url[0] in _PAIRS:
+        inner = url.rstrip(_TRAILING)
+        if len(inner) < 2 or inner[-1] != _PAIRS[url[0]]:
+            break
+        url = inner[1:-1].strip()
+    return url
+
+
 def _with_scheme(url: str) -> str:
-    url = url.strip().strip(_WRAPPING).rstrip(_TRAILING)
+    url = _unwrapped(url)
     if url.lower().startswith("//"):
         url = "https:" + url
     if "://" not in url:
@@ -43,7 +54,11 @@ def normalise_profile_url(url: str) -> str:
     if is_linkedin_host(host):
         match = _LINKEDIN_ENTITY.match(parts.path)
         if match:
-            kind, slug = match.group(1).lower(), unquote(match.group(2)).strip().lower()
+            # A slug never ends in punctuation: that is the sentence the address was pasted in.
+            kind, slug = (
+                match.group(1).lower(),
+                unquote(match.group(2)).strip().rstrip(_TRAILING + ")").lower(),
+            )
             return f"https://www.linkedin.com/{kind}/{slug}"
         path = parts.path.rstrip("/")
         return urlunsplit(("https", "www.linkedin.com", path, "", ""))
