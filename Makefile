@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.group_commit
 	$(BIN)/python -m bench.replicas  # PostgreSQL: BENCH_DATABASE_URL, else the CI database
 	$(BIN)/python -m bench.extraction
+	$(BIN)/python -m bench.watchlist
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -6,6 +6,7 @@ python app.py serve           the chat server: Slack and/or Teams, as configured
 python app.py db upgrade      create or update the database tables
 python app.py reports ...     the security team's commands (see --help)
 python app.py outbox ...      deliveries to the security inbox
+python app.py watchlist ...   published alerts every report is matched against
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.sharing.settings import SharingSettings, load_sharing_settings
 from bot.shutdown import Grace, finish
 from bot.triage import TriageService
+from bot.watchlist.check import ContactCheck
+from bot.watchlist.intake import IntakeScreen
+from bot.watchlist.service import WatchlistService
 from flows.engine import Engine
 from flows.loader import FlowError
 from storage.conversation_store import conversation_store
@@ -99,6 +103,7 @@ class Runtime:
     worker: DeliveryWorker
     scheduler: DeadlineScheduler
     reporter_inbox: ReporterInbox
+    watchlist: WatchlistService
     teams: TeamsTransport | None = None
 
     async def ready(self) -> bool:
@@ -202,6 +207,8 @@ async def runtime(
         def deadlines(report: Report, now: datetime) -> list[Deadline]:
             return deadlines_for(report, policy, now)
 
+        router = Router(routes)
+        screen = IntakeScreen(settings.phone_region)
         service = ReportingService(
             Engine(
                 flow,
@@ -211,11 +218,21 @@ async def runtime(
             ),
             uow,
             utc_now,
-            route=Router(routes).destinations_for,
+            route=router.destinations_for,
             deadlines=deadlines,
             desk=ReporterDesk(security.templates.question_intro),
             on_queued=worker.wake,
             conversations=store,
+            watchlist=screen,
+            checks=ContactCheck(screen, flow, utc_now),
+        )
+        watchlist = WatchlistService(
+            uow,
+            utc_now,
+            security.team,
+            route=router.destinations_for,
+            region=settings.phone_region,
+            on_queued=worker.wake,
         )
         triage = TriageService(
             uow,
@@ -231,7 +248,17 @@ async def runtime(
         if transport is not None:
             reporter_inbox.register("teams", transport.reporter_channel(uow))
         yield Runtime(
-            settings, security, database, uow, service, triage, worker, scheduler, reporter_inbox, transport
+            settings,
+            security,
+            database,
+            uow,
+            service,
+            triage,
+            worker,
+            scheduler,
+            reporter_inbox,
+            watchlist,
+            transport,
         )
     finally:
         for destination in destinations.values():
@@ -334,7 +361,14 @@ async def run(
             return 0
         async with rt.background():
             return await run_command(
-                args, rt.triage, rt.unit_of_work, utc_now, sys.stdout, sys.stderr, sharing=sharing
+                args,
+                rt.triage,
+                rt.unit_of_work,
+                utc_now,
+                sys.stdout,
+                sys.stderr,
+                sharing=sharing,
+                watchlist=rt.watchlist,
             )
 
 

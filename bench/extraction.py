@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from bot.flow_files import load_flow
-from bot.indicators import normalise_profile_url, normalise_website
+from bot.normalise import normalise_profile_url, normalise_website
 from flows.actions import TextAnswer
 from flows.engine import Engine
 from flows.extraction import extract, noted_answers

@@ -42,6 +42,8 @@ class Envelope:
     reference: str | None = None  # the report that flow made
     awaiting: Awaiting | None = None  # the next message answers the security team
     files: list[dict[str, Any]] = field(default_factory=list)  # evidence waiting for the report
+    alerted: list[int] = field(default_factory=list)  # watchlist entries the reporter was told of
+    checking: bool = False  # the red-flag questions of "check this contact" are awaited
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,8 @@ class Envelope:
             "report_reference": self.reference,
             "awaiting": self.awaiting.to_json() if self.awaiting else None,
             "files": self.files,
+            "alerted": self.alerted,
+            "checking": self.checking,
         }
 
     @property
@@ -57,7 +61,7 @@ class Envelope:
 
     def reply(self, messages: list[Message], queued: int = 0) -> Reply:
         """The turn's reply, with what the conversation's state says about it."""
-        waiting = self.flow_running or self.awaiting is not None
+        waiting = self.flow_running or self.awaiting is not None or self.checking
         unsent = self.state is not None and self.state.times_sent > 0 and self.flow_running
         return Reply(messages, waiting, self.reference, queued=queued, unsent_detail=unsent)
 
@@ -73,6 +77,8 @@ def load_envelope(stored: StoredConversation | None, now: datetime, flow_id: str
         reference=data.get("report_reference"),
         awaiting=Awaiting.from_json(data.get("awaiting")),
         files=list(data.get("files") or []),
+        alerted=[int(i) for i in data.get("alerted") or []],
+        checking=bool(data.get("checking")),
     )
     expired = (
         stored.status is ConversationStatus.CANCELLED

@@ -15,41 +15,18 @@ from datetime import datetime
 from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
-import phonenumbers
-
 from bot.analyst_text import clean_text
-from bot.indicators import normalise_profile_url, normalise_website
+from bot.normalise import (
+    DEFAULT_PHONE_REGION,
+    is_free_mail,
+    normalise_profile_url,
+    organisation_key,
+    phone_key,
+    website_host,
+)
 from bot.report import Report, Status
 
 IndicatorKind = Literal["profile", "email", "phone", "website", "email domain", "organisation", "name"]
-
-DEFAULT_PHONE_REGION = "GB"
-
-# Addresses anyone can open in a minute: sharing one says nothing about who is behind it.
-FREE_MAIL_DOMAINS = frozenset(
-    {
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-        "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "mail.com",
-        "proton.me", "protonmail.com", "protonmail.ch", "pm.me", "tutanota.com", "tuta.io",
-        "zoho.com", "gmx.com", "web.de", "t-online.de", "mail.ru", "bk.ru", "inbox.ru", "list.ru",
-        "rambler.ru", "yandex.ru", "yandex.com", "ya.ru", "qq.com", "foxmail.com", "163.com",
-        "126.com", "sina.com", "sohu.com", "naver.com",
-    }
-)  # fmt: skip
-# Providers with a domain per country (gmx.de, yahoo.co.uk, hotmail.fr...).
-_FREE_MAIL_BRANDS = frozenset({"gmail", "gmx", "yahoo", "hotmail", "outlook", "live", "yandex", "aol"})
-_COUNTRY_SUFFIX = re.compile(r"^[a-z]{2,3}(?:\.[a-z]{2})?$")
-
-# Organisations too short or too vague to say two approaches came from the same place.
-MIN_ORGANISATION = 4
-_GENERIC_ORGANISATIONS = frozenset(
-    {
-        "none", "unknown", "not sure", "not given", "no idea", "n/a", "private", "freelance",
-        "freelancer", "self employed", "self-employed", "independent", "linkedin", "recruiter",
-        "recruitment", "recruitment agency", "headhunter", "a recruiter", "company", "consultancy",
-        "consulting", "government", "university",
-    }
-)  # fmt: skip
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.I)
@@ -156,43 +133,6 @@ def find(query: str, reports: Iterable[Report], phone_region: str = DEFAULT_PHON
         if hits:
             found.append(_match(report, hits))
     return _newest_first(found)
-
-
-# ---- normal forms --------------------------------------------------------------------------------
-def phone_key(phone: str, region: str = DEFAULT_PHONE_REGION) -> str:
-    """E.164 when the number can be read, else its digits (with any leading +)."""
-    try:
-        number = phonenumbers.parse(phone, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_possible_number(number):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return ("+" if phone.strip().startswith("+") else "") + digits
-
-
-def website_host(url: str) -> str:
-    """The site's host, lower case, without "www."."""
-    host = (urlsplit(normalise_website(url)).hostname or "").lower()
-    return host.removeprefix("www.")
-
-
-def organisation_key(organisation: str | None) -> str | None:
-    """Case and spacing ignored; None when too short or vague to link two reports."""
-    if not organisation:
-        return None
-    key = _fold(organisation)
-    if len(key) < MIN_ORGANISATION or key in _GENERIC_ORGANISATIONS:
-        return None
-    return key
-
-
-def is_free_mail(domain: str) -> bool:
-    domain = domain.lower().strip(".")
-    if domain in FREE_MAIL_DOMAINS:
-        return True
-    brand, _, suffix = domain.partition(".")
-    return brand in _FREE_MAIL_BRANDS and bool(_COUNTRY_SUFFIX.match(suffix))
 
 
 # ---- helpers ---------------------------------------------------------------------------------

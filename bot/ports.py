@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
 from bot.report import Report, Status
+from bot.watchlist.ports import WatchlistRepository
 
 
 class ConcurrencyConflict(Exception):
@@ -342,6 +343,7 @@ class UnitOfWork(Protocol):
     deadlines: DeadlineRepository
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
+    watchlist: WatchlistRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -16,7 +16,7 @@ from bot.messages import (
     TextQuestion,
     Tone,
 )
-from flows.model import Flow, StepKind
+from flows.model import Flow, Notice, StepKind
 from flows.outputs import Ask, Offer, Output, ReportSent, Say, ShowGuidance, ShowSummary
 
 
@@ -47,6 +47,10 @@ def present(flow: Flow, outputs: Iterable[Output], reference: str | None) -> lis
             key = "updated" if output.is_update else "sent"
             messages.append(Text(flow.text(key, reference=reference or "(pending)"), Tone.SUCCESS))
     return messages
+
+
+def present_notice(notice: Notice) -> Guidance:
+    return Guidance((GuidanceSection(notice.title, notice.points, Tone(notice.tone)),))
 
 
 def _question(ask: Ask) -> Question | TextQuestion:

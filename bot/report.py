@@ -14,7 +14,8 @@ from typing import Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from bot.indicators import normalise_profile_url, normalise_website
+from bot.normalise import normalise_profile_url, normalise_website
+from bot.watchlist.findings import WatchlistFinding
 
 SCHEMA_VERSION: Final = 1
 
@@ -286,6 +287,8 @@ class Report(_Part):
     closing_message: str | None = None  # what the reporter is told when the report is closed
     links: list[ReportLink] = Field(default_factory=list)
     routed_to: list[str] = Field(default_factory=list)  # the destinations chosen when it was submitted
+    # Published alerts this report's contact matches (bot.watchlist), strongest first.
+    watchlist: list[WatchlistFinding] = Field(default_factory=list)
 
     def with_link(self, other: str, kind: LinkKind, now: datetime) -> Report:
         """This report linked to `other` (replacing any earlier link to it)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import phonenumbers
 
-from bot.indicators import is_profile_like
+from bot.normalise import is_profile_like
 from bot.report import (
     Contact,
     ContactMethod,

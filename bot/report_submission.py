@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.ports import AuditEvent, Deadline, DuplicateReference, UnitOfWork
@@ -14,6 +14,13 @@ from flows.outputs import SubmitReport
 log = logging.getLogger(__name__)
 
 _REFERENCE_DRAWS = 8
+
+# Checks a report before it is stored and routed (the watchlist): may raise its severity.
+Screen = Callable[[UnitOfWork, Report], Awaitable[Report]]
+
+
+async def _unscreened(uow: UnitOfWork, report: Report) -> Report:
+    return report
 
 
 async def save_report(
@@ -26,12 +33,18 @@ async def save_report(
     route: Callable[[Report], Sequence[str]],
     deadlines: Callable[[Report, datetime], Sequence[Deadline]],
     files: Sequence[EvidenceFile] = (),
+    screen: Screen = _unscreened,
 ) -> Report:
     """In the caller's transaction. An update keeps the report's reference, routing and triage state."""
     previous = await uow.reports.get(reference, for_update=True) if reference and effect.is_update else None
     if previous is not None:
         report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
-        report = _with_files(report.model_copy(update={"routed_to": previous.routed_to}), files)
+        report = report.model_copy(update={"routed_to": previous.routed_to, "watchlist": previous.watchlist})
+        report = _with_files(await screen(uow, report), files)
+        if _matched(report) and not _matched(previous):
+            # Newly matching a published alert: critical now, so the escalation route joins in.
+            routed = list(dict.fromkeys([*previous.routed_to, *route(report)]))
+            report = report.model_copy(update={"routed_to": routed})
         await uow.reports.update(report)
         await _audit(uow, reporter, "report.updated", report, now)
         log.info(
@@ -42,7 +55,7 @@ async def save_report(
         )
         return report
     for _ in range(_REFERENCE_DRAWS):
-        report = build_report(effect.answers, reporter, new_reference(), now, region)
+        report = await screen(uow, build_report(effect.answers, reporter, new_reference(), now, region))
         report = _with_files(report.model_copy(update={"routed_to": list(route(report))}), files)
         try:
             await uow.reports.add(report)
@@ -54,6 +67,10 @@ async def save_report(
         log.info("report %s submitted (severity %s)", report.reference, report.severity)
         return report
     raise RuntimeError("could not draw an unused report reference")
+
+
+def _matched(report: Report) -> bool:
+    return any(finding.is_match for finding in report.watchlist)
 
 
 def _with_files(report: Report, files: Sequence[EvidenceFile]) -> Report:

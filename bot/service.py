@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope, store_envelope
 from bot.evidence import attach as attach_evidence
@@ -27,7 +28,7 @@ from bot.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from bot.presenter import present
+from bot.presenter import present, present_notice
 from bot.report import EvidenceFile, Report, Reporter
 from bot.report_submission import save_report
 from bot.reporter_desk import (
@@ -41,6 +42,8 @@ from bot.reporter_desk import (
     is_my_reports,
 )
 from bot.reporter_push import ReporterChannel
+from bot.watchlist.check import CHECK_TOKEN, ContactCheck, is_check
+from bot.watchlist.intake import IntakeScreen, about_the_contact_changed, new_matches
 from flows.actions import (
     Command,
     CommandName,
@@ -82,6 +85,8 @@ class ReportingService:
     attempts_on_conflict: int = 3
     # The ordinary turn's storage: one load and one save. None: every turn uses the unit of work.
     conversations: ConversationStore | None = None
+    watchlist: IntakeScreen | None = None  # published alerts, matched as the reporter answers
+    checks: ContactCheck | None = None  # "check this contact", before anyone replies to them
 
     async def open(self, key: ConversationKey, reporter: Reporter) -> Reply:
         """The reporter opened the bot: news from the security team first, then start or resume."""
@@ -193,6 +198,11 @@ class ReportingService:
             if opened is None:
                 return Reply([], True, duplicate=True)
             stored, envelope = opened
+            checked = await self._contact_check(uow, envelope, reporter, action)
+            if checked is not None:
+                await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
+                await uow.commit()
+                return envelope.reply(checked)
             desk = await self._reporter_side(uow, envelope, reporter, action, now)
             messages: list[Message] = list(desk.messages) if desk else []
             queued = desk.queued if desk else 0
@@ -228,7 +238,7 @@ class ReportingService:
         if loaded.event_seen:
             return Reply([], True, duplicate=True)
         envelope = load_envelope(loaded.stored, now, self.engine.flow.id)
-        if self._for_the_desk(action, envelope):
+        if self._for_the_desk(action, envelope) or self._for_the_check(action, envelope):
             return None
         try:
             messages, _ = await self._flow_turn(None, envelope, reporter, action, now)
@@ -245,6 +255,35 @@ class ReportingService:
             return None
         stored = await uow.conversations.get(str(key))
         return stored, load_envelope(stored, now, self.engine.flow.id)
+
+    async def _contact_check(
+        self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction
+    ) -> list[Message] | None:
+        """ "check <contact>" and its questions, when no report is under way; None otherwise."""
+        checks = self.checks
+        if checks is None or envelope.flow_running or envelope.awaiting is not None:
+            return None
+        if isinstance(action, PickOptions) and action.token == CHECK_TOKEN:
+            messages, envelope.checking = checks.answer(action.values, None)
+        elif isinstance(action, TextAnswer) and is_check(action.text):
+            messages, envelope.checking = await checks.start(uow, reporter, action.text)
+        elif isinstance(action, TextAnswer) and envelope.checking and not self._starts(action):
+            if command_in_text(action.text) is not None:
+                envelope.checking = False
+                return None
+            messages, envelope.checking = checks.answer(None, action.text)
+        else:
+            envelope.checking = False
+            return None
+        return messages
+
+    def _for_the_check(self, action: UserAction, envelope: Envelope) -> bool:
+        """Whether "check this contact" may take this action (it reads the watchlist)."""
+        if self.checks is None or envelope.flow_running or envelope.awaiting is not None:
+            return False
+        if isinstance(action, PickOptions):
+            return action.token == CHECK_TOKEN
+        return isinstance(action, TextAnswer) and (envelope.checking or is_check(action.text))
 
     # ---- the reporter's side of the thread with the security team ---------------------------
     async def _reporter_side(
@@ -328,9 +367,37 @@ class ReportingService:
         else:
             assert envelope.state is not None
             turn = self.engine.advance(envelope.state, action, now)
+        before = envelope.state.answers if envelope.state is not None else {}
         envelope.state = turn.state
         queued = await self._carry_out(uow, turn, envelope, reporter, now)
-        return present(self.engine.flow, turn.outputs, envelope.reference), queued
+        alert = await self._alert(uow, envelope, reporter, before, now)
+        return alert + present(self.engine.flow, turn.outputs, envelope.reference), queued
+
+    async def _alert(
+        self,
+        uow: UnitOfWork | None,
+        envelope: Envelope,
+        reporter: Reporter,
+        before: dict[str, Any],
+        now: datetime,
+    ) -> list[Message]:
+        """Told at once, before the next question, when the contact matches a published alert."""
+        state = envelope.state
+        if self.watchlist is None or state is None or not about_the_contact_changed(before, state.answers):
+            return []
+        if uow is None:
+            raise _NeedsUnitOfWork  # the answer says who the contact is: read the watchlist
+        found = await new_matches(
+            self.watchlist, uow.watchlist, state.answers, reporter, now, envelope.alerted
+        )
+        if not found:
+            return []
+        envelope.alerted += [f.entry_id for f in found]
+        log.info("watchlist match told to a reporter (entries %s)", [f.entry_id for f in found])
+        return [present_notice(self.engine.flow.notices["watchlist_match"])]
+
+    async def _screen(self, uow: UnitOfWork, report: Report) -> Report:
+        return report if self.watchlist is None else await self.watchlist.screen(uow.watchlist, report)
 
     def _starts(self, action: UserAction) -> bool:
         if isinstance(action, Command):
@@ -373,6 +440,7 @@ class ReportingService:
                     self.route,
                     self.deadlines,
                     [EvidenceFile.model_validate(f) for f in envelope.files],
+                    screen=self._screen,
                 )
                 envelope.files = []  # now on the report
                 envelope.reference = report.reference

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.conditions import Condition, ConditionError, parse_condition
 from flows.extraction.lexicon import Lexicon, RawLexicon, build_lexicon, references
-from flows.model import Branch, Flow, GuidanceItem, InputKind, Option, Step, StepKind
+from flows.model import Branch, Flow, GuidanceItem, InputKind, Notice, Option, Step, StepKind
 
 REQUIRED_MESSAGES = (
     "idle",
@@ -123,9 +123,18 @@ class _RawGuidanceItem(BaseModel):
     tone: Literal["info", "warning", "reassurance"] = "info"
 
 
+class _RawNotice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    title: str
+    points: list[str] = Field(min_length=1)
+    tone: Literal["info", "warning", "reassurance"] = "warning"
+
+
 class _RawGuidance(BaseModel):
     model_config = ConfigDict(extra="forbid")
     items: list[_RawGuidanceItem]
+    notices: list[_RawNotice] = Field(default_factory=list)
 
 
 def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow", raw_understanding: Any = None) -> Flow:
@@ -156,6 +165,10 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow", raw_under
     if len({g.id for g in guidance.items}) != len(guidance.items):
         problems.append("guidance ids must be unique")
 
+    notices = {n.id: Notice(n.id, n.title, tuple(n.points), n.tone) for n in guidance.notices}
+    if len(notices) != len(guidance.notices):
+        problems.append("notice ids must be unique")
+
     needed = REQUIRED_MESSAGES + (NOTED_MESSAGES if lexicon is not None else ())
     missing = [k for k in needed if k not in parsed.messages]
     if missing:
@@ -174,6 +187,7 @@ def build_flow(raw_flow: Any, raw_guidance: Any, source: str = "flow", raw_under
         entry_words=tuple(w.lower() for w in parsed.entry_words),
         order=tuple(steps),
         lexicon=lexicon,
+        notices=notices,
     )
     problems.extend(check_flow(flow))
     if lexicon is not None:

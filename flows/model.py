@@ -72,6 +72,17 @@ class GuidanceItem:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Guidance the service shows when something outside the answers calls for it: a contact
+    named in a security alert, the answer to "check this contact"."""
+
+    id: str
+    title: str
+    points: tuple[str, ...]
+    tone: str = "warning"
+
+
+@dataclass(frozen=True)
 class Flow:
     id: str
     version: int
@@ -85,6 +96,7 @@ class Flow:
     entry_words: tuple[str, ...] = ("report",)
     order: tuple[str, ...] = field(default=())  # step ids in file order, for summaries
     lexicon: Lexicon | None = None  # what to note from the reporter's own words (understanding.yaml)
+    notices: dict[str, Notice] = field(default_factory=dict)
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Dialect,
     ForeignKey,
@@ -201,6 +202,53 @@ class ChatAddressRow(Base):
     address_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     address: Mapped[dict[str, Any]] = mapped_column(Json)
     updated_at: Mapped[datetime]
+
+
+class WatchlistEntryRow(Base):
+    """A watchlist entry (bot.watchlist.model): what an alert names, kept as given in `content`."""
+
+    __tablename__ = "watchlist_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The normalised content's hash: importing the same alert twice adds nothing.
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+    retired_by: Mapped[str | None] = mapped_column(String(200))
+    retired_at: Mapped[datetime | None]
+    changed_at: Mapped[datetime]
+
+
+class WatchlistIndicatorRow(Base):
+    """One normalised indicator of an entry, indexed: which entries name this profile, email..."""
+
+    __tablename__ = "watchlist_indicators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("watchlist_entries.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(600))
+
+    __table_args__ = (Index(None, "kind", "value"),)
+
+
+class WatchlistCheckRow(Base):
+    """A "check this contact" asked by a member of staff: counted, and rate-limited per person.
+    Only the outcome is kept, never what was checked."""
+
+    __tablename__ = "watchlist_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    checked_by: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "checked_by", "at"),)
 
 
 metadata = Base.metadata

@@ -19,6 +19,7 @@ from bot.ports import (
     ReportMessageRepository,
     ReportRepository,
 )
+from bot.watchlist.ports import WatchlistRepository
 from storage.repositories import (
     SqlAuditRepository,
     SqlChatAddressRepository,
@@ -29,6 +30,7 @@ from storage.repositories import (
     SqlProcessedEventRepository,
     SqlReportMessageRepository,
     SqlReportRepository,
+    SqlWatchlistRepository,
 )
 
 GATE_TIMEOUT_S = 30.0  # as long as a pooled connection is waited for (SQLAlchemy pool_timeout)
@@ -46,6 +48,7 @@ class SqlUnitOfWork:
     deadlines: DeadlineRepository
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
+    watchlist: WatchlistRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None) -> None:
         self._sessions = sessions
@@ -77,6 +80,7 @@ class SqlUnitOfWork:
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
+        self.watchlist = SqlWatchlistRepository(session)
         return self
 
     async def __aexit__(

@@ -33,10 +33,12 @@ from adapters.cli.reports import (
     report_timeline,
     show_report,
 )
+from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
 from bot.sharing.settings import SharingSettings
 from bot.triage import NotAllowed, TriageError, TriageService
+from bot.watchlist.service import WatchlistService
 
 PLATFORM = "cli"
 SHARING_FORMATS = ("stix", "misp")
@@ -54,7 +56,7 @@ def cli_actor() -> Actor:
 
 def handles(args: argparse.Namespace) -> bool:
     """True for the commands run_command knows."""
-    return getattr(args, "command", None) in {"reports", "outbox"}
+    return getattr(args, "command", None) in {"reports", "outbox", "watchlist"}
 
 
 async def run_command(
@@ -66,12 +68,15 @@ async def run_command(
     err: TextIO,
     actor: Actor | None = None,
     sharing: SharingSettings | None = None,
+    watchlist: WatchlistService | None = None,
 ) -> int:
-    """Run a `reports` or `outbox` command; returns the exit code. `sharing`: the defaults of
-    the STIX and MISP exports (SHARING_TLP, SHARING_ORGANISATION)."""
+    """Run a `reports`, `outbox` or `watchlist` command; returns the exit code. `sharing`: the
+    defaults of the STIX and MISP exports (SHARING_TLP, SHARING_ORGANISATION)."""
     actor = actor or cli_actor()
     sharing = sharing or SharingSettings()
     try:
+        if args.command == "watchlist" and watchlist is not None:
+            return await run_watchlist(args, watchlist, actor, out, err)
         if args.command == "reports":
             return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":

@@ -7,6 +7,7 @@ security officer rather than a developer.
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from bot.ports import OutboxStatus
@@ -30,6 +31,7 @@ examples:
   app.py reports close TIP-7K3Q9D --outcome benign --message "Thank you; this one was genuine."
   app.py outbox retry --all-dead
   app.py outbox retry 12 --force
+  app.py watchlist import examples/watchlist-uk-2025-11.yaml
 """
 
 
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(commands)
     _add_reports(commands)
     _add_outbox(commands)
+    _add_watchlist(commands)
     _add_teams(commands)
     return parser
 
@@ -289,6 +292,67 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=_formatter,
     )
     _add_reference(timeline)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-11-18") from None
+
+
+def _add_watchlist(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    watchlist = commands.add_parser(
+        "watchlist",
+        help="keep the published alerts every report is matched against",
+        description="The watchlist: profiles, names, firms, emails and phones named in published "
+        "security alerts. Every report is matched against it as it is typed; adding an entry checks "
+        "earlier reports too. Security team only; every change is recorded.",
+        formatter_class=_formatter,
+    )
+    actions = watchlist.add_subparsers(
+        dest="watchlist_command", metavar="ACTION", title="actions", required=True
+    )
+    listing = actions.add_parser("list", help="list the entries", formatter_class=_formatter)
+    listing.add_argument("--all", action="store_true", help="retired entries too")
+    show = actions.add_parser("show", help="everything in one entry", formatter_class=_formatter)
+    show.add_argument("id", type=_positive_int, metavar="ENTRY", help="the entry's number, from list")
+    retire = actions.add_parser(
+        "retire", help="stop matching reports against an entry (it is kept)", formatter_class=_formatter
+    )
+    retire.add_argument("id", type=_positive_int, metavar="ENTRY", help="the entry's number, from list")
+    add = actions.add_parser(
+        "add",
+        help="add one entry",
+        description="Add one entry. Give at least one indicator; repeat an option for several values.",
+        formatter_class=_formatter,
+    )
+    for option, dest, what in (
+        ("--name", "name", "a name the contact uses"),
+        ("--organisation", "organisation", "an organisation they claim"),
+        ("--profile", "profile", "a profile address (URL)"),
+        ("--email", "email", "an email address"),
+        ("--domain", "domain", "a company's email domain (not free mail)"),
+        ("--phone", "phone", "a phone number"),
+        ("--website", "website", "a website"),
+    ):
+        add.add_argument(option, dest=dest, action="append", default=[], metavar="VALUE", help=what)
+    add.add_argument("--source", required=True, help="where it comes from: the alert's title")
+    add.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the alert's date")
+    add.add_argument("--notes", help="anything the team should know")
+    importing = actions.add_parser(
+        "import",
+        help="add every entry in a YAML or CSV file (all or nothing)",
+        description="Add every entry in FILE (YAML, or CSV when it ends in .csv). The whole file is "
+        "checked first; any mistake is named by line and field and nothing is added. Entries "
+        "already on the watchlist are left alone, so importing a file again adds nothing.",
+        formatter_class=_formatter,
+    )
+    importing.add_argument("file", metavar="FILE")
+    export = actions.add_parser(
+        "export", help="print every entry, retired ones too, as YAML or CSV", formatter_class=_formatter
+    )
+    export.add_argument("--format", choices=["yaml", "csv"], default="yaml")
 
 
 def _add_outbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

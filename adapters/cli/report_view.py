@@ -10,6 +10,7 @@ from typing import TextIO
 from adapters.cli.terminal import safe, when, words
 from bot.matching import Indicator, Match
 from bot.report import EvidenceFile, Report, ReportLink
+from bot.watchlist.findings import WatchlistFinding, headline, matched_on
 
 # (section, [(label, dotted path into the Report)]). tests/cli checks these paths cover
 # every field of the model, so a field added to Report cannot silently go unshown.
@@ -94,6 +95,7 @@ SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("Severity", "severity"),
             ("Why", "severity_reasons"),
+            ("Watchlist", "watchlist"),
         ],
     ),
     (
@@ -131,6 +133,7 @@ _ONE_PER_LINE = {
     "severity_reasons",
     "evidence.files",
     "links",
+    "watchlist",
 }
 _LABEL_WIDTH = max(len(label) for _, rows in SECTIONS for label, _ in rows) + 2
 _INDENT = "  "
@@ -212,6 +215,9 @@ def _item(value: object) -> str:
         return _file(value)
     if isinstance(value, ReportLink):
         return f"{value.reference} ({words(value.kind.value)})"
+    if isinstance(value, WatchlistFinding):
+        lines = [headline(value), *(f"{_INDENT}{line}" for line in matched_on(value))]
+        return "\n".join(safe(line) for line in lines)
     return safe(str(value), multiline=True)
 
 

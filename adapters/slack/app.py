@@ -54,6 +54,7 @@ from bot.service import ReportingService
 log = logging.getLogger("tipline.slack")
 
 SHORTCUT = "report_message"
+CHECK_SHORTCUT = "check_message"  # "Check this contact": the message's words are what is checked
 COMMAND = "/report"
 SOURCE = "slack"
 FORM_WAIT = 2.0  # seconds a form submission may wait for the turn before Slack's 3 s run out
@@ -283,12 +284,17 @@ class SlackBot:
             await ack()
             self.spawn(self.flag_message(body))
 
+        async def on_check_shortcut(ack: Any, body: dict[str, Any]) -> None:
+            await ack()
+            self.spawn(self.check_message(body))
+
         app.event("message", matchers=[is_dm])(on_message)
         app.event("app_home_opened")(on_home)
         app.action(ui.ACTION_IDS)(on_action)
         app.view_submission(ui.REPLY_MODAL)(on_form)
         app.command(COMMAND)(on_command)
         app.shortcut(SHORTCUT)(on_shortcut)
+        app.shortcut(CHECK_SHORTCUT)(on_check_shortcut)
 
     # ---- direct messages and files -------------------------------------------------------------
 
@@ -407,6 +413,8 @@ class SlackBot:
             action: Command | TextAnswer | PickOptions = Command(CommandName.START)
         elif action_id == ui.HOME_MY_REPORTS:
             action = TextAnswer("my reports")
+        elif action_id == ui.HOME_CHECK:
+            action = TextAnswer("check")  # asks, in the DM, for a profile address or a name and company
         elif action_id.startswith(ui.HOME_ADD):
             action = PickOptions(MY_REPORTS, (str(body["actions"][0].get("value") or ""),))
         else:
@@ -512,6 +520,21 @@ class SlackBot:
             await self._say(channel, opening)
             await post(self.client, channel, [ui.quoted_message(flagged.text, permalink)])
             await self._say(channel, attached.messages)
+
+    async def check_message(self, body: Mapping[str, Any]) -> None:
+        """ "Check this contact" on a message: what it says (a profile, an email, a name and a
+        company) is checked, and the answer comes in the DM. Nothing reaches the message's author."""
+        parsed = inbound.from_message_action(body)
+        if parsed is None:
+            return
+        found, flagged = parsed
+        channel = await open_dm(self.client, found.reporter.user_id)
+        check = TextAnswer("check " + flagged.text[:MAX_CHECKED])
+        key, event = found.key, (SOURCE, f"{found.dedupe_id}:check")
+        await self._turn(found, channel, lambda who: self.service.handle(key, who, check, event))
+
+
+MAX_CHECKED = 2000  # characters of the message read for a contact
 
 
 def _asks_again(reply: Reply, token: str) -> bool:

@@ -78,6 +78,7 @@ EDIT = "edit:"
 REPLY = "reply:open"
 HOME_REPORT = "home:report"
 HOME_MY_REPORTS = "home:my_reports"
+HOME_CHECK = "home:check"
 HOME_ADD = "home:add:"
 REPLY_MODAL = "reply_modal"
 ACTION_IDS = re.compile(r"^(?:pick:[0-9a-z]+|edit:\d+|choose|done|reply:open|home:[a-z_]+(?::\d+)?)$")

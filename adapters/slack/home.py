@@ -55,6 +55,7 @@ def home_view(reports: Sequence[Message]) -> View:
                     style="primary",
                 ),
                 ButtonElement(text="My reports", action_id=ui.HOME_MY_REPORTS, value="my-reports"),
+                ButtonElement(text="Check a contact", action_id=ui.HOME_CHECK, value="check"),
             ],
         ),
         DividerBlock(),

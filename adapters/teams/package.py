@@ -80,6 +80,10 @@ FULL_DESCRIPTION: Final = (
 PERSONAL_COMMANDS: Final = (
     ("report", "Tell the security team about a suspicious approach"),
     ("my reports", "See the reports you have sent and what is happening with them"),
+    (
+        "check",
+        "Check a contact before you reply: add their profile address, email, phone, or name and company",
+    ),
     ("help", "What to report, and what happens after you do"),
 )
 # The schema allows 32 characters, too few for "use this channel as the security inbox";

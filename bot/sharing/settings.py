@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.matching import DEFAULT_PHONE_REGION
+from bot.normalise import DEFAULT_PHONE_REGION
 from bot.settings import SettingsError
 from bot.sharing.tlp import DEFAULT_TLP, Tlp, parse_tlp
 

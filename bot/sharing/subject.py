@@ -20,7 +20,7 @@ from typing import TypeVar
 from urllib.parse import quote, urlsplit
 
 from bot.analyst_text import clean_text
-from bot.matching import DEFAULT_PHONE_REGION, is_free_mail, phone_key, website_host
+from bot.normalise import DEFAULT_PHONE_REGION, is_free_mail, phone_key, website_host
 from bot.report import ApproachKind, AskedFor, Channel, Offered, Outcome, Report, Severity, Status
 
 _T = TypeVar("_T")

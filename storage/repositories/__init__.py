@@ -8,6 +8,7 @@ from storage.repositories.messages import SqlReportMessageRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.reports import SqlAuditRepository, SqlReportRepository
 from storage.repositories.threads import SqlDestinationThreadRepository
+from storage.repositories.watchlist import SqlWatchlistRepository
 
 __all__ = [
     "SqlAuditRepository",
@@ -19,4 +20,5 @@ __all__ = [
     "SqlProcessedEventRepository",
     "SqlReportMessageRepository",
     "SqlReportRepository",
+    "SqlWatchlistRepository",
 ]

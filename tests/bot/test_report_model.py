@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from bot.indicators import normalise_profile_url
+from bot.normalise import normalise_profile_url
 from bot.report import Report, Reporter, Severity, new_reference, normalise_reference
 from bot.report_builder import build_report, extract_indicators
 from bot.severity import NOT_ASSESSED

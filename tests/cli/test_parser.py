@@ -32,6 +32,13 @@ HELP_PAGES = [
     ["outbox"],
     ["outbox", "list"],
     ["outbox", "retry"],
+    ["watchlist"],
+    ["watchlist", "list"],
+    ["watchlist", "show"],
+    ["watchlist", "retire"],
+    ["watchlist", "add"],
+    ["watchlist", "import"],
+    ["watchlist", "export"],
     ["teams"],
     ["teams", "package"],
 ]

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.matching import Indicator, find, is_free_mail, matches, organisation_key, shared_indicators
+from bot.matching import Indicator, find, matches, shared_indicators
+from bot.normalise import is_free_mail, organisation_key
 from bot.report import Contact, Report, Status
 from tests.factories import CREATED_AT, make_report
 

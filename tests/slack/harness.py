@@ -20,6 +20,8 @@ from bot.ports import ConversationStore
 from bot.report import Reporter
 from bot.reporter_desk import ReporterDesk
 from bot.service import ReportingService
+from bot.watchlist.check import ContactCheck
+from bot.watchlist.intake import IntakeScreen
 from flows.engine import Engine
 from tests.slack import web_api
 from tests.slack.web_api import RecordingSlackApi
@@ -37,13 +39,16 @@ def make_service(
     uow_factory, conversations: ConversationStore | None = None, understand: bool = False
 ) -> ReportingService:
     """Built as app.py's runtime builds it, routed to the file inbox; `understand`: UNDERSTAND_ANSWERS."""
+    flow, screen = load_flow(), IntakeScreen()
     return ReportingService(
-        Engine(load_flow(), understand=understand),
+        Engine(flow, understand=understand),
         uow_factory,
         utc_now,
         route=lambda report: ["file"],
         desk=ReporterDesk("The security team has a question for you"),
         conversations=conversations,
+        watchlist=screen,
+        checks=ContactCheck(screen, flow, utc_now),
     )
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.app import COMMAND, SHORTCUT
+from adapters.slack.app import CHECK_SHORTCUT, COMMAND, SHORTCUT
 from adapters.web.server import SLACK_EVENTS
 
 MANIFEST = yaml.safe_load((Path(__file__).parents[2] / "manifest.yaml").read_text())
@@ -13,7 +13,10 @@ MANIFEST = yaml.safe_load((Path(__file__).parents[2] / "manifest.yaml").read_tex
 def test_the_manifest_matches_the_listeners():
     features, settings = MANIFEST["features"], MANIFEST["settings"]
     assert [c["command"] for c in features["slash_commands"]] == [COMMAND]
-    assert [(s["type"], s["callback_id"]) for s in features["shortcuts"]] == [("message", SHORTCUT)]
+    assert [(s["type"], s["callback_id"]) for s in features["shortcuts"]] == [
+        ("message", SHORTCUT),
+        ("message", CHECK_SHORTCUT),
+    ]
     assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_home_opened", "message.im"]
     assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]
     assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"] is False

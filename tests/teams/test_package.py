@@ -169,7 +169,7 @@ def test_the_bot_is_in_personal_and_team_scope_with_its_commands(tmp_path: Path)
     assert bot["isNotificationOnly"] is False
     personal, team = bot["commandLists"]
     assert personal["scopes"] == ["personal"]
-    assert [c["title"] for c in personal["commands"]] == ["report", "my reports", "help"]
+    assert [c["title"] for c in personal["commands"]] == ["report", "my reports", "check", "help"]
     assert team["scopes"] == ["team"]
     assert [c["title"] for c in team["commands"]] == ["use this as the security inbox"]
     for command in personal["commands"] + team["commands"]:

@@ -1,0 +1,1 @@
+"""The watchlist: published alerts the security team keeps, matched against every report."""
