@@ -48,6 +48,7 @@ from flows.actions import (
     Command,
     CommandName,
     PickOptions,
+    SharedText,
     SubmitForm,
     TextAnswer,
     UserAction,
@@ -158,7 +159,10 @@ class ReportingService:
             stored, envelope = opened
             messages, queued = await attach_evidence(uow, envelope, reporter, files, now)
             if envelope.flow_running:
-                resumed, _ = await self._flow_turn(uow, envelope, reporter, Command(CommandName.RESUME), now)
+                # A flagged or forwarded message's words are read for the report, as the story is.
+                shared = "\n\n".join(f.text for f in files if f.text)
+                action: UserAction = SharedText(shared) if shared else Command(CommandName.RESUME)
+                resumed, _ = await self._flow_turn(uow, envelope, reporter, action, now)
                 messages += resumed
             await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
             await uow.commit()

@@ -39,13 +39,21 @@ class SubmitForm:
 
 
 @dataclass(frozen=True)
+class SharedText:
+    """Words the reporter passed on rather than typed as an answer (a flagged or forwarded
+    message): read for what they say, never taken as the answer to the current question."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Command:
     name: CommandName
     argument: str | None = None
     token: str | None = None  # set when the command came from a button on a given message
 
 
-UserAction = TextAnswer | PickOptions | SubmitForm | Command
+UserAction = TextAnswer | PickOptions | SubmitForm | Command | SharedText
 
 _WORDS = {name.value: name for name in CommandName if name not in (CommandName.START, CommandName.RESUME)}
 _EDIT = re.compile(r"^/?edit\s+(.+)$", re.IGNORECASE)

@@ -15,6 +15,7 @@ from flows.actions import (
     Command,
     CommandName,
     PickOptions,
+    SharedText,
     SubmitForm,
     TextAnswer,
     UserAction,
@@ -95,6 +96,8 @@ class Engine(NotedAnswers):
     def _asking(self, state: ConversationState, action: UserAction, now: datetime) -> Turn:
         if isinstance(action, Command):
             return self._command(state, action, now)
+        if isinstance(action, SharedText):
+            return self._heard(state, action.text)
         if isinstance(action, (PickOptions, SubmitForm)) and action.token != self.token(state):
             return Turn(state, (Say(self.flow.text("stale")), self._put(state)))
         if state.noted:

@@ -54,6 +54,7 @@ NOTED_MESSAGES = (
     "noted_which",
     "noted_unclear",
     "noted_changed",
+    "noted_shared",
     "noted_elsewhere",
     "noted_mark",
     "taken_some",

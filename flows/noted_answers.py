@@ -82,6 +82,20 @@ class NotedAnswers:
         state.visit += 1
         return Turn(state, (Say(self.flow.text("noted_changed")), self._put(state)))
 
+    def _heard(self, state: ConversationState, text: str) -> Turn:
+        """A message the reporter shared: what it says is offered to confirm, as their story is."""
+        heard = (
+            noting.note_from_shared(self.flow, state.answers, text, self.phone_region)
+            if self.understand
+            else {}
+        )
+        heard = {k: v for k, v in heard.items() if k not in state.noted}
+        if not heard:
+            return Turn(state, (self._put(state),))
+        state.noted.update(heard)
+        state.noted_from.update({k: "shared" for k in heard})
+        return self._go_on(state, state.step_id, (Say(self.flow.text("noted_shared")),))
+
     def _reads_words(self, step: Step, action: UserAction, result: Invalid) -> bool:
         return (
             self.understand

@@ -29,8 +29,18 @@ def note_from_text(
     lexicon = flow.lexicon
     if lexicon is None or step.id not in lexicon.read_from or not isinstance(text, str):
         return {}
-    noted = noted_answers(extract(text, lexicon, phone_region), lexicon, flow.steps)
-    return {k: v for k, v in noted.items() if k not in answers and k != step.id and k in flow.steps}
+    return {k: v for k, v in _noted(flow, answers, text, phone_region).items() if k != step.id}
+
+
+def note_from_shared(flow: Flow, answers: dict[str, Any], text: str, phone_region: str) -> dict[str, Any]:
+    """Answers a message the reporter shared (flagged, forwarded) implies for open questions."""
+    return _noted(flow, answers, text, phone_region) if flow.lexicon is not None else {}
+
+
+def _noted(flow: Flow, answers: dict[str, Any], text: str, phone_region: str) -> dict[str, Any]:
+    assert flow.lexicon is not None
+    noted = noted_answers(extract(text, flow.lexicon, phone_region), flow.lexicon, flow.steps)
+    return {k: v for k, v in noted.items() if k not in answers and k in flow.steps}
 
 
 def rows(flow: Flow, noted: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -47,6 +47,7 @@ class _RawPeople(BaseModel):
     organisation_cues: list[str]
     honorifics: list[str]
     organisation_words: list[str]
+    organisation_nouns: list[str]
     role_words: list[str]
     title_words: list[str]
     not_names: list[str]
@@ -88,6 +89,7 @@ class People:
     organisation_cues: tuple[str, ...]
     honorifics: frozenset[str]
     organisation_words: frozenset[str]  # lower case
+    organisation_nouns: frozenset[str]
     role_words: frozenset[str]
     title_words: frozenset[str]
     not_names: frozenset[str]
@@ -130,7 +132,8 @@ def _phrases(words: list[str]) -> str:
     spelled = sorted(
         (r"\s+".join(re.escape(p) for p in w.lower().split()) for w in plain), key=len, reverse=True
     )
-    parts = [r"(?<![\w@.])(?:" + "|".join(spelled) + r")(?![\w@])"] if spelled else []
+    # A plural is the same term ("insight reports").
+    parts = [r"(?<![\w@.])(?:" + "|".join(spelled) + r")(?:e?s)?(?![\w@])"] if spelled else []
     return "|".join(parts + [f"(?:{r})" for r in regexes])
 
 
@@ -199,6 +202,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
             ),
             honorifics=frozenset(people.honorifics),
             organisation_words=frozenset(w.lower() for w in people.organisation_words),
+            organisation_nouns=frozenset(w.lower() for w in people.organisation_nouns),
             role_words=frozenset(w.lower() for w in people.role_words),
             title_words=frozenset(w.lower() for w in people.title_words),
             not_names=frozenset(people.not_names),

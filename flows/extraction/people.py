@@ -14,11 +14,15 @@ from flows.extraction.lexicon import People
 
 # Capitalised words, with the small words organisations have inside them; one line at a time.
 _RUN = re.compile(
-    r"[A-Z][\w'’\-]*(?:[ \t]+(?:(?:of|the|and|for|de|la|van|von|der|du|&)[ \t]+)*[A-Z&][\w'’\-&.]*)*"
+    r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.[ \t]+)?[A-Z][\w'’\-]*"
+    r"(?:[ \t]+(?:(?:of|the|and|for|de|la|van|von|der|du|&)[ \t]+)*[A-Z&][\w'’\-&.]*)*"
 )
 _CONNECTORS = frozenset({"of", "the", "and", "for", "de", "la", "van", "von", "der", "du", "&"})
 _ARTICLES = re.compile(r"\b(?:a|an|the|one|some)$", re.IGNORECASE)
-_PAIR_AFTER = re.compile(r"^(?:\s*,\s*|\s*\(\s*|\s+(?:of|from|at|with)\s+(?:the\s+)?|\s+[-–]\s+)")
+_PAIR_AFTER = re.compile(
+    r"^(?:\s*,\s*|\s*\(\s*|\s+(?:of|from|at|with)\s+(?:the\s+)?|\s+[-–]\s+"
+    r"|,?\s+who\s+(?:works|worked|is|was)\s+(?:for|at|with)\s+(?:the\s+)?)$"
+)
 _PERSON_TOKEN = re.compile(r"^[A-Z][a-z]+(?:['’\-][A-Z]?[a-z]+)*$|^O['’][A-Z][a-z]+$|^Mc[A-Z][a-z]+$")
 
 
@@ -85,6 +89,7 @@ def _trim(match: re.Match[str], people: People) -> Run | None:
         words = words[:-1]
     words = [w.rstrip(".") if not w.endswith(("Ltd.", "Inc.", "Co.")) else w for w in words]
     words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words]
+    words = [w.rstrip("'’") if i == len(words) - 1 else w for i, w in enumerate(words)]
     if not words:
         return None
     text = " ".join(words)
@@ -104,6 +109,11 @@ def _classify(
     person_like = _person_like(run, people, places)
     if run.honorific and person_like:
         return "name"
+    named_thing = (
+        name_cue in ("called", "named") and _word_before(before, name_cue) in people.organisation_nouns
+    )
+    if name_cue and named_thing:
+        return "org" if _plain(run, people) else None  # "a firm called Sterling Hale"
     if name_cue and not (org_cue and name_cue in ("called", "named") and org_like):
         return "org" if org_like else "name" if person_like else None
     if org_cue:
@@ -169,6 +179,11 @@ def _plain(run: Run, people: People) -> bool:
     return 1 <= len(words) <= 5 and not any(w.lower() in people.title_words for w in words)
 
 
+def _word_before(before: str, cue: str) -> str:
+    words = re.findall(r"[a-z-]+", before.rstrip(" ,:")[: -len(cue)])
+    return words[-1] if words else ""
+
+
 def _preceded_by_role(before: str, people: People) -> bool:
     words = re.findall(r"[a-z]+", before)
     return len(words) >= 2 and words[-2] in people.role_words
@@ -178,11 +193,33 @@ def _pair_partner(text: str, run: Run, runs: list[Run], i: int, people: People) 
     """The organisation run just after a name ("Lisa Wong of Pinnacle Search Group")."""
     if i + 1 >= len(runs):
         return None
-    following = runs[i + 1]
-    gap = text[run.end : following.start]
-    if "\n" in gap or not _PAIR_AFTER.match(gap + " ") or len(gap) > 8:
+    j = i + 1
+    if _is_title(runs[j], people) and j + 1 < len(runs) and _joins(text[runs[j].end : runs[j + 1].start]):
+        j += 1  # "Arjun Mehta, Senior Fellow, Institute for Strategic Futures"
+    gap = re.sub(
+        r"\b[A-Z][\w'’]*\b", lambda m: _unless_title(m.group(0), people), text[run.end : runs[i + 1].start]
+    )
+    if not _joins(gap):
         return None
-    return i + 1 if _org_like(following, people) else None
+    return j if _org_like(runs[j], people) else None
+
+
+def _joins(gap: str) -> bool:
+    """What may come between a name and its organisation (an address blanked out counts for nothing)."""
+    cleaned = re.sub(r"[ \t<>]+", " ", gap)
+    return (
+        "\n" not in gap
+        and len(cleaned) <= 30
+        and bool(_PAIR_AFTER.match(cleaned if cleaned.strip() else " "))
+    )
+
+
+def _unless_title(word: str, people: People) -> str:
+    return "" if word.lower() in people.title_words or word in people.not_names else word
+
+
+def _is_title(run: Run, people: People) -> bool:
+    return all(w.lower() in people.title_words for w in run.text.split())
 
 
 def _starts_clause(text: str, run: Run, people: People) -> bool:

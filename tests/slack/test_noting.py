@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.slack.harness import Harness, harness, valid_blocks
+from tests.slack import web_api
+from tests.slack.harness import ALICE, Harness, harness, valid_blocks
 
 STORY = (
     "someone called Shirly Shen from Internship Union messaged me on linkedin offering 2000 quid in "
@@ -83,3 +84,21 @@ async def test_a_typed_list_at_a_choice_question_is_read_item_by_item(slack):
         "trip_or_event",
         "payment_offer",
     ]
+
+
+async def test_a_flagged_message_is_read_and_what_it_says_is_offered_to_confirm(slack):
+    text = (
+        "Hi, I'm Karen Liu, a talent partner at Apex Talent Partners. My client pays very well for short "
+        "insight reports. Can we continue on WhatsApp? +44 7700 900123"
+    )
+    delivered = await slack.interact(web_api.message_action(ALICE, text=text))
+    assert delivered.status == 200
+    confirm = slack.last()
+    shown = _blocks_text(confirm)
+    assert "I've read the message you shared" in slack.texts()
+    assert "Organisation they claimed: Apex Talent Partners" in shown and "+447700900123" in shown
+    await slack.tick_and_done(["yes"])
+    assert "In a sentence or two, what happened?" in _blocks_text(slack.last()), "their story is still asked"
+    conversation = await slack.conversation()
+    answers = conversation.state["flow"]["answers"]
+    assert answers["phones"] == ["+447700900123"] and "move_off_platform" in answers["asked_for"]
