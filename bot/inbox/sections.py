@@ -18,6 +18,7 @@ from bot.inbox.subject import day, when
 from bot.inbox_events import InboxEvent, Reminder, StatusChange, ThreadMessage
 from bot.report import Report
 from bot.text_safety import clean
+from bot.watchlist.findings import WatchlistFinding, headline, matched_on
 
 Value = str | Sequence[str]
 
@@ -124,6 +125,7 @@ def report_sections(r: Report) -> list[Section]:
     """What the reporter told us, section by section."""
     c, t, a, e, p = r.contact, r.timeline, r.actions, r.evidence, r.contact_preference
     return [
+        *_alert_sections(r.watchlist),
         Section(
             "The approach",
             [
@@ -196,6 +198,25 @@ def report_sections(r: Report) -> list[Section]:
                 Field("Contact detail", _text(p.detail)),
             ],
         ),
+    ]
+
+
+def _alert_sections(findings: Sequence[WatchlistFinding]) -> list[Section]:
+    """Published alerts the contact matches, first: the entry, its source, and what matched how
+    strongly. A possible match is labelled as one, for the analyst to judge."""
+    if not findings:
+        return []
+    return [
+        Section(
+            "Published security alerts",
+            [
+                Field(
+                    "Match" if f.is_match else "Possible match",
+                    _texts([headline(f), *(f"Matched on {line}" for line in matched_on(f))]),
+                )
+                for f in findings
+            ],
+        )
     ]
 
 

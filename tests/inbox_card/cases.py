@@ -23,6 +23,7 @@ from bot.report import (
     Status,
     Timeline,
 )
+from bot.watchlist.findings import IndicatorKind, MatchedIndicator, Strength, WatchlistFinding
 from tests.factories import CREATED_AT, make_report
 
 REFERENCE = "TIP-7K3Q9D"
@@ -152,6 +153,29 @@ def _change(action: str, by: str, to: Status, **more: Any) -> StatusChange:
     return StatusChange(action=action, by=by, from_status=Status.NEW, to_status=to, **more)
 
 
+def _alerted() -> Report:
+    """A contact named in a published alert, and another entry that only may be them."""
+    match = WatchlistFinding(
+        entry_id=3,
+        label="Amanda Qiu, BR-YR Executive Search",
+        source="MI5 espionage alert <!channel> & co",
+        source_date=CREATED_AT.date(),
+        strength=Strength.MATCH,
+        indicators=(
+            MatchedIndicator(kind=IndicatorKind.NAME, value="Amanda Qiu", score=100),
+            MatchedIndicator(kind=IndicatorKind.ORGANISATION, value="BR-YR Executive Search", score=93),
+        ),
+    )
+    possible = WatchlistFinding(
+        entry_id=4,
+        label="Shirly Shen",
+        source="Partner advisory",
+        strength=Strength.POSSIBLE,
+        indicators=(MatchedIndicator(kind=IndicatorKind.NAME, value="Shirly Shen", score=90),),
+    )
+    return _report(severity=Severity.CRITICAL, watchlist=[match, possible])
+
+
 def cards() -> dict[str, InboxEvent]:
     """Events whose card is the subject of a golden file."""
     submitted = EventKind.SUBMITTED
@@ -177,6 +201,7 @@ def cards() -> dict[str, InboxEvent]:
             ),
         ),
         "huge": InboxEvent.about(submitted, _huge(), CREATED_AT),
+        "alerted": InboxEvent.about(submitted, _alerted(), CREATED_AT),
         "enormous": InboxEvent.about(submitted, _enormous(), CREATED_AT),
     }
 
