@@ -13,6 +13,7 @@ persona, becomes one subject through `from_reports` with its own key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -183,27 +184,58 @@ def _first_contact(report: Report) -> datetime:
     return min(datetime.combine(told, time(0, 0), tzinfo=UTC), report.created_at)
 
 
+WITHHELD = "[withheld]"
+
+
 def _narrative(report: Report) -> Narrative:
     actions = report.actions
+    # Reporters write about themselves too ("I'm Tom Baker, reach me on ..."): who they are stays
+    # out of their narrative as it stays out of everything else.
+    identity = _identity_of(report)
 
     def said(value: object) -> str | None:
         return None if value is None else str(getattr(value, "value", value))
 
+    def told(text: str | None, *, keep_newlines: bool = False) -> str:
+        return _without(_shown(text, keep_newlines=keep_newlines), identity)
+
     return Narrative(
         reference=report.reference,
-        what_happened=_shown(report.what_happened, keep_newlines=True),
-        described_as=_shown(report.contact.described_as) or None,
-        first_contact_as_told=_shown(report.timeline.first_contact_as_told) or None,
-        asked_for_detail=_shown(report.asked_for_detail, keep_newlines=True) or None,
-        offered_detail=_shown(report.offered_detail, keep_newlines=True) or None,
+        what_happened=told(report.what_happened, keep_newlines=True),
+        described_as=told(report.contact.described_as) or None,
+        first_contact_as_told=told(report.timeline.first_contact_as_told) or None,
+        asked_for_detail=told(report.asked_for_detail, keep_newlines=True) or None,
+        offered_detail=told(report.offered_detail, keep_newlines=True) or None,
         replied=said(actions.replied),
         shared_information=said(actions.shared_information),
-        shared_detail=_shown(actions.shared_detail, keep_newlines=True) or None,
+        shared_detail=told(actions.shared_detail, keep_newlines=True) or None,
         accepted_something=said(actions.accepted_something),
-        accepted_detail=_shown(actions.accepted_detail, keep_newlines=True) or None,
+        accepted_detail=told(actions.accepted_detail, keep_newlines=True) or None,
         met_in_person=said(actions.met_in_person),
         severity_reasons=tuple(report.severity_reasons),
     )
+
+
+def _identity_of(report: Report) -> list[str]:
+    """What names the reporter, longest first (so a full name goes before a part of it)."""
+    reporter = report.reporter
+    values = [
+        reporter.display_name,
+        reporter.user_id,
+        reporter.workspace,
+        report.reporter_role,
+        report.contact_preference.detail,
+        report.evidence.kept_where,
+        *(part for f in report.evidence.files for part in (f.name, f.stored_path, f.url, f.sent_by)),
+    ]
+    cleaned = {_shown(v) for v in values if v}
+    return sorted((v for v in cleaned if len(v) >= 3), key=len, reverse=True)
+
+
+def _without(text: str, identity: list[str]) -> str:
+    for value in identity:
+        text = re.sub(re.escape(value), WITHHELD, text, flags=re.IGNORECASE)
+    return text
 
 
 def _as_uri(url: str) -> str:

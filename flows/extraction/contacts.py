@@ -78,6 +78,24 @@ def find_phones(text: str, region: str) -> list[Found]:
     return found
 
 
+# Words just before an address or number that make it the reporter's own, not the contact's:
+# "call me back on 07700 900123", "email me at tom@dept.gov.uk", "my mobile is ...".
+_REPORTERS_OWN = re.compile(
+    r"(?:\b(?:call|ring|phone|text|email|e-mail|mail|reach|contact|message|whatsapp)\s+me"
+    r"(?:\s+back)?(?:\s+(?:on|at|via|by))?"
+    r"|\bmy\s+(?:own\s+)?(?:work\s+|personal\s+|office\s+|direct\s+)?"
+    r"(?:email|e-mail|address|number|phone|mobile|cell|extension)(?:\s+(?:address|number))?"
+    r"(?:\s+is|\s*:)?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def not_the_reporters_own(text: str, found: list[Found]) -> list[Found]:
+    """Leave out what the reporter gave as their own way to be reached: it must never become an
+    indicator of the contact (and so never reach a partner in an export)."""
+    return [f for f in found if not _REPORTERS_OWN.search(text, max(0, f.start - 40), f.start)]
+
+
 def blank(text: str, spans: list[Found]) -> str:
     """The text with these spans replaced by spaces, so later rules don't read inside them."""
     chars = list(text)

@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flows.extraction.contacts import Found, blank, find_emails, find_phones, find_urls, is_profile
+from flows.extraction.contacts import (
+    Found,
+    blank,
+    find_emails,
+    find_phones,
+    find_urls,
+    is_profile,
+    not_the_reporters_own,
+)
 from flows.extraction.lexicon import Lexicon
 from flows.extraction.people import find_people
 from flows.extraction.story import Mention, amounts, mentions, places
@@ -41,6 +49,8 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB") -> Extraction
     phones = find_phones(without_addresses, phone_region)
     plain = blank(without_addresses, phones)
     people = find_people(plain, lexicon.people, lexicon.places)
+    # Blanked above either way, so their digits and dots are read as nothing else.
+    emails, urls, phones = (not_the_reporters_own(text, f) for f in (emails, urls, phones))
     # Organisation names say nothing about the approach: "Horizon Strategic Consulting" is not consultancy.
     story = blank(plain, [Found("", start, end) for start, end in people.spans])
     heard = mentions(story, lexicon)

@@ -149,3 +149,24 @@ def test_a_tlp_that_is_not_one_is_refused_by_the_parser(capsys):
         build_parser().parse_args(["reports", "export", "--format", "stix", "--tlp", "purple", "TIP-2222ZZ"])
     assert exited.value.code == 2
     assert "'purple' is not a TLP level" in capsys.readouterr().err
+
+
+async def test_the_narrative_leaves_out_who_the_reporter_is_even_in_their_own_words(run, uow_factory):
+    name = IDENTITY_CANARIES["reporter.display_name"]
+    number = IDENTITY_CANARIES["contact_preference.detail"]
+    role = IDENTITY_CANARIES["reporter_role"]
+    report = canaried_report(
+        what_happened=f"I am {name}, {role.lower()}. A recruiter wrote. Call me on {number}. Canary-told-9",
+        offered_detail=f"A fee, paid to {name}",
+    )
+    async with uow_factory() as uow:
+        await uow.reports.add(report)
+        await uow.commit()
+    for fmt in ("stix", "misp"):
+        code, out, _ = await run(
+            "reports", "export", "--format", fmt, "--include-narrative", report.reference
+        )
+        assert code == 0
+        assert "Canary-told-9" in out and "A recruiter wrote." in out, fmt
+        for where, canary in IDENTITY_CANARIES.items():
+            assert canary.lower() not in out.lower(), (fmt, where)

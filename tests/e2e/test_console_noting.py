@@ -95,3 +95,17 @@ def test_a_typed_correction_at_the_confirm_step(tmp_path: Path, env):
     assert "Sent. Your reference is TIP-" in done.stdout
     report = _export(tmp_path, env)
     assert report["channel"] == "phone_or_messaging"
+
+
+def test_the_reporters_own_number_and_address_are_not_noted_as_the_contacts(tmp_path: Path, env):
+    # Confirmed in haste, they would become the contact's indicators, and so leave in an export.
+    story = (
+        "A recruiter called Anna Smith emailed me from anna@globalinsight.example asking about our "
+        "team. Please call me back on 07700 900123 or email me at tom.baker@dept.gov.uk"
+    )
+    done = run_app(tmp_path, env, "chat", "--user", "dave", stdin=story + "\n")
+    assert done.returncode == 0, done.stderr
+    noted = done.stdout[done.stdout.index("From what you've told me, I've noted:") :]
+    assert "anna@globalinsight.example" in noted and "Anna Smith" in noted
+    assert "tom.baker@dept.gov.uk" not in noted
+    assert "7700" not in noted and "900123" not in noted
