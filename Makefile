@@ -37,9 +37,9 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(BIN)/lint-imports
 
-# JOBS=auto (or a number) spreads the suite over xdist workers, each with its own PostgreSQL database.
-# JOBS=0 (the default) runs serially, without xdist, until a full CI run under xdist has been timed and seen green on both databases.
-JOBS ?= 0
+# The suite is spread over xdist workers, one per core (each with its own PostgreSQL database
+# when TEST_DATABASE_URL names one); JOBS=0 runs it serially in one process.
+JOBS ?= auto
 
 unit: $(STAMP)
 	$(BIN)/pytest -q -n $(JOBS) $(PYTEST_ARGS)
