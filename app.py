@@ -45,6 +45,7 @@ from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.reporter_channel import SlackReporterChannel
 from adapters.slack.settings import SlackSettings, load_slack_settings, slack_configured
 from adapters.slack.triage_listeners import register_triage_listeners
+from adapters.slack.watchlist_listeners import register_watchlist_listeners
 from adapters.teams.endpoint import MESSAGES as TEAMS_MESSAGES
 from adapters.teams.endpoint import MessagesEndpoint
 from adapters.teams.package import run_package_command
@@ -286,6 +287,7 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
 
         def add_triage(app: AsyncApp) -> None:
             register_triage_listeners(app, rt.triage, rt.security.templates, slack)
+            register_watchlist_listeners(app, rt.watchlist)
 
         slack_app = build_slack_app(slack, rt.service, register_extra=add_triage)
         rt.reporter_inbox.register("slack", SlackReporterChannel(slack_app.client))
