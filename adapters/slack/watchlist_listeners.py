@@ -79,10 +79,7 @@ class _Listeners:
             log.exception("slack watchlist: adding an entry failed for %s", actor.id)
             text = FAILED
         else:
-            entry = added.entries[0] if added.entries else None
-            earlier = len({hit.reference for hit in added.earlier})
-            label = content.label
-            text = added_text(label, entry.id if entry else 0, earlier, already=entry is None)
+            text = added_text(content.label, added)
         await self._show(client, view, text)
 
     async def _show(self, client: AsyncWebClient, view: Body, text: str) -> None:

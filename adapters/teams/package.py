@@ -93,6 +93,7 @@ TEAM_COMMANDS: Final = (
         "use this as the security inbox",
         "Security team only: post new reports in this channel, with the buttons to handle them",
     ),
+    ("add to the watchlist", "Security team only: add what a published alert names to the watchlist"),
 )
 
 

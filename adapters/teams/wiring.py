@@ -21,6 +21,7 @@ from adapters.teams.settings import TeamsSettings
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
 from bot.triage import TriageService
+from bot.watchlist.service import WatchlistService
 
 __all__ = ["INBOX_DESTINATION", "TeamsTransport", "teams_transport"]
 
@@ -45,9 +46,15 @@ class TeamsTransport:
         triage: TriageService,
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
+        watchlist: WatchlistService | None = None,
     ) -> MessagesEndpoint:
         channel = TeamChannel(
-            triage, unit_of_work, clock, inbox=self.settings.inbox, app_id=self.settings.app_id
+            triage,
+            unit_of_work,
+            clock,
+            inbox=self.settings.inbox,
+            app_id=self.settings.app_id,
+            watchlist=watchlist,
         )
         settings = self.settings
         downloads = TeamsEvidenceDownloads(settings.evidence_dir) if settings.evidence_download else None

@@ -18,6 +18,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from bot.watchlist.model import INDICATOR_FIELDS, MAX_NOTES, MAX_SOURCE, EntryContent
+from bot.watchlist.service import Added
 
 MAX_LIST_TEXT = 3000  # what one box of values may hold (Slack's input limit is 3000)
 
@@ -112,10 +113,12 @@ def _field_errors(exc: ValidationError) -> dict[str, str]:
     return errors
 
 
-def added_text(label: str, entry_id: int, earlier: int, already: bool) -> str:
-    """What the security officer reads once the form is in."""
-    if already:
+def added_text(label: str, added: Added) -> str:
+    """What the security officer reads once the form is in: what was added, and what the
+    retro-hunt found."""
+    if not added.entries:
         return f"{label} is already on the watchlist with the same indicators and source: nothing added."
+    earlier = len({hit.reference for hit in added.earlier})
     hunt = (
         f" {earlier} earlier report{'s match' if earlier != 1 else ' matches'} it: "
         f"{'they have' if earlier != 1 else 'it has'} been updated and flagged in the inbox."
@@ -123,6 +126,6 @@ def added_text(label: str, entry_id: int, earlier: int, already: bool) -> str:
         else " No earlier report matches it."
     )
     return (
-        f"Added {label} to the watchlist as #{entry_id}. New reports are checked against it as they are "
-        f"typed.{hunt}"
+        f"Added {label} to the watchlist as #{added.entries[0].id}. New reports are checked against it "
+        f"as they are typed.{hunt}"
     )

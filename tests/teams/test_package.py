@@ -171,7 +171,10 @@ def test_the_bot_is_in_personal_and_team_scope_with_its_commands(tmp_path: Path)
     assert personal["scopes"] == ["personal"]
     assert [c["title"] for c in personal["commands"]] == ["report", "my reports", "check", "help"]
     assert team["scopes"] == ["team"]
-    assert [c["title"] for c in team["commands"]] == ["use this as the security inbox"]
+    assert [c["title"] for c in team["commands"]] == [
+        "use this as the security inbox",
+        "add to the watchlist",
+    ]
     for command in personal["commands"] + team["commands"]:
         assert 0 < len(command["title"]) <= 32
         assert 0 < len(command["description"]) <= 128
