@@ -42,13 +42,15 @@ class Extraction:
         return value
 
 
-def extract(text: str, lexicon: Lexicon, phone_region: str = "GB") -> Extraction:
+def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact: bool = False) -> Extraction:
+    """What `text` says; `about_contact`: it answers who contacted the reporter (no cue needed
+    before a name there)."""
     emails = find_emails(text)
     urls = find_urls(text, emails)
     without_addresses = blank(text, [*emails, *urls])
     phones = find_phones(without_addresses, phone_region)
     plain = blank(without_addresses, phones)
-    people = find_people(plain, lexicon.people, lexicon.places)
+    people = find_people(plain, lexicon.people, lexicon.places, about_contact)
     # Blanked above either way, so their digits and dots are read as nothing else.
     emails, urls, phones = (not_the_reporters_own(text, f) for f in (emails, urls, phones))
     # Organisation names say nothing about the approach: "Horizon Strategic Consulting" is not consultancy.

@@ -41,7 +41,9 @@ class People_:
     spans: list[tuple[int, int]]
 
 
-def find_people(text: str, people: People, places: tuple[str, ...]) -> People_:
+def find_people(text: str, people: People, places: tuple[str, ...], about_contact: bool = False) -> People_:
+    """`about_contact`: the text answers "who contacted you" (or corrects it), so a name or an
+    organisation needs no cue before it: "Anna Smith, Acme Talent" says who."""
     runs = [
         part
         for r in (_trim(m, people) for m in _RUN.finditer(text))
@@ -66,6 +68,8 @@ def find_people(text: str, people: People, places: tuple[str, ...]) -> People_:
         partner = _pair_partner(text, run, runs, i, people)
         after_name = kinds.get(i - 1) == "name" and 0 <= run.start - runs[i - 1].end <= 8
         kind = _classify(text, run, people, place_set, partner is not None, after_name)
+        if kind is None and about_contact:
+            kind = _in_an_answer_about_them(text, run, people, place_set, after_name)
         if kind is not None:
             note(i, kind)
         if kind == "name" and partner is not None and partner not in kinds:
@@ -128,6 +132,16 @@ def _classify(
         return None
     if person_like and has_partner and _starts_clause(text, run, people):
         return "name"
+    return None
+
+
+def _in_an_answer_about_them(
+    text: str, run: Run, people: People, places: frozenset[str], after_name: bool
+) -> str | None:
+    if _person_like(run, people, places) and _starts_clause(text, run, people):
+        return "name"
+    if (after_name or _starts_clause(text, run, people)) and _org_like(run, people):
+        return "org"
     return None
 
 
