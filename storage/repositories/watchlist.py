@@ -72,6 +72,10 @@ class SqlWatchlistRepository:
         )
         return await self.get(entry_id)
 
+    async def retired_ids(self) -> Sequence[int]:
+        query = select(WatchlistEntryRow.id).where(WatchlistEntryRow.active.is_(False))
+        return list(await self._session.scalars(query.execution_options(**FRESH)))
+
     async def revision(self) -> tuple[int, int, str]:
         row = (
             await self._session.execute(
