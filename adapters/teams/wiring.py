@@ -15,6 +15,7 @@ from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
 from adapters.teams.endpoint import MessagesEndpoint, authentication, cloud_adapter
 from adapters.teams.evidence import TeamsEvidenceDownloads
+from adapters.teams.message_extension import MessageExtension
 from adapters.teams.personal import PersonalChat
 from adapters.teams.reporter_channel import TeamsReporterChannel
 from adapters.teams.settings import TeamsSettings
@@ -59,7 +60,8 @@ class TeamsTransport:
         settings = self.settings
         downloads = TeamsEvidenceDownloads(settings.evidence_dir) if settings.evidence_download else None
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
-        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn)
+        extension = MessageExtension(service, unit_of_work, clock, self.adapter, settings.app_id)
+        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, extension.invoke)
 
 
 def teams_transport(settings: TeamsSettings, credentials: Any = None) -> TeamsTransport:
