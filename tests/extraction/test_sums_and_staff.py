@@ -52,7 +52,8 @@ def test_a_hypothetical_offer_is_not_an_offer():
 def test_the_reporter_s_own_signature_and_greeting_are_not_the_contact():
     text = (
         "Hello, a person named José María García emailed me from jm.garcia@iberia-consult.es asking "
-        "for a paid report.\n\nThanks,\nHelen Marsh\nSenior Policy Officer\nhelen.marsh@dept.gov.uk\n07700 900 111\n"
+        "for a paid report.\n\nThanks,\nHelen Marsh\nSenior Policy Officer\n"
+        "helen.marsh@dept.gov.uk\n07700 900 111\n"
     )
     found = extract(text, LEXICON)
     assert found.names == ["José María García"]
