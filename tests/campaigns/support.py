@@ -42,5 +42,6 @@ async def campaigns_json(run) -> list[dict[str, Any]]:
     return listed
 
 
-def groups(listed: list[dict[str, Any]]) -> list[set[str]]:
-    return sorted((set(c["references"]) for c in listed), key=lambda g: sorted(g))
+def groups(listed: list[dict[str, Any]]) -> set[frozenset[str]]:
+    """Which reports are together, whatever the order."""
+    return {frozenset(c["references"]) for c in listed}

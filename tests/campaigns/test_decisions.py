@@ -30,7 +30,10 @@ async def test_a_split_stays_split_when_a_new_report_links_to_both_sides(uow_fac
     code, out, err = await run("campaigns", "split", str(campaign["id"]), c.reference.lower())
     assert (code, err) == (0, "")
     assert "Automatic linking will not put them back together" in out
-    assert groups(await campaigns_json(run)) == [{a.reference, b.reference}, {c.reference}]
+    assert groups(await campaigns_json(run)) == {
+        frozenset({a.reference, b.reference}),
+        frozenset({c.reference}),
+    }
 
     # Links to both sides: it joins one of them, and the two stay apart.
     d = await arrives(uow_factory, 3, profile_urls=[AMANDA], phones=[PHONE])
@@ -38,7 +41,7 @@ async def test_a_split_stays_split_when_a_new_report_links_to_both_sides(uow_fac
 
     after = groups(await campaigns_json(run))
     assert len(after) == 2
-    assert {a.reference, b.reference} < after[0] or {a.reference, b.reference} < after[1]
+    assert any({a.reference, b.reference} <= g and c.reference not in g for g in after)
     assert any(c.reference in g and a.reference not in g for g in after)
     assert sum(d.reference in g for g in after) == 1 and sum(e.reference in g for g in after) == 1
     [(actor, _, detail)] = [event for event in await audited(engine) if event[1] == "campaign.split"]
