@@ -7,6 +7,7 @@ python app.py db upgrade      create or update the database tables
 python app.py reports ...     the security team's commands (see --help)
 python app.py outbox ...      deliveries to the security inbox
 python app.py watchlist ...   published alerts every report is matched against
+python app.py campaigns ...   reports about the same persona, linked; the team's decisions
 """
 
 from __future__ import annotations
@@ -54,10 +55,12 @@ from adapters.teams.wiring import INBOX_DESTINATION as TEAMS_CHANNEL_DESTINATION
 from adapters.teams.wiring import TeamsTransport, teams_transport
 from adapters.web.server import Handler, build_web_app, serve
 from bot import housekeeping
+from bot.campaigns.service import CampaignService
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
 from bot.destinations import Destination
 from bot.flow_files import load_flow
+from bot.normalise import plain_index_key
 from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
@@ -105,6 +108,7 @@ class Runtime:
     scheduler: DeadlineScheduler
     reporter_inbox: ReporterInbox
     watchlist: WatchlistService
+    campaigns: CampaignService
     teams: TeamsTransport | None = None
 
     async def ready(self) -> bool:
@@ -178,8 +182,9 @@ async def runtime(
     database = create_engine(settings.database_url)
     store = conversation_store(database)
     try:
-        await upgrade_database(database)
-        uow = unit_of_work_factory(database)
+        # The report index keeps indicators in plain normal forms (bot.normalise.indicators).
+        await upgrade_database(database, plain_index_key, settings.phone_region)
+        uow = unit_of_work_factory(database, plain_index_key, settings.phone_region)
         if slack is not None and slack.security_channel:
             # The security channel sees every report: it joins the default route.
             destinations[SLACK_CHANNEL_DESTINATION] = SlackChannelInbox(
@@ -243,6 +248,7 @@ async def runtime(
             {outcome: security.templates.closing_for(outcome) for outcome in Outcome},
             deadlines=deadlines,
             on_queued=worker.wake,
+            region=settings.phone_region,
         )
         scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
         await housekeeping.tidy(uow, utc_now())
@@ -259,6 +265,7 @@ async def runtime(
             scheduler,
             reporter_inbox,
             watchlist,
+            CampaignService(uow, utc_now, triage.check_member, settings.phone_region),
             transport,
         )
     finally:
@@ -371,6 +378,7 @@ async def run(
                 sys.stderr,
                 sharing=sharing,
                 watchlist=rt.watchlist,
+                campaigns=rt.campaigns,
             )
 
 

@@ -8,6 +8,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.campaigns.ports import CampaignRepository
+from bot.normalise import DEFAULT_PHONE_REGION, IndexKey, plain_index_key
 from bot.ports import (
     AuditRepository,
     ChatAddressRepository,
@@ -22,6 +24,7 @@ from bot.ports import (
 from bot.watchlist.ports import WatchlistRepository
 from storage.repositories import (
     SqlAuditRepository,
+    SqlCampaignRepository,
     SqlChatAddressRepository,
     SqlConversationRepository,
     SqlDeadlineRepository,
@@ -49,9 +52,18 @@ class SqlUnitOfWork:
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
+    campaigns: CampaignRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        gate: asyncio.Lock | None = None,
+        index_key: IndexKey = plain_index_key,
+        region: str = DEFAULT_PHONE_REGION,
+    ) -> None:
         self._sessions = sessions
+        self._index_key = index_key
+        self._region = region
         self._session: AsyncSession | None = None
         self._gate = gate  # SQLite: writers in this process take turns (storage.write_gate)
 
@@ -72,7 +84,7 @@ class SqlUnitOfWork:
         session = self._sessions()
         self._session = session
         self.conversations = SqlConversationRepository(session)
-        self.reports = SqlReportRepository(session)
+        self.reports = SqlReportRepository(session, self._index_key, self._region)
         self.outbox = SqlOutboxRepository(session)
         self.events = SqlProcessedEventRepository(session)
         self.audit = SqlAuditRepository(session)
@@ -81,6 +93,7 @@ class SqlUnitOfWork:
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
         self.watchlist = SqlWatchlistRepository(session)
+        self.campaigns = SqlCampaignRepository(session)
         return self
 
     async def __aexit__(
