@@ -142,6 +142,21 @@ class AuditEventRow(Base):
     action: Mapped[str] = mapped_column(String(100))
     report_reference: Mapped[str | None] = mapped_column(String(REFERENCE_LENGTH), index=True)
     detail: Mapped[dict[str, Any]]
+    # The chain (bot.audit.chain): 1, 2, 3... with no gaps, the previous entry's hash and this one's.
+    sequence: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainRow(Base):
+    """The newest audit entry's sequence and hash: one row (id 1), which every writer locks
+    before it appends, so concurrent writers on any number of replicas form one chain."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class ReportMessageRow(Base):

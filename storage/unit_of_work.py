@@ -75,7 +75,8 @@ class SqlUnitOfWork:
         self.reports = SqlReportRepository(session)
         self.outbox = SqlOutboxRepository(session)
         self.events = SqlProcessedEventRepository(session)
-        self.audit = SqlAuditRepository(session)
+        self._audit = SqlAuditRepository(session)
+        self.audit = self._audit
         self.messages = SqlReportMessageRepository(session)
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
@@ -101,7 +102,12 @@ class SqlUnitOfWork:
                     self._gate.release()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        session = self.session  # outside `async with`: RuntimeError
+        # The audit entries join the chain last, so its head row is locked only until this commit.
+        await self._audit.append_pending()
+        await session.commit()
 
     async def rollback(self) -> None:
+        self._audit = SqlAuditRepository(self.session)  # what was added is abandoned with the rest
+        self.audit = self._audit
         await self.session.rollback()

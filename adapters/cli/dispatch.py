@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from adapters.cli.audit import verify_audit
 from adapters.cli.outbox import list_outbox, retry_outbox
 from adapters.cli.reports import (
     acknowledge_report,
@@ -56,7 +57,7 @@ def cli_actor() -> Actor:
 
 def handles(args: argparse.Namespace) -> bool:
     """True for the commands run_command knows."""
-    return getattr(args, "command", None) in {"reports", "outbox", "watchlist"}
+    return getattr(args, "command", None) in {"reports", "outbox", "watchlist", "audit"}
 
 
 async def run_command(
@@ -75,6 +76,9 @@ async def run_command(
     actor = actor or cli_actor()
     sharing = sharing or SharingSettings()
     try:
+        if args.command == "audit":
+            await triage.check_member(actor, f"audit.{args.audit_command}")
+            return await verify_audit(uow_factory, out, err)
         if args.command == "watchlist" and watchlist is not None:
             return await run_watchlist(args, watchlist, actor, out, err)
         if args.command == "reports":

@@ -10,6 +10,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from adapters.cli.data_parser import add_audit
 from bot.ports import OutboxStatus
 from bot.report import LinkKind, Outcome, Status
 from bot.sharing.tlp import Tlp, parse_tlp
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_outbox(commands)
     _add_watchlist(commands)
     _add_teams(commands)
+    add_audit(commands)
     return parser
 
 

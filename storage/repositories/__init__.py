@@ -1,12 +1,13 @@
 """SQL implementations of the repository protocols in bot.ports."""
 
 from storage.repositories.addresses import SqlChatAddressRepository
+from storage.repositories.audit import SqlAuditRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.deadlines import SqlDeadlineRepository
 from storage.repositories.events import SqlProcessedEventRepository
 from storage.repositories.messages import SqlReportMessageRepository
 from storage.repositories.outbox import SqlOutboxRepository
-from storage.repositories.reports import SqlAuditRepository, SqlReportRepository
+from storage.repositories.reports import SqlReportRepository
 from storage.repositories.threads import SqlDestinationThreadRepository
 from storage.repositories.watchlist import SqlWatchlistRepository
 

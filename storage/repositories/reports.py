@@ -1,16 +1,16 @@
-"""Reports (stored whole as their JSON document) and the audit trail."""
+"""Reports, stored whole as their JSON document."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.ports import AuditEvent, DuplicateReference
+from bot.ports import DuplicateReference
 from bot.report import Report, Status
-from storage.models import AuditEventRow, ReportRow
+from storage.models import ReportRow
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
 
@@ -74,40 +74,3 @@ class SqlReportRepository:
             ReportRow.reporter_platform == platform, ReportRow.reporter_user_id == user_id
         )
         return [Report.model_validate(doc) for doc in await self._session.scalars(stmt)]
-
-
-class SqlAuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, event: AuditEvent) -> None:
-        await self._session.execute(
-            insert(AuditEventRow).values(
-                at=event.at,
-                actor=event.actor,
-                platform=event.platform,
-                action=event.action,
-                report_reference=event.report_reference,
-                detail=event.detail,
-            )
-        )
-
-    async def for_report(self, reference: str) -> Sequence[AuditEvent]:
-        rows = await self._session.scalars(
-            select(AuditEventRow)
-            .where(AuditEventRow.report_reference == reference)
-            .order_by(AuditEventRow.at, AuditEventRow.id)
-            .execution_options(**FRESH)
-        )
-        return [
-            AuditEvent(
-                id=row.id,
-                at=row.at,
-                actor=row.actor,
-                platform=row.platform,
-                action=row.action,
-                report_reference=row.report_reference,
-                detail=row.detail,
-            )
-            for row in rows
-        ]

@@ -29,6 +29,8 @@ HELP_PAGES = [
     ["reports", "note"],
     ["reports", "link"],
     ["reports", "timeline"],
+    ["audit"],
+    ["audit", "verify"],
     ["outbox"],
     ["outbox", "list"],
     ["outbox", "retry"],
