@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.cli.dispatch import run_command
 from adapters.cli.parser import build_parser
 from adapters.console.chat import run_chat
+from adapters.evidence_files import remove_files
 from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
 from adapters.inbox.webhook import WebhookInbox
@@ -62,6 +63,7 @@ from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
 from bot.reporter_push import REPORTER_DESTINATION, ReporterInbox
+from bot.retention.purge import Retention, RetentionPolicy
 from bot.routing import Router
 from bot.security import (
     DestinationConfig,
@@ -105,6 +107,7 @@ class Runtime:
     scheduler: DeadlineScheduler
     reporter_inbox: ReporterInbox
     watchlist: WatchlistService
+    retention: Retention
     teams: TeamsTransport | None = None
 
     async def ready(self) -> bool:
@@ -127,7 +130,7 @@ class Runtime:
         tasks = [
             asyncio.create_task(self.worker.run(stop)),
             asyncio.create_task(self.scheduler.run(stop)),
-            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop)),
+            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop, retention=self.retention)),
         ]
         try:
             yield
@@ -245,7 +248,10 @@ async def runtime(
             on_queued=worker.wake,
         )
         scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
-        await housekeeping.tidy(uow, utc_now())
+        retention = Retention(
+            uow, RetentionPolicy(settings.retention_closed, settings.draft_keep_days), remove_files
+        )
+        await housekeeping.tidy(uow, utc_now(), retention)
         if transport is not None:
             reporter_inbox.register("teams", transport.reporter_channel(uow))
         yield Runtime(
@@ -259,6 +265,7 @@ async def runtime(
             scheduler,
             reporter_inbox,
             watchlist,
+            retention,
             transport,
         )
     finally:
@@ -371,6 +378,7 @@ async def run(
                 sys.stderr,
                 sharing=sharing,
                 watchlist=rt.watchlist,
+                retention=rt.retention,
             )
 
 

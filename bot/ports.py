@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
 from bot.report import Report, Status
+from bot.retention.ports import RetentionRepository
 from bot.watchlist.ports import WatchlistRepository
 
 if TYPE_CHECKING:  # bot.audit.chain builds on AuditEvent below
@@ -356,6 +357,7 @@ class UnitOfWork(Protocol):
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
+    retention: RetentionRepository
 
     async def __aenter__(self) -> Self: ...
 

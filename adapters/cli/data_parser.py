@@ -1,4 +1,4 @@
-"""The data-protection commands' arguments: `audit verify`."""
+"""The data-protection commands' arguments: `audit verify`, `reports purge`, `reports forget-reporter`."""
 
 from __future__ import annotations
 
@@ -27,4 +27,19 @@ def add_audit(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "outside Tipline: someone able to rewrite the whole database could rewrite the chain, but not "
         "your note of it.",
         formatter_class=_formatter,
+    )
+
+
+def add_report_actions(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    purge = actions.add_parser(
+        "purge",
+        help="delete what is past its retention period now (--dry-run: only show it)",
+        description="Delete closed reports older than RETENTION_CLOSED and cancelled drafts older "
+        "than DRAFT_KEEP_DAYS, with their messages, evidence files, deadlines and pending deliveries. "
+        "Each purged report leaves a stub (reference, dates, outcome) for statistics. The scheduler "
+        "does this every day on its own; this command does it now.",
+        formatter_class=_formatter,
+    )
+    purge.add_argument(
+        "--dry-run", action="store_true", help="list what would be deleted, and delete nothing"
     )

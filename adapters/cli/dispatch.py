@@ -34,9 +34,11 @@ from adapters.cli.reports import (
     report_timeline,
     show_report,
 )
+from adapters.cli.retention import purge_reports
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
+from bot.retention.purge import Retention
 from bot.sharing.settings import SharingSettings
 from bot.triage import NotAllowed, TriageError, TriageService
 from bot.watchlist.service import WatchlistService
@@ -70,6 +72,7 @@ async def run_command(
     actor: Actor | None = None,
     sharing: SharingSettings | None = None,
     watchlist: WatchlistService | None = None,
+    retention: Retention | None = None,
 ) -> int:
     """Run a `reports`, `outbox` or `watchlist` command; returns the exit code. `sharing`: the
     defaults of the STIX and MISP exports (SHARING_TLP, SHARING_ORGANISATION)."""
@@ -81,6 +84,11 @@ async def run_command(
             return await verify_audit(uow_factory, out, err)
         if args.command == "watchlist" and watchlist is not None:
             return await run_watchlist(args, watchlist, actor, out, err)
+        if args.command == "reports" and args.reports_command == "purge":
+            if retention is None:
+                raise ValueError("reports purge: no retention policy given to run_command")
+            await triage.check_member(actor, "reports.purge")
+            return await purge_reports(retention, actor, args.dry_run, clock, out)
         if args.command == "reports":
             return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":

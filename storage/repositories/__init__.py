@@ -8,6 +8,7 @@ from storage.repositories.events import SqlProcessedEventRepository
 from storage.repositories.messages import SqlReportMessageRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.reports import SqlReportRepository
+from storage.repositories.retention import SqlRetentionRepository
 from storage.repositories.threads import SqlDestinationThreadRepository
 from storage.repositories.watchlist import SqlWatchlistRepository
 
@@ -21,5 +22,6 @@ __all__ = [
     "SqlProcessedEventRepository",
     "SqlReportMessageRepository",
     "SqlReportRepository",
+    "SqlRetentionRepository",
     "SqlWatchlistRepository",
 ]

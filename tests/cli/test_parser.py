@@ -29,6 +29,7 @@ HELP_PAGES = [
     ["reports", "note"],
     ["reports", "link"],
     ["reports", "timeline"],
+    ["reports", "purge"],
     ["audit"],
     ["audit", "verify"],
     ["outbox"],

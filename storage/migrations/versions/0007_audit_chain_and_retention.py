@@ -1,5 +1,7 @@
 """The audit trail becomes a hash chain: sequence, previous hash and hash on every entry, and
 the chain head row; the entries already there are chained in the order they were written.
+Retention: the stubs purged reports leave, the schedule of the daily purge, and the key of
+the reporters' pseudonyms (made here, once, at random).
 
 Revision ID: 0007
 Revises: 0005
@@ -11,6 +13,7 @@ against); the tables are written out here, like the revisions before.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,6 +58,38 @@ def upgrade() -> None:
         batch.alter_column("prev_hash", existing_type=sa.String(64), nullable=False)
         batch.alter_column("hash", existing_type=sa.String(64), nullable=False)
         batch.create_unique_constraint("uq_audit_events_sequence", ["sequence"])
+    _retention()
+
+
+def _retention() -> None:
+    op.create_table(
+        "report_stubs",
+        sa.Column("reference", sa.String(10), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("purged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("outcome", sa.String(40), nullable=True),
+        sa.Column("severity", sa.String(20), nullable=False),
+        sa.Column("approach_kinds", _json(), nullable=False),
+        sa.PrimaryKeyConstraint("reference", name="pk_report_stubs"),
+    )
+    op.create_table(
+        "scheduled_runs",
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("next_run_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_run_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("name", name="pk_scheduled_runs"),
+    )
+    op.create_table(
+        "instance_secrets",
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("value", sa.String(200), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_instance_secrets"),
+    )
+    op.get_bind().execute(
+        sa.text("INSERT INTO instance_secrets (name, value) VALUES ('pseudonym_key', :value)"),
+        {"value": secrets.token_hex(32)},
+    )
 
 
 def _chain_existing() -> tuple[int, str]:
@@ -101,6 +136,9 @@ def _chain_existing() -> tuple[int, str]:
 
 
 def downgrade() -> None:
+    op.drop_table("instance_secrets")
+    op.drop_table("scheduled_runs")
+    op.drop_table("report_stubs")
     op.drop_table("audit_chain")
     with op.batch_alter_table("audit_events") as batch:
         batch.drop_constraint("uq_audit_events_sequence", type_="unique")
