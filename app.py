@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.cli.dispatch import run_command
 from adapters.cli.parser import build_parser
 from adapters.console.chat import run_chat
+from adapters.evidence_files import remove_files
 from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
 from adapters.inbox.webhook import WebhookInbox
@@ -65,6 +66,7 @@ from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
 from bot.reporter_push import REPORTER_DESTINATION, ReporterInbox
+from bot.retention.purge import Retention, RetentionPolicy
 from bot.routing import Router
 from bot.security import (
     DestinationConfig,
@@ -109,6 +111,7 @@ class Runtime:
     reporter_inbox: ReporterInbox
     watchlist: WatchlistService
     campaigns: CampaignService
+    retention: Retention
     teams: TeamsTransport | None = None
 
     async def ready(self) -> bool:
@@ -131,7 +134,7 @@ class Runtime:
         tasks = [
             asyncio.create_task(self.worker.run(stop)),
             asyncio.create_task(self.scheduler.run(stop)),
-            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop)),
+            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop, retention=self.retention)),
         ]
         try:
             yield
@@ -251,7 +254,10 @@ async def runtime(
             region=settings.phone_region,
         )
         scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
-        await housekeeping.tidy(uow, utc_now())
+        retention = Retention(
+            uow, RetentionPolicy(settings.retention_closed, settings.draft_keep_days), remove_files
+        )
+        await housekeeping.tidy(uow, utc_now(), retention)
         if transport is not None:
             reporter_inbox.register("teams", transport.reporter_channel(uow))
         yield Runtime(
@@ -266,6 +272,7 @@ async def runtime(
             reporter_inbox,
             watchlist,
             CampaignService(uow, utc_now, triage.check_member, settings.phone_region),
+            retention,
             transport,
         )
     finally:
@@ -379,6 +386,7 @@ async def run(
                 sharing=sharing,
                 watchlist=rt.watchlist,
                 campaigns=rt.campaigns,
+                retention=rt.retention,
             )
 
 

@@ -21,6 +21,7 @@ from bot.ports import (
     ReportMessageRepository,
     ReportRepository,
 )
+from bot.retention.ports import RetentionRepository
 from bot.watchlist.ports import WatchlistRepository
 from storage.repositories import (
     SqlAuditRepository,
@@ -33,6 +34,7 @@ from storage.repositories import (
     SqlProcessedEventRepository,
     SqlReportMessageRepository,
     SqlReportRepository,
+    SqlRetentionRepository,
     SqlWatchlistRepository,
 )
 
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
     campaigns: CampaignRepository
+    retention: RetentionRepository
 
     def __init__(
         self,
@@ -87,13 +90,15 @@ class SqlUnitOfWork:
         self.reports = SqlReportRepository(session, self._index_key, self._region)
         self.outbox = SqlOutboxRepository(session)
         self.events = SqlProcessedEventRepository(session)
-        self.audit = SqlAuditRepository(session)
+        self._audit = SqlAuditRepository(session)
+        self.audit = self._audit
         self.messages = SqlReportMessageRepository(session)
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
         self.watchlist = SqlWatchlistRepository(session)
         self.campaigns = SqlCampaignRepository(session)
+        self.retention = SqlRetentionRepository(session)
         return self
 
     async def __aexit__(
@@ -114,7 +119,12 @@ class SqlUnitOfWork:
                     self._gate.release()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        session = self.session  # outside `async with`: RuntimeError
+        # The audit entries join the chain last, so its head row is locked only until this commit.
+        await self._audit.append_pending()
+        await session.commit()
 
     async def rollback(self) -> None:
+        self._audit = SqlAuditRepository(self.session)  # what was added is abandoned with the rest
+        self.audit = self._audit
         await self.session.rollback()

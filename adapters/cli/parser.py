@@ -10,6 +10,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from adapters.cli.data_parser import add_audit, add_report_actions
 from bot.ports import OutboxStatus
 from bot.report import LinkKind, Outcome, Status
 from bot.sharing.tlp import Tlp, parse_tlp
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_watchlist(commands)
     _add_campaigns(commands)
     _add_teams(commands)
+    add_audit(commands)
     return parser
 
 
@@ -308,6 +310,7 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=_formatter,
     )
     _add_reference(timeline)
+    add_report_actions(actions)
 
 
 def _date(text: str) -> date:
