@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
 from bot.report import Report, Status
+from bot.statistics.ports import StatisticsReads
 from bot.watchlist.ports import WatchlistRepository
 
 
@@ -344,6 +345,7 @@ class UnitOfWork(Protocol):
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
+    statistics: StatisticsReads
 
     async def __aenter__(self) -> Self: ...
 

@@ -19,6 +19,7 @@ from bot.ports import (
     ReportMessageRepository,
     ReportRepository,
 )
+from bot.statistics.ports import StatisticsReads
 from bot.watchlist.ports import WatchlistRepository
 from storage.repositories import (
     SqlAuditRepository,
@@ -30,6 +31,7 @@ from storage.repositories import (
     SqlProcessedEventRepository,
     SqlReportMessageRepository,
     SqlReportRepository,
+    SqlStatisticsReads,
     SqlWatchlistRepository,
 )
 
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
+    statistics: StatisticsReads
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None) -> None:
         self._sessions = sessions
@@ -81,6 +84,7 @@ class SqlUnitOfWork:
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
         self.watchlist = SqlWatchlistRepository(session)
+        self.statistics = SqlStatisticsReads(session)
         return self
 
     async def __aexit__(

@@ -33,6 +33,7 @@ from adapters.cli.reports import (
     report_timeline,
     show_report,
 )
+from adapters.cli.stats import run_stats
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
@@ -77,6 +78,8 @@ async def run_command(
     try:
         if args.command == "watchlist" and watchlist is not None:
             return await run_watchlist(args, watchlist, actor, out, err)
+        if args.command == "reports" and args.reports_command == "stats":
+            return await run_stats(args, triage, uow_factory, clock, actor, out, err)
         if args.command == "reports":
             return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":

@@ -7,6 +7,7 @@ from storage.repositories.events import SqlProcessedEventRepository
 from storage.repositories.messages import SqlReportMessageRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.reports import SqlAuditRepository, SqlReportRepository
+from storage.repositories.statistics import SqlStatisticsReads
 from storage.repositories.threads import SqlDestinationThreadRepository
 from storage.repositories.watchlist import SqlWatchlistRepository
 
@@ -20,5 +21,6 @@ __all__ = [
     "SqlProcessedEventRepository",
     "SqlReportMessageRepository",
     "SqlReportRepository",
+    "SqlStatisticsReads",
     "SqlWatchlistRepository",
 ]

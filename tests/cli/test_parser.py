@@ -29,6 +29,7 @@ HELP_PAGES = [
     ["reports", "note"],
     ["reports", "link"],
     ["reports", "timeline"],
+    ["reports", "stats"],
     ["outbox"],
     ["outbox", "list"],
     ["outbox", "retry"],
