@@ -74,6 +74,7 @@ from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.sharing.settings import SharingSettings, load_sharing_settings
 from bot.shutdown import Grace, finish
+from bot.statistics.digest import WeeklyDigest
 from bot.triage import TriageService
 from bot.watchlist.check import ContactCheck
 from bot.watchlist.intake import IntakeScreen
@@ -244,7 +245,10 @@ async def runtime(
             deadlines=deadlines,
             on_queued=worker.wake,
         )
-        scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
+        # The weekly statistics go to the security channels on Slack and Teams, where there are some.
+        channels = [d for d in (SLACK_CHANNEL_DESTINATION, TEAMS_CHANNEL_DESTINATION) if d in destinations]
+        digest = WeeklyDigest(settings.stats_digest, channels)
+        scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake, digest=digest)
         await housekeeping.tidy(uow, utc_now())
         if transport is not None:
             reporter_inbox.register("teams", transport.reporter_channel(uow))

@@ -108,6 +108,9 @@ class ReportMessage:
 class DeadlineKind(StrEnum):
     ACKNOWLEDGE = "acknowledge"  # the security team should acknowledge by then
     FEEDBACK = "feedback"  # the reporter should have heard an outcome by then
+    # Not a report's: the weekly statistics digest's next time (bot.statistics.digest), keyed
+    # by its day ("2026-12-07") where a report's deadlines have the report's reference.
+    WEEKLY_DIGEST = "weekly_digest"
 
 
 @dataclass

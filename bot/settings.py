@@ -12,6 +12,9 @@ from pathlib import Path
 
 import phonenumbers
 
+from bot.statistics.schedule import DEFAULT as DEFAULT_DIGEST
+from bot.statistics.schedule import DEFAULT_SCHEDULE, DigestSchedule, parse_schedule
+
 KNOWN_DESTINATIONS = ("file",)
 
 
@@ -35,6 +38,8 @@ class Settings:
     log_level: str
     shutdown_grace_seconds: float = 10.0  # SHUTDOWN_GRACE: how long a stop may take
     delivery_lease_seconds: float = 30.0  # DELIVERY_LEASE: how soon a dead worker's delivery is retried
+    # STATS_DIGEST: when the weekly statistics go to the Slack and Teams security channels (None: off)
+    stats_digest: DigestSchedule | None = DEFAULT_SCHEDULE
 
 
 def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
@@ -54,6 +59,7 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         log_level=_str(env, "LOG_LEVEL", "INFO").upper(),
         shutdown_grace_seconds=_float(env, "SHUTDOWN_GRACE", 10.0),
         delivery_lease_seconds=_float(env, "DELIVERY_LEASE", 30.0),
+        stats_digest=_digest(env, "STATS_DIGEST"),
     )
     _check(settings)
     return settings
@@ -100,6 +106,13 @@ def _on_off(env: Mapping[str, str], name: str, default: bool) -> bool:
         return False
     usual = "on" if default else "off"
     raise SettingsError(f"{name}: '{raw}' is not on or off; use on or off ({usual} is the default)")
+
+
+def _digest(env: Mapping[str, str], name: str) -> DigestSchedule | None:
+    try:
+        return parse_schedule(_str(env, name, DEFAULT_DIGEST))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc} (the default is {DEFAULT_DIGEST!r})") from None
 
 
 def _str(env: Mapping[str, str], name: str, default: str) -> str:

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from PIL import Image
 
 from bot.statistics.labels import channel_label, hours_label, kind_label
 from bot.statistics.model import Statistics, WeekCounts
@@ -46,7 +47,9 @@ def build_figure(stats: Statistics, *, width: float = 10.0, height: float = 8.0)
         _CHANNEL_COLOURS,
     )
     channels_axes.set_title("Reports per week by where the approach happened")
-    checks_axes.bar(labels, [w.checks for w in stats.weeks], color="#6b6b6b", label="Contact checks")
+    checks = [w.checks for w in stats.weeks]
+    checks_axes.bar(labels, checks, color="#6b6b6b", label="Contact checks")
+    checks_axes.set_ylim(0, max([*checks, 1]) * 1.15)
     checks_axes.set_title("Contact checks by staff per week")
     checks_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     checks_axes.set_xticks(labels, [f"{w.starts_on:%d %b}" for w in stats.weeks])
@@ -90,3 +93,26 @@ def _stacked(
     axes.set_ylabel("Reports")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(0, max([*bottom, 1]) * 1.35)  # room for the legend above the tallest bar
+
+
+# Sizes to try for a chart that must travel inside a message (largest first): inches and dots per inch.
+COMPACT_SIZES: tuple[tuple[float, float, int], ...] = ((9.0, 7.2, 72), (9.0, 7.2, 60), (9.0, 7.2, 48))
+
+
+def compact_png(stats: Statistics, max_bytes: int) -> bytes | None:
+    """The chart small enough to travel inside a message (a Teams card's data: URI): the largest
+    of COMPACT_SIZES that fits in `max_bytes` once reduced to a 32-colour palette (the chart has
+    fewer colours than that, so nothing is lost but anti-aliasing); None when none fits."""
+    for width, height, dpi in COMPACT_SIZES:
+        png = _palette(render_png(stats, width=width, height=height, dpi=dpi))
+        if len(png) <= max_bytes:
+            return png
+    return None
+
+
+def _palette(png: bytes) -> bytes:
+    with Image.open(io.BytesIO(png)) as image:
+        reduced = image.convert("RGB").quantize(colors=32, method=Image.Quantize.MEDIANCUT)
+        buffer = io.BytesIO()
+        reduced.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
