@@ -37,6 +37,7 @@ from adapters.cli.stats import run_stats
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
+from bot.sharing.audit import Shared, record_shared
 from bot.sharing.settings import SharingSettings
 from bot.triage import NotAllowed, TriageError, TriageService
 from bot.watchlist.service import WatchlistService
@@ -161,13 +162,24 @@ async def _export(
             args.include_narrative,
         )
         reports = await reports_to_share(triage, actor, request.references)
-        if args.output is None:
-            write_shared(reports, request, sharing, out)
-            return 0
         text = io.StringIO()
         write_shared(reports, request, sharing, text)  # a refused export leaves no file behind
-        with open_private(Path(args.output)) as file:
-            file.write(text.getvalue())
+        if args.output is None:
+            out.write(text.getvalue())
+        else:
+            with open_private(Path(args.output)) as file:
+                file.write(text.getvalue())
+        shared = Shared(
+            request.fmt,
+            [r.reference for r in reports],
+            "screen" if args.output is None else "file",
+            request.tlp,
+            request.include_narrative,
+            request.as_threat_actor,
+        )
+        await record_shared(triage, actor, shared)
+        if args.output is None:
+            return 0
         print(
             f"Exported {len(reports)} report{'' if len(reports) == 1 else 's'} as {request.fmt} "
             f"({request.tlp.label}) to {args.output}.",
@@ -179,7 +191,7 @@ async def _export(
     if args.output is None:
         return await export_reports(triage, actor, args.format, out, args.references)
     with open_private(Path(args.output)) as file:
-        code = await export_reports(triage, actor, args.format, file, args.references)
+        code = await export_reports(triage, actor, args.format, file, args.references, to="file")
     print(f"Exported to {args.output}.", file=err)
     return code
 
