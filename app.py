@@ -79,6 +79,7 @@ from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.sharing.settings import SharingSettings, load_sharing_settings
 from bot.shutdown import Grace, finish
+from bot.statistics.digest import WeeklyDigest
 from bot.triage import TriageService
 from bot.watchlist.check import ContactCheck
 from bot.watchlist.intake import IntakeScreen
@@ -253,7 +254,10 @@ async def runtime(
             on_queued=worker.wake,
             region=settings.phone_region,
         )
-        scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
+        # The weekly statistics go to the security channels on Slack and Teams, where there are some.
+        channels = [d for d in (SLACK_CHANNEL_DESTINATION, TEAMS_CHANNEL_DESTINATION) if d in destinations]
+        digest = WeeklyDigest(settings.stats_digest, channels)
+        scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake, digest=digest)
         retention = Retention(
             uow, RetentionPolicy(settings.retention_closed, settings.draft_keep_days), remove_files
         )

@@ -17,6 +17,7 @@ from bot.campaigns.ports import CampaignRepository
 from bot.normalise import Normalised
 from bot.report import Report, Status
 from bot.retention.ports import RetentionRepository
+from bot.statistics.ports import StatisticsReads
 from bot.watchlist.ports import WatchlistRepository
 
 if TYPE_CHECKING:  # bot.audit.chain builds on AuditEvent below
@@ -113,6 +114,9 @@ class ReportMessage:
 class DeadlineKind(StrEnum):
     ACKNOWLEDGE = "acknowledge"  # the security team should acknowledge by then
     FEEDBACK = "feedback"  # the reporter should have heard an outcome by then
+    # Not a report's: the weekly statistics digest's next time (bot.statistics.digest), keyed
+    # by its day ("2026-12-07") where a report's deadlines have the report's reference.
+    WEEKLY_DIGEST = "weekly_digest"
 
 
 @dataclass
@@ -380,6 +384,7 @@ class UnitOfWork(Protocol):
     watchlist: WatchlistRepository
     campaigns: CampaignRepository
     retention: RetentionRepository
+    statistics: StatisticsReads
 
     async def __aenter__(self) -> Self: ...
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import phonenumbers
 
 from bot.durations import ACCEPTED_FORMS, parse_duration
+from bot.statistics.schedule import DEFAULT as DEFAULT_DIGEST
+from bot.statistics.schedule import DEFAULT_SCHEDULE, DigestSchedule, parse_schedule
 
 KNOWN_DESTINATIONS = ("file",)
 
@@ -40,6 +42,8 @@ class Settings:
     delivery_lease_seconds: float = 30.0  # DELIVERY_LEASE: how soon a dead worker's delivery is retried
     # RETENTION_CLOSED: how long a closed report is kept before it is purged; None: "never".
     retention_closed: timedelta | None = timedelta(days=400)
+    # STATS_DIGEST: when the weekly statistics go to the Slack and Teams security channels (None: off)
+    stats_digest: DigestSchedule | None = DEFAULT_SCHEDULE
 
 
 def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
@@ -60,6 +64,7 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         shutdown_grace_seconds=_float(env, "SHUTDOWN_GRACE", 10.0),
         delivery_lease_seconds=_float(env, "DELIVERY_LEASE", 30.0),
         retention_closed=_retention(env, "RETENTION_CLOSED", timedelta(days=400)),
+        stats_digest=_digest(env, "STATS_DIGEST"),
     )
     _check(settings)
     return settings
@@ -123,6 +128,13 @@ def _retention(env: Mapping[str, str], name: str, default: timedelta) -> timedel
     if value < timedelta(days=1):
         raise SettingsError(f"{name}: '{raw}' is less than a day; keep closed reports for 1d or more")
     return value
+
+
+def _digest(env: Mapping[str, str], name: str) -> DigestSchedule | None:
+    try:
+        return parse_schedule(_str(env, name, DEFAULT_DIGEST))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc} (the default is {DEFAULT_DIGEST!r})") from None
 
 
 def _str(env: Mapping[str, str], name: str, default: str) -> str:

@@ -22,6 +22,7 @@ from bot.ports import (
     ReportRepository,
 )
 from bot.retention.ports import RetentionRepository
+from bot.statistics.ports import StatisticsReads
 from bot.watchlist.ports import WatchlistRepository
 from storage.repositories import (
     SqlAuditRepository,
@@ -35,6 +36,7 @@ from storage.repositories import (
     SqlReportMessageRepository,
     SqlReportRepository,
     SqlRetentionRepository,
+    SqlStatisticsReads,
     SqlWatchlistRepository,
 )
 
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
     watchlist: WatchlistRepository
     campaigns: CampaignRepository
     retention: RetentionRepository
+    statistics: StatisticsReads
 
     def __init__(
         self,
@@ -99,6 +102,7 @@ class SqlUnitOfWork:
         self.watchlist = SqlWatchlistRepository(session)
         self.campaigns = SqlCampaignRepository(session)
         self.retention = SqlRetentionRepository(session)
+        self.statistics = SqlStatisticsReads(session)
         return self
 
     async def __aexit__(

@@ -37,12 +37,14 @@ from adapters.cli.reports import (
     show_report,
 )
 from adapters.cli.retention import purge_reports
+from adapters.cli.stats import run_stats
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.campaigns.service import CampaignService
 from bot.ports import UnitOfWorkFactory
 from bot.report_import import ReportImport
 from bot.retention.purge import Retention
+from bot.sharing.audit import Shared, record_shared
 from bot.sharing.settings import SharingSettings
 from bot.triage import NotAllowed, TriageError, TriageService
 from bot.watchlist.service import WatchlistService
@@ -100,6 +102,8 @@ async def run_command(
                 raise ValueError("reports purge: no retention policy given to run_command")
             await triage.check_member(actor, "reports.purge")
             return await purge_reports(retention, actor, args.dry_run, clock, out)
+        if args.command == "reports" and args.reports_command == "stats":
+            return await run_stats(args, triage, uow_factory, clock, actor, out, err)
         if args.command == "reports":
             return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":
@@ -181,13 +185,24 @@ async def _export(
             args.include_narrative,
         )
         reports = await reports_to_share(triage, actor, request.references)
-        if args.output is None:
-            write_shared(reports, request, sharing, out)
-            return 0
         text = io.StringIO()
         write_shared(reports, request, sharing, text)  # a refused export leaves no file behind
-        with open_private(Path(args.output)) as file:
-            file.write(text.getvalue())
+        if args.output is None:
+            out.write(text.getvalue())
+        else:
+            with open_private(Path(args.output)) as file:
+                file.write(text.getvalue())
+        shared = Shared(
+            request.fmt,
+            [r.reference for r in reports],
+            "screen" if args.output is None else "file",
+            request.tlp,
+            request.include_narrative,
+            request.as_threat_actor,
+        )
+        await record_shared(triage, actor, shared)
+        if args.output is None:
+            return 0
         print(
             f"Exported {len(reports)} report{'' if len(reports) == 1 else 's'} as {request.fmt} "
             f"({request.tlp.label}) to {args.output}.",
@@ -199,7 +214,7 @@ async def _export(
     if args.output is None:
         return await export_reports(triage, actor, args.format, out, args.references)
     with open_private(Path(args.output)) as file:
-        code = await export_reports(triage, actor, args.format, file, args.references)
+        code = await export_reports(triage, actor, args.format, file, args.references, to="file")
     print(f"Exported to {args.output}.", file=err)
     return code
 

@@ -10,6 +10,7 @@ from storage.repositories.messages import SqlReportMessageRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.reports import SqlReportRepository
 from storage.repositories.retention import SqlRetentionRepository
+from storage.repositories.statistics import SqlStatisticsReads
 from storage.repositories.threads import SqlDestinationThreadRepository
 from storage.repositories.watchlist import SqlWatchlistRepository
 
@@ -25,5 +26,6 @@ __all__ = [
     "SqlReportMessageRepository",
     "SqlReportRepository",
     "SqlRetentionRepository",
+    "SqlStatisticsReads",
     "SqlWatchlistRepository",
 ]

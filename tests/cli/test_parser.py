@@ -33,6 +33,7 @@ HELP_PAGES = [
     ["reports", "purge"],
     ["audit"],
     ["audit", "verify"],
+    ["reports", "stats"],
     ["outbox"],
     ["outbox", "list"],
     ["outbox", "retry"],
