@@ -348,6 +348,10 @@ class ReportStubRow(Base):
     outcome: Mapped[str | None] = mapped_column(String(40))
     severity: Mapped[str] = mapped_column(String(20))
     approach_kinds: Mapped[list[str]] = mapped_column(Json)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    reported_from: Mapped[str] = mapped_column(String(50))
+    acknowledged_at: Mapped[datetime | None]
+    campaign_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the campaign may go
 
 
 class ScheduledRunRow(Base):

@@ -19,6 +19,10 @@ class ReportStub:
     outcome: str | None
     severity: str
     approach_kinds: tuple[str, ...]
+    channel: str | None = None  # where the approach happened
+    reported_from: str = ""  # the platform the reporter used
+    acknowledged_at: datetime | None = None
+    campaign_id: int | None = None  # the campaign it was in, which outlives it
 
 
 @dataclass(frozen=True)

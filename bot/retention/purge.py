@@ -177,6 +177,7 @@ class Retention:
             report = await uow.reports.get(reference, for_update=True)
             if report is None or not self._is_due(report, now):
                 return None  # purged meanwhile by another purger, or reopened
+            membership = (await uow.campaigns.memberships([reference])).get(reference)
             held = await uow.retention.delete_report(reference)
             outcome = report.outcome.value if report.outcome else None
             await uow.retention.add_stub(
@@ -188,6 +189,10 @@ class Retention:
                     outcome=outcome,
                     severity=report.severity.value,
                     approach_kinds=tuple(kind.value for kind in report.approach_kinds),
+                    channel=report.channel.value if report.channel else None,
+                    reported_from=report.reporter.platform,
+                    acknowledged_at=report.acknowledged_at,
+                    campaign_id=membership.campaign_id if membership else None,
                 )
             )
             reporter = report.reporter

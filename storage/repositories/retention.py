@@ -89,6 +89,10 @@ class SqlRetentionRepository:
             "outcome": stub.outcome,
             "severity": stub.severity,
             "approach_kinds": list(stub.approach_kinds),
+            "channel": stub.channel,
+            "reported_from": stub.reported_from,
+            "acknowledged_at": stub.acknowledged_at,
+            "campaign_id": stub.campaign_id,
         }
         return await insert_unless_exists(self._session, ReportStubRow, values, ["reference"])
 
@@ -105,6 +109,10 @@ class SqlRetentionRepository:
                 outcome=row.outcome,
                 severity=row.severity,
                 approach_kinds=tuple(row.approach_kinds),
+                channel=row.channel,
+                reported_from=row.reported_from,
+                acknowledged_at=row.acknowledged_at,
+                campaign_id=row.campaign_id,
             )
             for row in rows
         ]

@@ -104,3 +104,15 @@ async def test_cancelled_drafts_past_their_keep_date_go_with_their_evidence(uow_
     async with uow_factory() as uow:
         assert await uow.conversations.get("console:hq:old") is None
         assert await uow.conversations.get("console:hq:new") is not None
+
+
+async def test_the_stub_keeps_the_campaign_the_report_was_in(uow_factory, tmp_path: Path) -> None:
+    report = await closed_report(uow_factory, tmp_path)
+    async with uow_factory() as uow:
+        campaign = await uow.campaigns.create(CREATED_AT)
+        await uow.campaigns.put_members(campaign, [report.reference], "system", CREATED_AT)
+        await uow.commit()
+    await retention(uow_factory, []).purge(CREATED_AT + KEEP + timedelta(seconds=1))
+    async with uow_factory(readonly=True) as uow:
+        [stub] = await uow.retention.stubs()
+    assert stub.campaign_id == campaign and stub.reported_from == report.reporter.platform

@@ -71,6 +71,10 @@ def _retention() -> None:
         sa.Column("outcome", sa.String(40), nullable=True),
         sa.Column("severity", sa.String(20), nullable=False),
         sa.Column("approach_kinds", _json(), nullable=False),
+        sa.Column("channel", sa.String(40), nullable=True),
+        sa.Column("reported_from", sa.String(50), nullable=False),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("campaign_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("reference", name="pk_report_stubs"),
     )
     op.create_table(
