@@ -19,6 +19,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.keys import BENCH_SEALER
 from bench.report import Conversation
 from bot.conversation import ConversationKey, Reply
 from bot.flow_files import load_flow
@@ -91,10 +92,10 @@ class TiplineSide:
         self._dir = tempfile.mkdtemp(prefix="tipline-bench-")
         self._database = create_engine(f"sqlite:///{Path(self._dir) / 'tipline.db'}")
         await upgrade_database(self._database)
-        self._store = conversation_store(self._database)
+        self._store = conversation_store(self._database, BENCH_SEALER)
         self._service = ReportingService(
             Engine(load_flow()),
-            unit_of_work_factory(self._database),
+            unit_of_work_factory(self._database, BENCH_SEALER),
             utc_now,
             route=lambda report: ["file"],
             conversations=self._store,  # as app.py wires it

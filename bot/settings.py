@@ -7,7 +7,7 @@ nothing has a default secret.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import phonenumbers
@@ -35,6 +35,11 @@ class Settings:
     log_level: str
     shutdown_grace_seconds: float = 10.0  # SHUTDOWN_GRACE: how long a stop may take
     delivery_lease_seconds: float = 30.0  # DELIVERY_LEASE: how soon a dead worker's delivery is retried
+    # Encryption at rest (storage.protection.keys reads these; docs/data-protection.md).
+    data_key: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEY
+    data_keys: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEYS: old ones first, newest last
+    key_file: Path | None = None  # KEY_FILE
+    generated_key_file: Path | None = None  # the embedded default's own key, made on first run
 
 
 def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
@@ -54,6 +59,10 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         log_level=_str(env, "LOG_LEVEL", "INFO").upper(),
         shutdown_grace_seconds=_float(env, "SHUTDOWN_GRACE", 10.0),
         delivery_lease_seconds=_float(env, "DELIVERY_LEASE", 30.0),
+        data_key=env.get("TIPLINE_DATA_KEY", "").strip() or None,
+        data_keys=env.get("TIPLINE_DATA_KEYS", "").strip() or None,
+        key_file=_path(env, "KEY_FILE", base_dir),
+        generated_key_file=var / "tipline.key",
     )
     _check(settings)
     return settings

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from storage.protection.sealing import Sealer
 from storage.unit_of_work import SqlUnitOfWork
 from storage.write_gate import write_gate
 
@@ -123,7 +124,7 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
-def unit_of_work_factory(engine: AsyncEngine) -> Callable[..., SqlUnitOfWork]:
+def unit_of_work_factory(engine: AsyncEngine, sealer: Sealer) -> Callable[..., SqlUnitOfWork]:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     options: dict[str, Any] = {READONLY: True}
     if engine.dialect.name == "postgresql":
@@ -134,7 +135,7 @@ def unit_of_work_factory(engine: AsyncEngine) -> Callable[..., SqlUnitOfWork]:
 
     def new_unit_of_work(readonly: bool = False) -> SqlUnitOfWork:
         if readonly:
-            return SqlUnitOfWork(reading)
-        return SqlUnitOfWork(sessions, gate)
+            return SqlUnitOfWork(reading, sealer)
+        return SqlUnitOfWork(sessions, sealer, gate)
 
     return new_unit_of_work

@@ -76,7 +76,7 @@ class ConversationRow(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
-    state: Mapped[dict[str, Any]]
+    state: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -98,7 +98,7 @@ class ReportRow(Base):
     reporter_user_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
-    document: Mapped[dict[str, Any]]
+    document: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
 
     __table_args__ = (Index(None, "reporter_platform", "reporter_user_id"),)
 
@@ -110,7 +110,7 @@ class OutboxRow(Base):
     report_reference: Mapped[str] = mapped_column(String(REFERENCE_LENGTH), index=True)
     destination: Mapped[str] = mapped_column(String(50))
     event: Mapped[str] = mapped_column(String(50))
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer)
@@ -141,7 +141,7 @@ class AuditEventRow(Base):
     platform: Mapped[str] = mapped_column(String(50))
     action: Mapped[str] = mapped_column(String(100))
     report_reference: Mapped[str | None] = mapped_column(String(REFERENCE_LENGTH), index=True)
-    detail: Mapped[dict[str, Any]]
+    detail: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
 
 
 class ReportMessageRow(Base):
@@ -154,7 +154,7 @@ class ReportMessageRow(Base):
         String(REFERENCE_LENGTH), ForeignKey("reports.reference", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(30))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # sealed (storage.protection)
     author: Mapped[str] = mapped_column(String(200))
     signed_by: Mapped[str | None] = mapped_column(String(200))
     in_reply_to: Mapped[int | None] = mapped_column(Integer, ForeignKey("report_messages.id"))
@@ -212,7 +212,7 @@ class WatchlistEntryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     # The normalised content's hash: importing the same alert twice adds nothing.
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    content: Mapped[dict[str, Any]]
+    content: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
     source: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean)
     added_by: Mapped[str] = mapped_column(String(200))
@@ -223,7 +223,8 @@ class WatchlistEntryRow(Base):
 
 
 class WatchlistIndicatorRow(Base):
-    """One normalised indicator of an entry, indexed: which entries name this profile, email..."""
+    """One normalised indicator of an entry, indexed: which entries name this profile, email...
+    `value` is the indicator's blind index (storage.protection: a keyed hash), not the indicator."""
 
     __tablename__ = "watchlist_indicators"
 
@@ -249,6 +250,15 @@ class WatchlistCheckRow(Base):
     at: Mapped[datetime]
 
     __table_args__ = (Index(None, "checked_by", "at"),)
+
+
+class DataProtectionRow(Base):
+    """The key check and the sealed index key (storage.protection.vault)."""
+
+    __tablename__ = "data_protection"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 metadata = Base.metadata

@@ -20,6 +20,7 @@ from bot.ports import (
     ReportRepository,
 )
 from bot.watchlist.ports import WatchlistRepository
+from storage.protection.sealing import Sealer
 from storage.repositories import (
     SqlAuditRepository,
     SqlChatAddressRepository,
@@ -50,8 +51,11 @@ class SqlUnitOfWork:
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer, gate: asyncio.Lock | None = None
+    ) -> None:
         self._sessions = sessions
+        self._sealer = sealer  # what is typed is sealed on the way in, opened on the way out
         self._session: AsyncSession | None = None
         self._gate = gate  # SQLite: writers in this process take turns (storage.write_gate)
 
@@ -71,16 +75,16 @@ class SqlUnitOfWork:
                 await self._gate.acquire()
         session = self._sessions()
         self._session = session
-        self.conversations = SqlConversationRepository(session)
-        self.reports = SqlReportRepository(session)
-        self.outbox = SqlOutboxRepository(session)
+        self.conversations = SqlConversationRepository(session, self._sealer)
+        self.reports = SqlReportRepository(session, self._sealer)
+        self.outbox = SqlOutboxRepository(session, self._sealer)
         self.events = SqlProcessedEventRepository(session)
-        self.audit = SqlAuditRepository(session)
-        self.messages = SqlReportMessageRepository(session)
+        self.audit = SqlAuditRepository(session, self._sealer)
+        self.messages = SqlReportMessageRepository(session, self._sealer)
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
-        self.watchlist = SqlWatchlistRepository(session)
+        self.watchlist = SqlWatchlistRepository(session, self._sealer)
         return self
 
     async def __aexit__(

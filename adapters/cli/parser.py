@@ -10,6 +10,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from adapters.cli.keys import add_evidence, add_keys
 from bot.ports import OutboxStatus
 from bot.report import LinkKind, Outcome, Status
 from bot.sharing.tlp import Tlp, parse_tlp
@@ -32,6 +33,7 @@ examples:
   app.py outbox retry --all-dead
   app.py outbox retry 12 --force
   app.py watchlist import examples/watchlist-uk-2025-11.yaml
+  app.py keys rotate
 """
 
 
@@ -90,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_outbox(commands)
     _add_watchlist(commands)
     _add_teams(commands)
+    add_keys(commands)
+    add_evidence(commands)
     return parser
 
 

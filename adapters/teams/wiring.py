@@ -10,6 +10,7 @@ from typing import Any
 from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import BotFrameworkAuthentication
 
+from adapters.evidence_files import EvidenceSealer
 from adapters.teams.bot import TeamsBot
 from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
@@ -45,12 +46,18 @@ class TeamsTransport:
         triage: TriageService,
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
+        evidence: EvidenceSealer | None = None,
     ) -> MessagesEndpoint:
+        """`evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
         channel = TeamChannel(
             triage, unit_of_work, clock, inbox=self.settings.inbox, app_id=self.settings.app_id
         )
         settings = self.settings
-        downloads = TeamsEvidenceDownloads(settings.evidence_dir) if settings.evidence_download else None
+        downloads = None
+        if settings.evidence_download:
+            if evidence is None:
+                raise ValueError("EVIDENCE_DOWNLOAD is on but no sealer was given for the files")
+            downloads = TeamsEvidenceDownloads(settings.evidence_dir, evidence)
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
         return MessagesEndpoint(self.auth, self.adapter, bot.on_turn)
 

@@ -1,0 +1,36 @@
+"""Encryption at rest: the table of the database's key check and sealed index key.
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-12-04
+
+No column changes type and no row is rewritten here: a sealed value is a JSON string (or, for
+a message body, text) in the column that held the plaintext, so rows written before this
+revision stay readable as they are, and `python app.py keys rotate` seals them when the
+operator chooses (docs/data-protection.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "data_protection",
+        sa.Column("name", sa.String(50), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_data_protection"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("data_protection")
