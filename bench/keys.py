@@ -3,9 +3,8 @@ same storage with sealing turned off, to show what encryption adds to a turn."""
 
 from __future__ import annotations
 
-import json
 import os
-from typing import Any
+from typing import Any, cast
 
 from storage.protection.keys import KeyRing, data_key
 from storage.protection.sealing import Sealer
@@ -17,7 +16,8 @@ class PlainSealer(Sealer):
     """Encryption off: values stored as plaintext (read back as legacy rows are). Benches only."""
 
     def seal_json(self, value: Any, field: str, row: str) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        # The plain JSON value itself, as the columns held it before encryption.
+        return cast(str, value)
 
     def seal_text(self, value: str, field: str, row: str) -> str:
         return value

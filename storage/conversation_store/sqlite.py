@@ -24,7 +24,7 @@ from sqlalchemy import Dialect
 from bot.ports import ConcurrencyConflict, ConversationStatus, LoadedConversation, StoredConversation
 from storage.models import ConversationRow
 from storage.protection.fields import CONVERSATION_STATE
-from storage.protection.sealing import Sealer
+from storage.protection.sealing import Sealer, from_json_text, json_text
 
 # One row always comes back: the conversation's columns (NULL when there is none) and
 # whether the event was already handled.
@@ -123,7 +123,7 @@ class SqliteConversationStore:
         cols = self._columns
         stored = StoredConversation(
             key=key,
-            state=self._sealer.open_json(cols.state_out(row[1]), CONVERSATION_STATE, key),
+            state=self._sealer.open_json(from_json_text(row[1], cols.state_out), CONVERSATION_STATE, key),
             status=ConversationStatus(row[0]),
             version=row[2],
             updated_at=cols.time_out(row[3]),
@@ -147,7 +147,7 @@ class SqliteConversationStore:
             key,
             (
                 status.value,
-                cols.state_in(self._sealer.seal_json(state, CONVERSATION_STATE, key)),
+                json_text(self._sealer.seal_json(state, CONVERSATION_STATE, key), cols.state_in),
                 stamp,
                 cols.time_in(expires_at),
             ),

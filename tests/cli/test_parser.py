@@ -41,6 +41,11 @@ HELP_PAGES = [
     ["watchlist", "export"],
     ["teams"],
     ["teams", "package"],
+    ["keys"],
+    ["keys", "new"],
+    ["keys", "rotate"],
+    ["evidence"],
+    ["evidence", "open"],
 ]
 
 
