@@ -7,6 +7,7 @@ python app.py db upgrade      create or update the database tables
 python app.py reports ...     the security team's commands (see --help)
 python app.py outbox ...      deliveries to the security inbox
 python app.py watchlist ...   published alerts every report is matched against
+python app.py campaigns ...   reports about the same persona, linked; the team's decisions
 python app.py keys ...        the data keys that encrypt reports at rest (new, rotate)
 """
 
@@ -47,6 +48,7 @@ from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.reporter_channel import SlackReporterChannel
 from adapters.slack.settings import SlackSettings, load_slack_settings, slack_configured
 from adapters.slack.triage_listeners import register_triage_listeners
+from adapters.slack.watchlist_listeners import register_watchlist_listeners
 from adapters.teams.endpoint import MESSAGES as TEAMS_MESSAGES
 from adapters.teams.endpoint import MessagesEndpoint
 from adapters.teams.package import run_package_command
@@ -55,10 +57,12 @@ from adapters.teams.wiring import INBOX_DESTINATION as TEAMS_CHANNEL_DESTINATION
 from adapters.teams.wiring import TeamsTransport, teams_transport
 from adapters.web.server import Handler, build_web_app, serve
 from bot import housekeeping
+from bot.campaigns.service import CampaignService
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
 from bot.destinations import Destination
 from bot.flow_files import load_flow
+from bot.normalise import plain_index_key
 from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
@@ -84,6 +88,7 @@ from flows.loader import FlowError
 from storage.conversation_store import conversation_store
 from storage.db import create_engine, normalise_database_url, unit_of_work_factory, upgrade_database
 from storage.protection import KeySettings, KeySetupError, Sealer, UnreadableValue, open_vault, start_ring
+from storage.protection.blind_index import blind_plain_indexes
 from storage.protection.keys import new_key_text
 from storage.protection.rotation import rotate
 
@@ -109,6 +114,7 @@ class Runtime:
     scheduler: DeadlineScheduler
     reporter_inbox: ReporterInbox
     watchlist: WatchlistService
+    campaigns: CampaignService
     teams: TeamsTransport | None = None
     sealer: Sealer | None = None  # encryption at rest (storage.protection): evidence files too
 
@@ -173,8 +179,12 @@ async def open_protection(database: AsyncEngine, settings: Settings) -> Sealer:
     """The key checked against the database before anything is written, then the tables brought
     up to date and the sealer opened (storage.protection)."""
     ring = await start_ring(database, key_settings(settings))
-    await upgrade_database(database)
-    return await open_vault(database, ring)
+    # Migration 0006 indexes reports already there in plain normal forms (there is no index key
+    # before 0008 makes one); the blind index replaces them straight after.
+    await upgrade_database(database, plain_index_key, settings.phone_region)
+    sealer = await open_vault(database, ring)
+    await blind_plain_indexes(database, sealer)
+    return sealer
 
 
 @asynccontextmanager
@@ -197,7 +207,7 @@ async def runtime(
     try:
         sealer = await open_protection(database, settings)
         store = conversation_store(database, sealer)
-        uow = unit_of_work_factory(database, sealer)
+        uow = unit_of_work_factory(database, sealer, settings.phone_region)
         if slack is not None and slack.security_channel:
             # The security channel sees every report: it joins the default route.
             destinations[SLACK_CHANNEL_DESTINATION] = SlackChannelInbox(
@@ -261,6 +271,7 @@ async def runtime(
             {outcome: security.templates.closing_for(outcome) for outcome in Outcome},
             deadlines=deadlines,
             on_queued=worker.wake,
+            region=settings.phone_region,
         )
         scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
         await housekeeping.tidy(uow, utc_now())
@@ -277,6 +288,7 @@ async def runtime(
             scheduler,
             reporter_inbox,
             watchlist,
+            CampaignService(uow, utc_now, triage.check_member, settings.phone_region),
             transport,
             sealer,
         )
@@ -306,13 +318,16 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
 
         def add_triage(app: AsyncApp) -> None:
             register_triage_listeners(app, rt.triage, rt.security.templates, slack)
+            register_watchlist_listeners(app, rt.watchlist)
 
         slack_app = build_slack_app(slack, rt.service, register_extra=add_triage, evidence=rt.sealer)
         rt.reporter_inbox.register("slack", SlackReporterChannel(slack_app.client))
     endpoint = None
     posts: dict[str, Handler] = {}
     if rt.teams is not None:
-        endpoint = rt.teams.endpoint(rt.service, rt.triage, rt.unit_of_work, utc_now, rt.sealer)
+        endpoint = rt.teams.endpoint(
+            rt.service, rt.triage, rt.unit_of_work, utc_now, rt.watchlist, evidence=rt.sealer
+        )
         posts[TEAMS_MESSAGES] = endpoint.handle
     return ChatApps(slack_app, posts, endpoint)
 
@@ -391,6 +406,7 @@ async def run(
                 sys.stderr,
                 sharing=sharing,
                 watchlist=rt.watchlist,
+                campaigns=rt.campaigns,
             )
 
 

@@ -3,8 +3,10 @@
     python -m bench.extraction            # held-out part, then the whole corpus
     python -m bench.extraction --misses   # also list what was missed or wrong on the tuning part only
 
-Scored on tests/data/first_messages_*.yaml. The held-out part was written before the rules and
-is never tuned on; --misses deliberately shows only the tuning part.
+Scored on tests/data/first_messages_*.yaml. The held-out part (n01-n40) was written on 2026-12-04
+by someone who had not seen the rules, and is never tuned on; --misses deliberately shows only
+the tuning part. (h01-h30 were the held-out part until their misses had been looked at: they are
+tuning data now.)
 """
 
 from __future__ import annotations

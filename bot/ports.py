@@ -6,13 +6,15 @@ SQLite and PostgreSQL rather than fakes, so the protocols stay small.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
 from typing import Any, NamedTuple, Protocol, Self
 
+from bot.campaigns.ports import CampaignRepository
+from bot.normalise import Normalised
 from bot.report import Report, Status
 from bot.watchlist.ports import WatchlistRepository
 
@@ -161,6 +163,25 @@ class ReportRepository(Protocol):
         ...
 
     async def list_for_reporter(self, platform: str, user_id: str) -> Sequence[Report]: ...
+
+    async def exists(self, references: Sequence[str]) -> set[str]:
+        """Which of these references are taken."""
+        ...
+
+    async def get_many(self, references: Sequence[str]) -> Sequence[Report]:
+        """These reports (those that exist), newest first."""
+        ...
+
+    async def indexed(
+        self, probes: Sequence[Normalised], exclude: str | None = None, limit: int | None = None
+    ) -> Mapping[str, set[str]]:
+        """From the indicator index: the reports holding any of these normal forms, with the
+        kinds each holds (bot.normalise.indicators)."""
+        ...
+
+    async def with_every(self, probes: Sequence[Normalised], limit: int) -> Sequence[str]:
+        """From the indicator index: the reports holding every one of these normal forms."""
+        ...
 
 
 class OutboxRepository(Protocol):
@@ -344,6 +365,7 @@ class UnitOfWork(Protocol):
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
+    campaigns: CampaignRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
+from bot.campaigns.linking import link_report
 from bot.ports import AuditEvent, Deadline, DuplicateReference, UnitOfWork
 from bot.report import EvidenceFile, Report, Reporter, new_reference
 from bot.report_builder import build_report
@@ -35,7 +36,8 @@ async def save_report(
     files: Sequence[EvidenceFile] = (),
     screen: Screen = _unscreened,
 ) -> Report:
-    """In the caller's transaction. An update keeps the report's reference, routing and triage state."""
+    """In the caller's transaction. An update keeps the report's reference, routing and triage state.
+    Either way the report is indexed (by the repository) and linked into its campaign."""
     previous = await uow.reports.get(reference, for_update=True) if reference and effect.is_update else None
     if previous is not None:
         report = build_report(effect.answers, reporter, previous.reference, now, region, previous)
@@ -47,6 +49,7 @@ async def save_report(
             report = report.model_copy(update={"routed_to": routed})
         await uow.reports.update(report)
         await _audit(uow, reporter, "report.updated", report, now)
+        await link_report(uow, report, now, region)
         log.info(
             "report %s updated to revision %d (severity %s)",
             report.reference,
@@ -64,6 +67,7 @@ async def save_report(
         for deadline in deadlines(report, now):
             await uow.deadlines.add(deadline)
         await _audit(uow, reporter, "report.submitted", report, now)
+        await link_report(uow, report, now, region)
         log.info("report %s submitted (severity %s)", report.reference, report.severity)
         return report
     raise RuntimeError("could not draw an unused report reference")

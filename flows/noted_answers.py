@@ -72,9 +72,7 @@ class NotedAnswers:
 
     def _corrected(self, state: ConversationState, text: str) -> Turn:
         """A correction typed at the confirm step ("it was on WhatsApp") replaces what it corrects."""
-        heard = noting.note_from_text(
-            self.flow, state.answers, self.flow.step(self.flow.start), text, self.phone_region
-        )
+        heard = noting.note_from_correction(self.flow, state.answers, text, self.phone_region)
         if not heard:
             return Turn(state, (self._put(state, problem=self.flow.text("noted_unclear")),))
         state.noted.update(heard)

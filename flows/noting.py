@@ -29,7 +29,15 @@ def note_from_text(
     lexicon = flow.lexicon
     if lexicon is None or step.id not in lexicon.read_from or not isinstance(text, str):
         return {}
-    return {k: v for k, v in _noted(flow, answers, text, phone_region).items() if k != step.id}
+    about_contact = step.id in lexicon.compose
+    noted = _noted(flow, answers, text, phone_region, about_contact)
+    return {k: v for k, v in noted.items() if k != step.id}
+
+
+def note_from_correction(flow: Flow, answers: dict[str, Any], text: str, phone_region: str) -> dict[str, Any]:
+    """What a correction typed at the confirm step says ("Anna Smith, linkedin.com/in/anna"):
+    read as an answer about the contact, since that is what people put right most."""
+    return _noted(flow, answers, text, phone_region, about_contact=True) if flow.lexicon is not None else {}
 
 
 def note_from_shared(flow: Flow, answers: dict[str, Any], text: str, phone_region: str) -> dict[str, Any]:
@@ -37,9 +45,12 @@ def note_from_shared(flow: Flow, answers: dict[str, Any], text: str, phone_regio
     return _noted(flow, answers, text, phone_region) if flow.lexicon is not None else {}
 
 
-def _noted(flow: Flow, answers: dict[str, Any], text: str, phone_region: str) -> dict[str, Any]:
+def _noted(
+    flow: Flow, answers: dict[str, Any], text: str, phone_region: str, about_contact: bool = False
+) -> dict[str, Any]:
     assert flow.lexicon is not None
-    noted = noted_answers(extract(text, flow.lexicon, phone_region), flow.lexicon, flow.steps)
+    extraction = extract(text, flow.lexicon, phone_region, about_contact)
+    noted = noted_answers(extraction, flow.lexicon, flow.steps)
     return {k: v for k, v in noted.items() if k not in answers and k in flow.steps}
 
 

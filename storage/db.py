@@ -13,6 +13,7 @@ from sqlalchemy import Connection, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.normalise import DEFAULT_PHONE_REGION, IndexKey, plain_index_key
 from storage.protection.sealing import Sealer
 from storage.unit_of_work import SqlUnitOfWork
 from storage.write_gate import write_gate
@@ -107,13 +108,17 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade_database(engine: AsyncEngine) -> None:
-    """Apply every migration not yet applied. Safe to call on each start, from several processes."""
+async def upgrade_database(
+    engine: AsyncEngine, index_key: IndexKey = plain_index_key, region: str = DEFAULT_PHONE_REGION
+) -> None:
+    """Apply every migration not yet applied. Safe to call on each start, from several processes.
+    `index_key` and `region` are the unit of work's: a migration that fills the indicator index
+    writes what the repositories would."""
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+        await conn.run_sync(_upgrade, index_key, region)
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection, index_key: IndexKey, region: str) -> None:
     if connection.dialect.name == "postgresql":
         # Two replicas starting together would both try to create the tables; the second
         # waits here for the first to commit, then finds nothing left to do. (On SQLite the
@@ -121,10 +126,17 @@ def _upgrade(connection: Connection) -> None:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
     config = alembic_config()
     config.attributes["connection"] = connection
+    config.attributes["index_key"] = index_key
+    config.attributes["phone_region"] = region
     command.upgrade(config, "head")
 
 
-def unit_of_work_factory(engine: AsyncEngine, sealer: Sealer) -> Callable[..., SqlUnitOfWork]:
+def unit_of_work_factory(
+    engine: AsyncEngine, sealer: Sealer, region: str = DEFAULT_PHONE_REGION
+) -> Callable[..., SqlUnitOfWork]:
+    """`sealer`: encryption at rest, and the blind index key the report index keeps each normal
+    form by (storage.protection); `region`: the phone region (PHONE_REGION) numbers without a
+    country code are read in."""
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     options: dict[str, Any] = {READONLY: True}
     if engine.dialect.name == "postgresql":
@@ -135,7 +147,7 @@ def unit_of_work_factory(engine: AsyncEngine, sealer: Sealer) -> Callable[..., S
 
     def new_unit_of_work(readonly: bool = False) -> SqlUnitOfWork:
         if readonly:
-            return SqlUnitOfWork(reading, sealer)
-        return SqlUnitOfWork(sessions, sealer, gate)
+            return SqlUnitOfWork(reading, sealer, None, region)
+        return SqlUnitOfWork(sessions, sealer, gate, region)
 
     return new_unit_of_work

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -250,6 +252,73 @@ class WatchlistCheckRow(Base):
     at: Mapped[datetime]
 
     __table_args__ = (Index(None, "checked_by", "at"),)
+
+
+class ReportIndicatorRow(Base):
+    """One indicator of a report in its normal form, as the deployment's index key keeps it
+    (bot.normalise.indicators): which reports name this profile, email, phone, name..."""
+
+    __tablename__ = "report_indicators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_reference: Mapped[str] = mapped_column(
+        String(REFERENCE_LENGTH), ForeignKey("reports.reference", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(600))
+
+    __table_args__ = (Index(None, "key", "report_reference"),)
+
+
+class CampaignRow(Base):
+    """Reports about one persona or cover company (bot.campaigns). The title is kept only when
+    the security team gave one; otherwise it is read from the reports each time."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(200))
+    # A member of the security team decided something about it: automatic linking may add
+    # reports to it, never merge it with another or take a report out of it.
+    decided: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CampaignMemberRow(Base):
+    """Which campaign a report is in: one at most (the primary key says so)."""
+
+    __tablename__ = "campaign_members"
+
+    report_reference: Mapped[str] = mapped_column(
+        String(REFERENCE_LENGTH), ForeignKey("reports.reference", ondelete="CASCADE"), primary_key=True
+    )
+    campaign_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+
+
+class CampaignLinkRow(Base):
+    """Why two reports are about the same persona: the kinds of indicator they share and how
+    strongly (never the values, which stay in the reports). `reference_a` sorts first."""
+
+    __tablename__ = "campaign_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference_a: Mapped[str] = mapped_column(
+        String(REFERENCE_LENGTH), ForeignKey("reports.reference", ondelete="CASCADE")
+    )
+    reference_b: Mapped[str] = mapped_column(
+        String(REFERENCE_LENGTH), ForeignKey("reports.reference", ondelete="CASCADE"), index=True
+    )
+    strength: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    found_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("reference_a", "reference_b"),)
 
 
 class DataProtectionRow(Base):

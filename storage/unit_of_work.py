@@ -8,6 +8,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.campaigns.ports import CampaignRepository
+from bot.normalise import DEFAULT_PHONE_REGION
 from bot.ports import (
     AuditRepository,
     ChatAddressRepository,
@@ -23,6 +25,7 @@ from bot.watchlist.ports import WatchlistRepository
 from storage.protection.sealing import Sealer
 from storage.repositories import (
     SqlAuditRepository,
+    SqlCampaignRepository,
     SqlChatAddressRepository,
     SqlConversationRepository,
     SqlDeadlineRepository,
@@ -50,12 +53,18 @@ class SqlUnitOfWork:
     threads: DestinationThreadRepository
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
+    campaigns: CampaignRepository
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], sealer: Sealer, gate: asyncio.Lock | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        sealer: Sealer,
+        gate: asyncio.Lock | None = None,
+        region: str = DEFAULT_PHONE_REGION,
     ) -> None:
         self._sessions = sessions
         self._sealer = sealer  # what is typed is sealed on the way in, opened on the way out
+        self._region = region
         self._session: AsyncSession | None = None
         self._gate = gate  # SQLite: writers in this process take turns (storage.write_gate)
 
@@ -76,7 +85,7 @@ class SqlUnitOfWork:
         session = self._sessions()
         self._session = session
         self.conversations = SqlConversationRepository(session, self._sealer)
-        self.reports = SqlReportRepository(session, self._sealer)
+        self.reports = SqlReportRepository(session, self._sealer, self._region)
         self.outbox = SqlOutboxRepository(session, self._sealer)
         self.events = SqlProcessedEventRepository(session)
         self.audit = SqlAuditRepository(session, self._sealer)
@@ -85,6 +94,7 @@ class SqlUnitOfWork:
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
         self.watchlist = SqlWatchlistRepository(session, self._sealer)
+        self.campaigns = SqlCampaignRepository(session)
         return self
 
     async def __aexit__(

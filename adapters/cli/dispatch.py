@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from adapters.cli.campaigns import run_campaigns
+from adapters.cli.importing import import_reports
 from adapters.cli.outbox import list_outbox, retry_outbox
 from adapters.cli.reports import (
     acknowledge_report,
@@ -35,7 +37,9 @@ from adapters.cli.reports import (
 )
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
+from bot.campaigns.service import CampaignService
 from bot.ports import UnitOfWorkFactory
+from bot.report_import import ReportImport
 from bot.sharing.settings import SharingSettings
 from bot.triage import NotAllowed, TriageError, TriageService
 from bot.watchlist.service import WatchlistService
@@ -56,7 +60,7 @@ def cli_actor() -> Actor:
 
 def handles(args: argparse.Namespace) -> bool:
     """True for the commands run_command knows."""
-    return getattr(args, "command", None) in {"reports", "outbox", "watchlist"}
+    return getattr(args, "command", None) in {"reports", "outbox", "watchlist", "campaigns"}
 
 
 async def run_command(
@@ -69,14 +73,21 @@ async def run_command(
     actor: Actor | None = None,
     sharing: SharingSettings | None = None,
     watchlist: WatchlistService | None = None,
+    campaigns: CampaignService | None = None,
 ) -> int:
-    """Run a `reports`, `outbox` or `watchlist` command; returns the exit code. `sharing`: the
-    defaults of the STIX and MISP exports (SHARING_TLP, SHARING_ORGANISATION)."""
+    """Run a `reports`, `outbox`, `watchlist` or `campaigns` command; returns the exit code.
+    `sharing`: the defaults of the STIX and MISP exports (SHARING_TLP, SHARING_ORGANISATION)."""
     actor = actor or cli_actor()
     sharing = sharing or SharingSettings()
+    campaigns = campaigns or CampaignService(uow_factory, clock, triage.check_member, triage.region)
     try:
         if args.command == "watchlist" and watchlist is not None:
             return await run_watchlist(args, watchlist, actor, out, err)
+        if args.command == "campaigns":
+            return await run_campaigns(args, campaigns, actor, out, err)
+        if args.command == "reports" and args.reports_command == "import":
+            importer = ReportImport(uow_factory, clock, triage.region)
+            return await import_reports(Path(args.file), importer, triage, actor, out, err)
         if args.command == "reports":
             return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":

@@ -34,6 +34,9 @@ examples:
   app.py outbox retry 12 --force
   app.py watchlist import examples/watchlist-uk-2025-11.yaml
   app.py keys rotate
+  app.py reports import earlier-reports.json
+  app.py campaigns list
+  app.py campaigns split 3 TIP-7K3Q9D
 """
 
 
@@ -91,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_reports(commands)
     _add_outbox(commands)
     _add_watchlist(commands)
+    _add_campaigns(commands)
     _add_teams(commands)
     add_keys(commands)
     add_evidence(commands)
@@ -207,6 +211,18 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="stix and misp: add what each reporter told us in their own words (what happened, what "
         "was asked, offered, shared); who they are is still left out",
     )
+
+    importing = actions.add_parser(
+        "import",
+        help="add reports from another system (JSON, as reports export writes it)",
+        description="Add the reports in FILE: a JSON array or JSON lines (one report per line), in "
+        "the form `reports export --format json` writes. The whole file is checked first; a mistake "
+        "is named by line and field and nothing is added. Reports already here (by reference) are "
+        "left alone, so importing a file again adds nothing. Imported reports are indexed and linked "
+        "into campaigns; nothing is sent to the security inbox and no reporter is messaged.",
+        formatter_class=_formatter,
+    )
+    importing.add_argument("file", metavar="FILE")
 
     ack = actions.add_parser(
         "ack",
@@ -357,6 +373,58 @@ def _add_watchlist(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "export", help="print every entry, retired ones too, as YAML or CSV", formatter_class=_formatter
     )
     export.add_argument("--format", choices=["yaml", "csv"], default="yaml")
+
+
+def _add_campaigns(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    campaigns = commands.add_parser(
+        "campaigns",
+        help="reports about the same persona or cover company, linked together",
+        description="A campaign is every report about one persona or cover company: linked "
+        "automatically as reports arrive (by profile, email, phone, company website or email "
+        "domain, or a name with its organisation), however each was typed. Confirm, rename, split, "
+        "merge or dismiss one; automatic linking never undoes a decision. Security team only; every "
+        "decision is recorded. See docs/campaigns.md.",
+        formatter_class=_formatter,
+    )
+    actions = campaigns.add_subparsers(
+        dest="campaigns_command", metavar="ACTION", title="actions", required=True
+    )
+    listing = actions.add_parser("list", help="every campaign, newest first", formatter_class=_formatter)
+    listing.add_argument("--format", choices=["table", "json"], default="table", help="(default: table)")
+    show = actions.add_parser(
+        "show",
+        help="one campaign: its reports, indicators, and why each pair is linked",
+        formatter_class=_formatter,
+    )
+    _add_campaign_id(show)
+    for name, text in (
+        ("confirm", "agree it is one campaign"),
+        ("dismiss", "say it is not a campaign: its reports stay apart and nothing joins it"),
+    ):
+        _add_campaign_id(actions.add_parser(name, help=text, formatter_class=_formatter))
+    rename = actions.add_parser("rename", help="give a campaign a title", formatter_class=_formatter)
+    _add_campaign_id(rename)
+    rename.add_argument("title", metavar="TITLE", help="the new title (up to 200 characters)")
+    split = actions.add_parser(
+        "split",
+        help="take reports out into a campaign of their own",
+        description="Take the named reports out of the campaign into a new one. Automatic linking "
+        "never puts them back together; merge them if that was a mistake.",
+        formatter_class=_formatter,
+    )
+    _add_campaign_id(split)
+    split.add_argument("references", nargs="+", metavar="REF", help="the reports to take out")
+    merge = actions.add_parser(
+        "merge", help="put other campaigns' reports into this one", formatter_class=_formatter
+    )
+    _add_campaign_id(merge)
+    merge.add_argument(
+        "others", nargs="+", type=_positive_int, metavar="OTHER", help="the campaigns to merge in"
+    )
+
+
+def _add_campaign_id(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", type=_positive_int, metavar="ID", help="the campaign's number, from list")
 
 
 def _add_outbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import TextIO
 
 from adapters.cli.terminal import safe, when, words
-from bot.matching import Indicator, Match
+from bot.campaigns.lookup import Indicator, Match
 from bot.report import EvidenceFile, Report, ReportLink
 from bot.watchlist.findings import WatchlistFinding, headline, matched_on
 

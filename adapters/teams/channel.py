@@ -3,13 +3,17 @@
   "@Tipline use this channel as the security inbox"   a security-team member says it in the
                                                       channel; its address is stored, and
                                                       reports waiting for it are sent now
+  "@Tipline add to the watchlist"                    a security-team member gets the form to
+                                                      add what a published alert names; its
+                                                      submit adds the entry (the watchlist
+                                                      service audits it and hunts back)
   a triage card's Acknowledge / Assign to me / Ask / Note / Close / Reopen
                                                       the triage service acts; the card and its
                                                       reply chain are updated by the delivery
                                                       worker (TeamsChannelInbox), like every
                                                       other destination
 
-Only the security team may do either: the triage service checks every action and audits a
+Only the security team may do any of it: the triage service checks every action and audits a
 refusal, and the refusal is said in the card's reply chain (Teams has no "only you can see
 this" message in a channel). Each activity is handled once, however often it is delivered.
 Logs carry references and ids, never what anyone wrote.
@@ -30,11 +34,25 @@ from adapters.teams.inbound import Inbound
 from adapters.teams.inbox_cards import TriageSubmit, refusal_activity, result_activity, triage_submit
 from adapters.teams.retry import with_retries
 from adapters.teams.sending import post_in_channel, send_all
+from adapters.teams.watchlist_form import add_form_activity, is_watchlist_request, watchlist_submit
 from bot.actors import Actor
 from bot.inbox.channel_choice import InboxChannelService
 from bot.ports import UnitOfWorkFactory
-from bot.triage import REFUSAL, Acknowledge, Ask, Assign, Close, Note, Reopen, TriageCommand, TriageService
+from bot.triage import (
+    REFUSAL,
+    Acknowledge,
+    Ask,
+    Assign,
+    Close,
+    NotAllowed,
+    Note,
+    Reopen,
+    TriageCommand,
+    TriageService,
+)
 from bot.triage.actions import TriageAction
+from bot.watchlist.form import FormErrors, added_text, read_form
+from bot.watchlist.service import WatchlistError, WatchlistService
 from flows.actions import TextAnswer
 
 log = logging.getLogger("tipline.teams")
@@ -75,8 +93,10 @@ class TeamChannel:
         *,
         inbox: bool = True,
         app_id: str | None = None,
+        watchlist: WatchlistService | None = None,
     ) -> None:
         self._triage = triage
+        self._watchlist = watchlist
         self._channels = InboxChannelService(unit_of_work, clock, triage)
         self._inbox = inbox  # TEAMS_INBOX: off when the security team reads reports elsewhere
         self._app_id = app_id or ""
@@ -84,16 +104,20 @@ class TeamChannel:
     async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
         value = body.get("value")
         submit = triage_submit(value) if isinstance(value, Mapping) else None
-        if submit is None and not found.mentions_bot and not found.installed:
+        typed = watchlist_submit(value) if isinstance(value, Mapping) else None
+        if submit is None and typed is None and not found.mentions_bot and not found.installed:
             return  # talk in the channel that isn't for us
         if not await self._channels.first_time(SOURCE, found.dedupe_id):
             return
         actor = Actor(PLATFORM, found.reporter.user_id, found.reporter.display_name)
+        text = found.action.text if isinstance(found.action, TextAnswer) else ""
         if submit is not None:
             await self._act(context, actor, submit)
+        elif typed is not None or (self._watchlist is not None and is_watchlist_request(text)):
+            await self._keep_watchlist(context, actor, typed)
         elif found.installed:
             await self._say(context, CHANNEL_HELP)
-        elif isinstance(found.action, TextAnswer) and is_inbox_request(found.action.text):
+        elif is_inbox_request(text):
             await self._choose_inbox(context, actor, body)
         else:
             await self._say(context, CHANNEL_HELP)
@@ -151,6 +175,34 @@ class TeamChannel:
         result = await self._triage.apply(command(submit), actor)
         if not result.done:
             await self._say(context, result.text)
+
+    # ---- the watchlist ------------------------------------------------------------------------
+
+    async def _keep_watchlist(self, context: TurnContext, actor: Actor, typed: dict[str, str] | None) -> None:
+        """The form for a member asking for it; a submitted form added, or sent back marked."""
+        if self._watchlist is None:
+            return
+        try:
+            if typed is None:
+                await self._watchlist.check_member(actor, "watchlist.add")
+                await self._send(context, add_form_activity())
+                return
+            content = read_form(typed)
+            added = await self._watchlist.add([content], actor, how="teams")
+        except NotAllowed:
+            await self._say(context, REFUSAL)
+        except FormErrors as exc:
+            await self._send(context, add_form_activity(typed, exc.errors))
+        except WatchlistError as exc:
+            await self._say(context, str(exc))
+        else:
+            await self._say(context, added_text(content.label, added))
+
+    async def _send(self, context: TurnContext, activity: dict[str, Any]) -> None:
+        try:
+            await send_all(context, [activity])
+        except Exception as exc:
+            log.warning("teams: could not answer in the channel: %s", type(exc).__name__)
 
     async def _say(self, context: TurnContext, text: str) -> None:
         payload = refusal_activity(text) if text == REFUSAL else result_activity(text)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -75,6 +76,20 @@ def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+@dataclass(frozen=True)
+class InvokeAnswer:
+    """An invoke's HTTP answer (Teams shows its body: a dialog), and the slow part to run after
+    it, in `conversation`'s order."""
+
+    status: int
+    body: dict[str, Any] | None
+    then: Callable[[], Awaitable[None]] | None = None
+    conversation: str | None = None
+
+
+Invoked = Callable[[Mapping[str, Any]], Awaitable[InvokeAnswer | None]]
+
+
 class MessagesEndpoint:
     """The aiohttp handler for POST /api/messages."""
 
@@ -83,12 +98,15 @@ class MessagesEndpoint:
         auth: BotFrameworkAuthentication,
         adapter: CloudAdapter,
         on_turn: Callable[[TurnContext, dict[str, Any]], Awaitable[None]],
+        on_invoke: Invoked | None = None,
     ) -> None:
         """`on_turn(context, body)`: the body as received, since botbuilder's Activity model
-        drops what it doesn't model (a mention's `mentioned`, for one)."""
+        drops what it doesn't model (a mention's `mentioned`, for one). `on_invoke(body)`: an
+        invoke whose answer Teams waits for (a dialog); None from it sends the invoke to on_turn."""
         self._auth = auth
         self._adapter = adapter
         self._on_turn = on_turn
+        self._on_invoke = on_invoke
         self._locks = KeyedLocks()
         self.turns = BackgroundTurns(log, "a Teams turn")
 
@@ -112,8 +130,21 @@ class MessagesEndpoint:
             # Expired, forged, for another bot, from another service URL, or no token at all.
             log.warning("teams: refused an unauthenticated request (%s)", type(exc).__name__)
             return web.json_response({"error": "unauthorized"}, status=401)
+        if body.get("type") == "invoke" and self._on_invoke is not None:
+            answer = await self._on_invoke(body)
+            if answer is not None:
+                if answer.then is not None:
+                    self.turns.spawn(self._after(answer.conversation or _conversation_of(body), answer.then))
+                return web.json_response(answer.body or {}, status=answer.status)
         self.turns.spawn(self._run(_conversation_of(body), result, activity, body))
         return web.Response(status=200)
+
+    async def _after(self, conversation: str, then: Callable[[], Awaitable[None]]) -> None:
+        async with self._locks.hold(conversation):
+            try:
+                await then()
+            except Exception as exc:
+                log.error("a Teams invoke's follow-up failed: %s", type(exc).__name__)
 
     async def _run(self, conversation: str, result: Any, activity: Activity, body: dict[str, Any]) -> None:
         async def turn(context: TurnContext) -> None:

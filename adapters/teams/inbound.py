@@ -103,6 +103,14 @@ def _base(activity: Payload) -> Inbound | None:
     )
 
 
+def sender_of(activity: Payload) -> Inbound | None:
+    """Who sent any activity (an invoke too), where, and its dedupe id; no action."""
+    try:
+        return _base(activity) if isinstance(activity, Mapping) else None
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def from_activity(activity: Payload) -> Inbound | None:
     """What the service needs from one activity; None for anything that isn't for it."""
     try:

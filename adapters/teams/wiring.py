@@ -16,12 +16,14 @@ from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
 from adapters.teams.endpoint import MessagesEndpoint, authentication, cloud_adapter
 from adapters.teams.evidence import TeamsEvidenceDownloads
+from adapters.teams.message_extension import MessageExtension
 from adapters.teams.personal import PersonalChat
 from adapters.teams.reporter_channel import TeamsReporterChannel
 from adapters.teams.settings import TeamsSettings
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
 from bot.triage import TriageService
+from bot.watchlist.service import WatchlistService
 
 __all__ = ["INBOX_DESTINATION", "TeamsTransport", "teams_transport"]
 
@@ -46,11 +48,17 @@ class TeamsTransport:
         triage: TriageService,
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
+        watchlist: WatchlistService | None = None,
         evidence: EvidenceSealer | None = None,
     ) -> MessagesEndpoint:
         """`evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
         channel = TeamChannel(
-            triage, unit_of_work, clock, inbox=self.settings.inbox, app_id=self.settings.app_id
+            triage,
+            unit_of_work,
+            clock,
+            inbox=self.settings.inbox,
+            app_id=self.settings.app_id,
+            watchlist=watchlist,
         )
         settings = self.settings
         downloads = None
@@ -59,7 +67,8 @@ class TeamsTransport:
                 raise ValueError("EVIDENCE_DOWNLOAD is on but no sealer was given for the files")
             downloads = TeamsEvidenceDownloads(settings.evidence_dir, evidence)
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
-        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn)
+        extension = MessageExtension(service, unit_of_work, clock, self.adapter, settings.app_id)
+        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, extension.invoke)
 
 
 def teams_transport(settings: TeamsSettings, credentials: Any = None) -> TeamsTransport:

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.actors import Actor, TeamMembership
 from bot.analyst_text import bounded_text, parse_reference
+from bot.normalise import DEFAULT_PHONE_REGION
 from bot.ports import AuditEvent, Deadline, MessageKind, ReportMessage, UnitOfWork, UnitOfWorkFactory
 from bot.report import Outcome, Report, Status
 from bot.reporter_push import queue_for_reporter
@@ -54,6 +55,7 @@ class TriageCore:
     closing_templates: Mapping[Outcome, str]
     deadlines: Callable[[Report, datetime], Sequence[Deadline]] = _no_deadlines
     on_queued: Callable[[], None] = field(default=lambda: None)
+    region: str = DEFAULT_PHONE_REGION  # PHONE_REGION: how a phone typed without a country code reads
 
     def closing_template(self, outcome: Outcome) -> str:
         return self.closing_templates[Outcome(outcome)]

@@ -1,24 +1,26 @@
-"""Searching reports: the ones related to a report, and every one that mentions an indicator."""
+"""Searching reports: the ones related to a report, and every one that mentions an indicator.
+Both go through the report index (bot.campaigns.lookup): nothing reads every report."""
 
 from __future__ import annotations
 
-from bot import matching
 from bot.actors import Actor
 from bot.analyst_text import clean_text
-from bot.matching import Match
+from bot.campaigns import lookup
+from bot.campaigns.lookup import Match
 from bot.triage.core import MAX_QUERY, MIN_QUERY, TriageCore, TriageError
 
 
 class TriageSearch(TriageCore):
     async def related(self, reference: str, actor: Actor) -> list[Match]:
-        """The other reports sharing a profile, email, phone, website, company email domain or
-        organisation with this one, newest first: the same person or campaign, perhaps."""
+        """The other reports about the same persona as this one (a profile, email, phone,
+        company website or email domain, or a name with the organisation), newest first, each
+        with what links it."""
         async with self.unit_of_work() as uow:
             ref = await self._checked_reference(uow, actor, "related", reference)
             report = await uow.reports.get(ref)  # a read: no lock
             if report is None:
                 raise TriageError(f"No report {ref}")
-            return matching.matches(report, await uow.reports.list())
+            return await lookup.related(uow, report, self.region)
 
     async def find(self, query: str, actor: Actor) -> list[Match]:
         """Every report that mentions this profile address, email, phone, website or
@@ -31,4 +33,4 @@ class TriageSearch(TriageCore):
                     f"Give {MIN_QUERY} to {MAX_QUERY} characters to look for: a profile address, "
                     "email, phone number, website or organisation."
                 )
-            return matching.find(text, await uow.reports.list())
+            return await lookup.find(uow, text, self.region)

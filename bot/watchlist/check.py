@@ -21,12 +21,11 @@ from enum import StrEnum
 
 from pydantic import ValidationError
 
-from bot import matching
 from bot.messages import Choice, Guidance, GuidanceSection, Message, Question, Text, Tone
-from bot.normalise import is_profile_like
+from bot.normalise import EXACT_KINDS, contact_indicators, is_profile_like
 from bot.ports import UnitOfWork
 from bot.presenter import present_notice
-from bot.report import Contact, Report, Reporter
+from bot.report import Contact, Reporter
 from bot.report_builder import extract_indicators
 from bot.watchlist.intake import IntakeScreen
 from flows.choices import check_picked, read_choice
@@ -36,9 +35,10 @@ from flows.validators import Invalid
 CHECK_TOKEN = "check:flags"  # noqa: S105 - a question token, not a secret
 REPORT_TOKEN = "idle"  # noqa: S105 - the service's idle offer: picking "report" starts a report
 CHECKS_PER_HOUR = 10
-# The kinds of indicator that say two contacts are the same person: an organisation or a name
-# shared with an earlier report says too little to tell a member of staff anything.
-_IDENTIFYING = frozenset({"profile", "email", "phone", "website", "email domain"})
+# Only the exact kinds of indicator say two contacts are the same person (EXACT_KINDS): an
+# organisation or a name shared with an earlier report says too little to tell staff anything.
+# Index hits read to find one by someone else (a reporter's own reports are not "colleagues").
+_COLLEAGUES_READ = 50
 _WORD = re.compile(r"^\s*/?check\b[:\s]*", re.IGNORECASE)
 _NAME_AND_FIRM = re.compile(r"\s+(?:at|from|of|with|@)\s+|\s*[,;|/]\s*|\s+[-–—]\s+", re.IGNORECASE)
 
@@ -171,14 +171,17 @@ class ContactCheck:
         return [verdict, self._offer_report()], False
 
     async def _reported_by_colleagues(self, uow: UnitOfWork, reporter: Reporter, contact: Contact) -> bool:
+        """From the report index: a report by someone else that names this profile, address,
+        phone, company website or company email domain."""
+        probes = [n for n in contact_indicators(contact, self.screen.region) if n.kind in EXACT_KINDS]
+        if not probes:
+            return False
+        hits = await uow.reports.indexed(probes, limit=_COLLEAGUES_READ)
         mine = (reporter.platform, reporter.user_id)
-        for report in await uow.reports.list():
-            if (report.reporter.platform, report.reporter.user_id) == mine:
-                continue
-            shared = matching.shared_indicators(_as_report(contact, report), report)
-            if any(indicator.kind in _IDENTIFYING for indicator in shared):
-                return True
-        return False
+        return any(
+            (report.reporter.platform, report.reporter.user_id) != mine
+            for report in await uow.reports.get_many(list(hits))
+        )
 
     def _questions(self, problem: str | None = None) -> Question:
         choices = tuple(Choice(o.value, o.label) for o in OPTIONS)
@@ -192,8 +195,3 @@ class ContactCheck:
             self.flow.text("check_offer"),
             (Choice("report", self.flow.text("idle_button")),),
         )
-
-
-def _as_report(contact: Contact, like: Report) -> Report:
-    """The checked contact in a report's shape, for bot.matching (which compares reports)."""
-    return like.model_copy(update={"reference": "TIP-222222", "contact": contact})

@@ -56,8 +56,11 @@ class IntakeScreen:
         revision = await watchlist.revision()
         if self._index is not None and revision == self._revision:
             return self._index
-        if self._index is not None and self._revision is not None and revision[1] == self._revision[1]:
-            # Only additions since: index the new entries, rather than every entry again.
+        if self._index is not None and self._revision is not None and revision[0] >= self._revision[0]:
+            # Entries are only ever added or retired: take the retired out and index the new
+            # ones, rather than every entry again (a second on a long list, in someone's turn).
+            if revision[1] != self._revision[1]:
+                self._index.retire(await watchlist.retired_ids())
             self._index.extend(await watchlist.list(after_id=self._index.last_id))
         else:
             self._index = WatchlistIndex(await watchlist.list(), self.region)

@@ -84,6 +84,12 @@ class WatchlistIndex:
             if entry.active and entry.id not in self.entries:
                 self._add(entry)
 
+    def retire(self, entry_ids: Iterable[int]) -> None:
+        """No longer matched. What they indexed stays, unreachable (see `hit` in `match`),
+        until the index is next built whole."""
+        for entry_id in entry_ids:
+            self.entries.pop(entry_id, None)
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -116,6 +122,8 @@ class WatchlistIndex:
         hits: dict[int, dict[tuple[IndicatorKind, str], int]] = defaultdict(dict)
 
         def hit(owned: _Owned, kind: IndicatorKind, score: float) -> None:
+            if owned.entry_id not in self.entries:
+                return  # retired
             seen = hits[owned.entry_id]
             key = (kind, owned.shown)
             seen[key] = max(seen.get(key, 0), round(score))

@@ -36,6 +36,10 @@ class WatchlistRepository(Protocol):
         retired, so a cached index knows it is stale, and whether only additions happened."""
         ...
 
+    async def retired_ids(self) -> Sequence[int]:
+        """Every retired entry's number."""
+        ...
+
     async def sharing(self, indicators: Sequence[IndexedIndicator]) -> Sequence[int]:
         """Active entries that already hold one of these normalised indicators."""
         ...

@@ -32,7 +32,12 @@ class Found:
     end: int
 
 
+# A platform's own sender ("messaging-digest-noreply@linkedin.com") is nobody's address.
+_NO_REPLY = re.compile(r"(?:^|[._-])(?:no-?reply|do-?not-?reply|notifications?|mailer-daemon)(?:[._-]|$)")
+
+
 def find_emails(text: str) -> list[Found]:
+    """Every address (blanked from what is read next, whoever's it is), as (value, span)."""
     found = []
     for match in _EMAIL.finditer(text):
         try:
@@ -41,6 +46,10 @@ def find_emails(text: str) -> list[Found]:
             continue
         found.append(Found(checked.normalized.lower(), match.start(), match.end()))
     return found
+
+
+def not_a_platform_sender(found: list[Found]) -> list[Found]:
+    return [f for f in found if not _NO_REPLY.search(f.value.split("@", 1)[0])]
 
 
 def find_urls(text: str, taken: list[Found]) -> list[Found]:
@@ -102,3 +111,39 @@ def blank(text: str, spans: list[Found]) -> str:
     for span in spans:
         chars[span.start : span.end] = " " * (span.end - span.start)
     return "".join(chars)
+
+
+_HEADER_TO = re.compile(r"^[ \t>]*(?:to|cc|bcc)[ \t]*:.*$", re.IGNORECASE | re.MULTILINE)
+# "Dear Ms Raman," "Hi Sarah,": in a message the contact sent, who it greets is the reporter.
+_GREETING = re.compile(r"(?:^|(?<=[\n'\"“‘]))[ \t]*(?:dear|hi|hello)[ \t]+[^,\n:]{1,40}[,:]", re.IGNORECASE)
+
+
+def staff_parts(text: str, own_domains: tuple[str, ...], sign_offs: frozenset[str]) -> list[Found]:
+    """What is about the reporter's own organisation, not the contact: a forwarded message's
+    To:/Cc: lines (the reporter received it), and an address at one of its own domains with the
+    signature block around it (their own sign-off: name, title, phone)."""
+    spans = [Found("", m.start(), m.end()) for m in (*_HEADER_TO.finditer(text), *_GREETING.finditer(text))]
+    if not own_domains:
+        return spans
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for email in find_emails(text):
+        domain = email.value.rsplit("@", 1)[-1]
+        if not any(domain == d or domain.endswith("." + d) for d in own_domains):
+            continue
+        at = next(i for i in range(len(lines)) if starts[i + 1] > email.start)
+        signed = [
+            i
+            for i in range(at - 1, max(-1, at - 7), -1)
+            if re.sub(r"[^a-z ]", "", lines[i].lower()).strip() in sign_offs
+        ]
+        if not signed:  # an address in a sentence: only the address
+            spans.append(email)
+            continue
+        first, last = signed[0], at
+        while last + 1 < len(lines) and last - at < 3 and lines[last + 1].strip():
+            last += 1
+        spans.append(Found("", starts[first], starts[last + 1] - 1))
+    return spans

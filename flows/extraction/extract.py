@@ -14,7 +14,9 @@ from flows.extraction.contacts import (
     find_phones,
     find_urls,
     is_profile,
+    not_a_platform_sender,
     not_the_reporters_own,
+    staff_parts,
 )
 from flows.extraction.lexicon import Lexicon
 from flows.extraction.people import find_people
@@ -42,18 +44,29 @@ class Extraction:
         return value
 
 
-def extract(text: str, lexicon: Lexicon, phone_region: str = "GB") -> Extraction:
+def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact: bool = False) -> Extraction:
+    """What `text` says; `about_contact`: it answers who contacted the reporter (no cue needed
+    before a name there)."""
+    # What is about the reporter's own organisation is read as nothing: it is not the contact.
+    text = blank(text, staff_parts(text, lexicon.own_domains, lexicon.people.sign_offs))
     emails = find_emails(text)
     urls = find_urls(text, emails)
     without_addresses = blank(text, [*emails, *urls])
     phones = find_phones(without_addresses, phone_region)
     plain = blank(without_addresses, phones)
-    people = find_people(plain, lexicon.people, lexicon.places)
+    people = find_people(plain, lexicon.people, lexicon.places, about_contact)
     # Blanked above either way, so their digits and dots are read as nothing else.
     emails, urls, phones = (not_the_reporters_own(text, f) for f in (emails, urls, phones))
+    emails = not_a_platform_sender(emails)
     # Organisation names say nothing about the approach: "Horizon Strategic Consulting" is not consultancy.
     story = blank(plain, [Found("", start, end) for start, end in people.spans])
-    heard = mentions(story, lexicon)
+    sums = amounts(story, lexicon)
+    # A salary or a price is no offer of money: its sum is read for nothing but itself.
+    heard = mentions(blank(story, [Found("", a.start, a.end) for a in sums if a.kind != "offer"]), lexicon)
+    salaries = [a for a in sums if a.kind == "salary"]
+    if salaries:
+        step, value = lexicon.sums.salary_note
+        heard.append(Mention(step, value, salaries[0].start))
     options = _options(heard, lexicon)
     profile_urls = [u.value for u in urls if is_profile(u.value, lexicon.profile_hosts)]
     websites = [u.value for u in urls if not is_profile(u.value, lexicon.profile_hosts)]
@@ -66,7 +79,7 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB") -> Extraction
             options["channel"] = [on_a_site[0].value]
     _apply_implications(options, lexicon)
     found_places = places(story, lexicon)
-    found_amounts = amounts(story)
+    found_amounts = [a for a in sums if a.kind != "not_offered"]
     return Extraction(
         names=people.names,
         organisations=people.organisations,

@@ -54,6 +54,16 @@ class _RawPeople(BaseModel):
     sign_offs: list[str]
 
 
+class _RawSums(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    salary: list[str] = Field(min_length=1)
+    job_words: list[str] = Field(min_length=1)
+    salary_at_least: int = Field(ge=0)
+    not_offered: list[str] = Field(min_length=1)
+    not_offered_after: list[str] = Field(min_length=1)
+    salary_note: _RawNote
+
+
 class RawLexicon(BaseModel):
     model_config = ConfigDict(extra="forbid")
     read_from: list[str] = Field(default_factory=list)
@@ -61,10 +71,12 @@ class RawLexicon(BaseModel):
     compose: dict[str, list[str]] = Field(default_factory=dict)
     negations: list[str] = Field(default_factory=list)
     moves: _RawMoves
+    sums: _RawSums
     implies: list[_RawImplication] = Field(default_factory=list)
     terms: dict[str, dict[str, list[str]]]
     places: list[str] = Field(default_factory=list)
     profile_hosts: list[str] = Field(default_factory=list)
+    own_domains: list[str] = Field(default_factory=list)
     people: _RawPeople
 
 
@@ -97,6 +109,16 @@ class People:
 
 
 @dataclass(frozen=True)
+class Sums:
+    salary: re.Pattern[str]  # said of a sum: it is a job's pay
+    job_words: re.Pattern[str]  # in the sentence of a salary-sized sum: it is a job's pay
+    salary_at_least: int
+    not_offered: re.Pattern[str]  # just before a sum: what they earn, what something costs
+    not_offered_after: re.Pattern[str]  # just after it ("$500 to attend")
+    salary_note: tuple[str, str]  # what a salary says was offered
+
+
+@dataclass(frozen=True)
 class Lexicon:
     read_from: frozenset[str]  # the free-text answers read for more
     fills: dict[str, str]  # step id -> field
@@ -110,7 +132,9 @@ class Lexicon:
     places: tuple[str, ...]
     place_pattern: re.Pattern[str] | None
     profile_hosts: tuple[str, ...]
+    own_domains: tuple[str, ...]  # the reporter's organisation's: staff, never the contact
     people: People
+    sums: Sums
     steps_filled: tuple[str, ...] = field(default=())
 
     def options_for(self, step_id: str) -> tuple[OptionTerms, ...]:
@@ -195,6 +219,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
         places=tuple(raw.places),
         place_pattern=place_pattern,
         profile_hosts=tuple(h.lower() for h in raw.profile_hosts),
+        own_domains=tuple(d.lower().lstrip(".") for d in raw.own_domains),
         people=People(
             name_cues=tuple(sorted((c.lower() for c in people.name_cues), key=len, reverse=True)),
             organisation_cues=tuple(
@@ -207,6 +232,14 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
             title_words=frozenset(w.lower() for w in people.title_words),
             not_names=frozenset(people.not_names),
             sign_offs=frozenset(s.lower() for s in people.sign_offs),
+        ),
+        sums=Sums(
+            salary=re.compile(_phrases(raw.sums.salary)),
+            job_words=re.compile(_phrases(raw.sums.job_words)),
+            salary_at_least=raw.sums.salary_at_least,
+            not_offered=re.compile(r"(?:" + _phrases(raw.sums.not_offered) + r")(?:\s+\S+){0,3}\s*$"),
+            not_offered_after=re.compile(r"^\s*(?:" + _phrases(raw.sums.not_offered_after) + ")"),
+            salary_note=(raw.sums.salary_note.step, raw.sums.salary_note.value),
         ),
         steps_filled=tuple(dict.fromkeys([*raw.fills, *raw.compose, *raw.terms])),
     )
@@ -225,6 +258,7 @@ def references(lexicon: Lexicon) -> list[tuple[str, str | None, str]]:
         for option in options:
             found.append((step_id, option.value, f"terms.{step_id}.{option.value}"))
     found.append((lexicon.move_note[0], lexicon.move_note[1], "moves.note"))
+    found.append((lexicon.sums.salary_note[0], lexicon.sums.salary_note[1], "sums.salary_note"))
     for i, imp in enumerate(lexicon.implies):
         found.append((imp.step, imp.value, f"implies.{i}.note"))
         for step_id, values in imp.when.references():

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from flows.extraction.lexicon import People
 
 # Capitalised words, with the small words organisations have inside them; one line at a time.
+# Capitals and small letters of the Latin scripts people's names are written in here ("Siobhán",
+# "José María García", "Emre Yıldız"); Latin Extended-A mixes the two, which costs nothing.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LOWER = "a-zß-öø-ÿĀ-ž"
 _RUN = re.compile(
-    r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.[ \t]+)?[A-Z][\w'’\-]*"
-    r"(?:[ \t]+(?:(?:of|the|and|for|de|la|van|von|der|du|&)[ \t]+)*[A-Z&][\w'’\-&.]*)*"
+    rf"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.[ \t]+)?[{_UPPER}][\w'’\-]*"
+    rf"(?:[ \t]+(?:(?:of|the|and|for|de|la|van|von|der|du|&)[ \t]+)*[{_UPPER}&][\w'’\-&.]*)*"
 )
 _CONNECTORS = frozenset({"of", "the", "and", "for", "de", "la", "van", "von", "der", "du", "&"})
 _ARTICLES = re.compile(r"\b(?:a|an|the|one|some)$", re.IGNORECASE)
@@ -23,7 +27,9 @@ _PAIR_AFTER = re.compile(
     r"^(?:\s*,\s*|\s*\(\s*|\s+(?:of|from|at|with)\s+(?:the\s+)?|\s+[-–]\s+"
     r"|,?\s+who\s+(?:works|worked|is|was)\s+(?:for|at|with)\s+(?:the\s+)?)$"
 )
-_PERSON_TOKEN = re.compile(r"^[A-Z][a-z]+(?:['’\-][A-Z]?[a-z]+)*$|^O['’][A-Z][a-z]+$|^Mc[A-Z][a-z]+$")
+_PERSON_TOKEN = re.compile(
+    rf"^[{_UPPER}][{_LOWER}]+(?:['’\-][{_UPPER}]?[{_LOWER}]+)*$|^O['’][{_UPPER}][{_LOWER}]+$|^Mc[{_UPPER}][{_LOWER}]+$"
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,9 @@ class People_:
     spans: list[tuple[int, int]]
 
 
-def find_people(text: str, people: People, places: tuple[str, ...]) -> People_:
+def find_people(text: str, people: People, places: tuple[str, ...], about_contact: bool = False) -> People_:
+    """`about_contact`: the text answers "who contacted you" (or corrects it), so a name or an
+    organisation needs no cue before it: "Anna Smith, Acme Talent" says who."""
     runs = [
         part
         for r in (_trim(m, people) for m in _RUN.finditer(text))
@@ -66,6 +74,8 @@ def find_people(text: str, people: People, places: tuple[str, ...]) -> People_:
         partner = _pair_partner(text, run, runs, i, people)
         after_name = kinds.get(i - 1) == "name" and 0 <= run.start - runs[i - 1].end <= 8
         kind = _classify(text, run, people, place_set, partner is not None, after_name)
+        if kind is None and about_contact:
+            kind = _in_an_answer_about_them(text, run, people, place_set, after_name)
         if kind is not None:
             note(i, kind)
         if kind == "name" and partner is not None and partner not in kinds:
@@ -131,6 +141,16 @@ def _classify(
     return None
 
 
+def _in_an_answer_about_them(
+    text: str, run: Run, people: People, places: frozenset[str], after_name: bool
+) -> str | None:
+    if _person_like(run, people, places) and _starts_clause(text, run, people):
+        return "name"
+    if (after_name or _starts_clause(text, run, people)) and _org_like(run, people):
+        return "org"
+    return None
+
+
 def _split_name_of_org(run: Run, people: People, places: frozenset[str]) -> list[Run]:
     """ "Lisa Wong of Pinnacle Search Group" is a name and an organisation, not one long name."""
     words = run.text.split()
@@ -160,8 +180,12 @@ def _org_like(run: Run, people: People) -> bool:
     return "&" in words or any(w.lower().strip(".,") in people.organisation_words for w in words)
 
 
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "bin", "al"})
+
+
 def _person_like(run: Run, people: People, places: frozenset[str]) -> bool:
-    words = run.text.split()
+    # "Pieter van der Berg": the particles inside a name are not words of their own.
+    words = [w for i, w in enumerate(run.text.split()) if not (i > 0 and w in _PARTICLES)]
     if not 1 <= len(words) <= 3 or (len(words) == 1 and not run.honorific):
         return len(words) == 1 and run.honorific
     return all(

@@ -54,10 +54,16 @@ def places(text: str, lexicon: Lexicon) -> list[str]:
 class Amount:
     digits: str  # "2000", "0.5"
     as_written: str
+    start: int = 0
+    end: int = 0
+    kind: str = "offer"  # "offer" | "salary" (a job's pay) | "not_offered" (what they earn, a price)
 
 
-def amounts(text: str) -> list[Amount]:
+def amounts(text: str, lexicon: Lexicon | None = None) -> list[Amount]:
+    """Every sum, once each, and (with the lexicon) what it is: an offer of money unless the
+    words around it say it is a job's salary or not an offer at all."""
     found: list[Amount] = []
+    lowered = text.lower()
     for match in _AMOUNT.finditer(text):
         number = (match.group("n") or match.group("n2") or match.group("n3") or "").replace(",", "")
         unit = (match.group("k") or match.group("k2") or match.group("k3") or "").lower()
@@ -66,8 +72,26 @@ def amounts(text: str) -> list[Amount]:
         except ValueError:
             continue
         digits = str(int(value)) if value == int(value) else f"{value:g}"
-        found.append(Amount(digits, match.group(0).strip()))
+        kind = _kind(lowered, match, value, lexicon) if lexicon is not None else "offer"
+        found.append(Amount(digits, match.group(0).strip(), match.start(), match.end(), kind))
     unique: dict[str, Amount] = {}
     for amount in found:
         unique.setdefault(amount.digits, amount)
     return list(unique.values())
+
+
+def _kind(lowered: str, match: re.Match[str], value: float, lexicon: Lexicon) -> str:
+    sums = lexicon.sums
+    before = re.split(r"[.!?;\n]", lowered[max(0, match.start() - 40) : match.start()])[-1]
+    after = re.split(r"[.!?;\n]", lowered[match.end() : match.end() + 30])[0]
+    if sums.not_offered.search(before) or sums.not_offered_after.search(after):
+        return "not_offered"
+    if sums.salary.search(before) or sums.salary.search(after):
+        return "salary"
+    sentence_start = max(lowered.rfind(c, 0, match.start()) for c in ".!?\n") + 1
+    sentence_end = min(
+        (i for i in (lowered.find(c, match.end()) for c in ".!?\n") if i >= 0), default=len(lowered)
+    )
+    if value >= sums.salary_at_least and sums.job_words.search(lowered[sentence_start:sentence_end]):
+        return "salary"
+    return "offer"

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, not_, select, update
+from sqlalchemy import ColumnElement, Text, cast, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.models import WatchlistIndicatorRow, metadata
+from storage.models import metadata
+from storage.protection.blind_index import blind_plain_indexes
 from storage.protection.fields import SEALED_COLUMNS, SealedColumn
 from storage.protection.files import rotate_files
-from storage.protection.sealing import INDEX_MARKER, TEXT_FIELDS, Sealer, UnreadableValue
+from storage.protection.sealing import TEXT_FIELDS, Sealer, UnreadableValue
 from storage.protection.vault import reseal_vault
 
 BATCH = 200
@@ -48,7 +49,7 @@ async def rotate(
     done = Rotation()
     for column in SEALED_COLUMNS:
         done.sealed[column.field] = await _rotate_column(engine, sealer, column, batch, done, progress)
-    done.hashed_indicators = await _hash_legacy_indicators(engine, sealer, batch)
+    done.hashed_indicators = await blind_plain_indexes(engine, sealer, batch)
     for folder in dict.fromkeys(evidence_dirs):
         files, unreadable = await asyncio.to_thread(rotate_files, folder, sealer)
         done.sealed[f"evidence files in {folder}"] = files
@@ -102,24 +103,3 @@ async def _rotate_column(
             after = rows[-1][0]
         if progress is not None:
             progress(column.field, resealed)
-
-
-async def _hash_legacy_indicators(engine: AsyncEngine, sealer: Sealer, batch: int) -> int:
-    """Watchlist indicators indexed before the blind index: replaced by their keyed hash."""
-    rows_ = WatchlistIndicatorRow
-    legacy = not_(rows_.value.startswith(INDEX_MARKER, autoescape=True))
-    hashed = 0
-    while True:
-        async with engine.begin() as conn:
-            rows = (
-                await conn.execute(
-                    select(rows_.id, rows_.kind, rows_.value).where(legacy).order_by(rows_.id).limit(batch)
-                )
-            ).all()
-            if not rows:
-                return hashed
-            for row_id, kind, value in rows:
-                await conn.execute(
-                    update(rows_).where(and_(rows_.id == row_id)).values(value=sealer.index_key(kind, value))
-                )
-                hashed += 1

@@ -1,6 +1,7 @@
 """SQL implementations of the repository protocols in bot.ports."""
 
 from storage.repositories.addresses import SqlChatAddressRepository
+from storage.repositories.campaigns import SqlCampaignRepository
 from storage.repositories.conversations import SqlConversationRepository
 from storage.repositories.deadlines import SqlDeadlineRepository
 from storage.repositories.events import SqlProcessedEventRepository
@@ -12,6 +13,7 @@ from storage.repositories.watchlist import SqlWatchlistRepository
 
 __all__ = [
     "SqlAuditRepository",
+    "SqlCampaignRepository",
     "SqlChatAddressRepository",
     "SqlConversationRepository",
     "SqlDeadlineRepository",

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.normalise import DEFAULT_PHONE_REGION, Normalised, contact_indicators
 from bot.ports import AuditEvent, DuplicateReference
 from bot.report import Report, Status
-from storage.models import AuditEventRow, ReportRow
+from storage.models import AuditEventRow, ReportIndicatorRow, ReportRow
 from storage.protection.fields import AUDIT_DETAIL, REPORT_DOCUMENT, audit_row
 from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
+
+_CHUNK = 500  # values per IN (...): well under every database's parameter limit
 
 
 def _columns(report: Report, sealer: Sealer) -> dict[str, Any]:
@@ -36,9 +40,14 @@ def _newest_first(stmt: Select[tuple[str, Any]]) -> Select[tuple[str, Any]]:
 
 
 class SqlReportRepository:
-    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
+    """`sealer`: the document sealed at rest, and the blind index key the indicator index keeps
+    each normal form by; `region`: the phone region numbers without a country code are read in."""
+
+    def __init__(self, session: AsyncSession, sealer: Sealer, region: str = DEFAULT_PHONE_REGION) -> None:
         self._session = session
         self._sealer = sealer
+        self._key = sealer.index_key
+        self._region = region
 
     def _report(self, reference: str, stored: Any) -> Report:
         return Report.model_validate(self._sealer.open_json(stored, REPORT_DOCUMENT, reference))
@@ -47,6 +56,68 @@ class SqlReportRepository:
         values = {"reference": report.reference, **_columns(report, self._sealer)}
         if not await insert_unless_exists(self._session, ReportRow, values, ["reference"]):
             raise DuplicateReference(report.reference)
+        await self._index(report)
+
+    async def exists(self, references: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(dict.fromkeys(references))):
+            found |= set(
+                await self._session.scalars(select(ReportRow.reference).where(ReportRow.reference.in_(chunk)))
+            )
+        return found
+
+    async def get_many(self, references: Sequence[str]) -> Sequence[Report]:
+        """These reports (those that exist), newest first."""
+        documents: list[tuple[Any, int, str, Any]] = []
+        for chunk in _chunks(list(dict.fromkeys(references))):
+            rows = await self._session.execute(
+                select(ReportRow.created_at, ReportRow.id, ReportRow.reference, ReportRow.document)
+                .where(ReportRow.reference.in_(chunk))
+                .execution_options(**FRESH)
+            )
+            documents += [(created, id_, ref, doc) for created, id_, ref, doc in rows]
+        documents.sort(key=lambda row: (row[0], row[1]), reverse=True)
+        return [self._report(ref, doc) for _, _, ref, doc in documents]
+
+    async def indexed(
+        self, probes: Sequence[Normalised], exclude: str | None = None, limit: int | None = None
+    ) -> Mapping[str, set[str]]:
+        """Reports holding any of these normal forms, and the kinds each holds."""
+        keys = {self._key(kind, value): kind for kind, value in dict.fromkeys(probes)}
+        found: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(list(keys)):
+            stmt = select(ReportIndicatorRow.report_reference, ReportIndicatorRow.key).where(
+                ReportIndicatorRow.key.in_(chunk)
+            )
+            if exclude is not None:
+                stmt = stmt.where(ReportIndicatorRow.report_reference != exclude)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            for reference, key in await self._session.execute(stmt):
+                found[reference].add(keys[key])
+        return found
+
+    async def with_every(self, probes: Sequence[Normalised], limit: int) -> Sequence[str]:
+        """Reports holding all of these normal forms (the words of a name, say)."""
+        keys = list(dict.fromkeys(self._key(kind, value) for kind, value in probes))
+        if not keys:
+            return []
+        stmt = (
+            select(ReportIndicatorRow.report_reference)
+            .where(ReportIndicatorRow.key.in_(keys))
+            .group_by(ReportIndicatorRow.report_reference)
+            .having(func.count(func.distinct(ReportIndicatorRow.key)) == len(keys))
+            .limit(limit)
+        )
+        return list(await self._session.scalars(stmt))
+
+    async def _index(self, report: Report) -> None:
+        values = [
+            {"report_reference": report.reference, "kind": kind, "key": self._key(kind, value)}
+            for kind, value in contact_indicators(report.contact, self._region)
+        ]
+        if values:
+            await self._session.execute(insert(ReportIndicatorRow), values)
 
     async def update(self, report: Report) -> None:
         result = await self._session.execute(
@@ -57,6 +128,12 @@ class SqlReportRepository:
         )
         if rowcount(result) != 1:
             raise LookupError(f"no report {report.reference} to update")
+        await self._session.execute(
+            delete(ReportIndicatorRow)
+            .where(ReportIndicatorRow.report_reference == report.reference)
+            .execution_options(**NO_SYNC)
+        )
+        await self._index(report)
 
     async def get(self, reference: str, for_update: bool = False) -> Report | None:
         stmt = (
@@ -84,6 +161,10 @@ class SqlReportRepository:
             ReportRow.reporter_platform == platform, ReportRow.reporter_user_id == user_id
         )
         return [self._report(ref, doc) for ref, doc in (await self._session.execute(stmt)).all()]
+
+
+def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
+    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
 
 class SqlAuditRepository:

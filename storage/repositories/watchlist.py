@@ -81,6 +81,10 @@ class SqlWatchlistRepository:
         )
         return await self.get(entry_id)
 
+    async def retired_ids(self) -> Sequence[int]:
+        query = select(WatchlistEntryRow.id).where(WatchlistEntryRow.active.is_(False))
+        return list(await self._session.scalars(query.execution_options(**FRESH)))
+
     async def revision(self) -> tuple[int, int, str]:
         row = (
             await self._session.execute(
@@ -96,10 +100,7 @@ class SqlWatchlistRepository:
     async def sharing(self, indicators: Sequence[IndexedIndicator]) -> Sequence[int]:
         if not indicators:
             return []
-        # The blind index, and (until `keys rotate` has hashed them) indicators kept as they were.
-        pairs = [(i.kind.value, self._blind(i)) for i in indicators] + [
-            (i.kind.value, i.key[:600]) for i in indicators
-        ]
+        pairs = [(i.kind.value, self._blind(i)) for i in indicators]
         found = await self._session.scalars(
             select(WatchlistIndicatorRow.entry_id)
             .join(WatchlistEntryRow, WatchlistEntryRow.id == WatchlistIndicatorRow.entry_id)

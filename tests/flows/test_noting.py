@@ -123,6 +123,19 @@ def test_a_typed_correction_replaces_what_it_corrects_in_one_step():
     assert r.state.answers["channel"] == "phone_or_messaging"
 
 
+def test_a_typed_correction_of_who_it_was_replaces_the_name_and_adds_the_address():
+    r = understanding()
+    r.say("A recruiter called Anna Smyth from Acme Talent messaged me on LinkedIn")
+    r.say("Anna Smith, linkedin.com/in/anna-smith-123")
+    ask = confirm(r)
+    assert "Name used: Anna Smith\n" in ask.step.prompt and "Smyth" not in ask.step.prompt
+    assert "linkedin.com/in/anna-smith-123" in ask.step.prompt
+    assert "Organisation they claimed: Acme Talent" in ask.step.prompt, "what wasn't corrected stays"
+    r.say("yes")
+    assert r.state.answers["name_used"] == "Anna Smith"
+    assert r.state.answers["who"].startswith("Anna Smith, Acme Talent")
+
+
 def test_none_of_it_leaves_only_the_reporter_s_words():
     r = understanding()
     r.say(STORY)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.matching import Indicator
+from bot.campaigns.lookup import Indicator
 from bot.report import Contact, LinkKind, Report
 from bot.triage import NotAllowed, TriageError
 from tests.cli.test_reports import HOSTILE, REFUSED, terminal_safe
@@ -104,16 +104,16 @@ async def test_find_refuses_too_little_or_too_much(run, query):
     assert err.startswith("Give 3 to 500 characters to look for")
 
 
-async def test_hostile_text_in_a_shared_organisation_is_printed_safely(uow_factory, run):
+async def test_hostile_text_in_a_shared_name_and_organisation_is_printed_safely(uow_factory, run):
     organisation = HOSTILE + " Advisory"
-    report = await about(uow_factory, 0, organisation=organisation)
-    other = await about(uow_factory, 1, organisation="jane smith advisory")
+    report = await about(uow_factory, 0, name_used=HOSTILE, organisation=organisation)
+    other = await about(uow_factory, 1, name_used="jane smith", organisation="jane smith advisory")
 
     _, shown, _ = await run("reports", "show", report.reference)
     _, found, _ = await run("reports", "find", "Smith Advisory")
 
     assert related_section(shown)[0].startswith(f"  {other.reference}")
-    assert related_section(shown)[1].strip() == "organisation: Jane Smith Advisory"
+    assert related_section(shown)[1].strip() == "name + organisation: Jane Smith / Jane Smith Advisory"
     assert "organisation: Jane Smith Advisory" in found
     for text in (shown, found):
         assert terminal_safe(text)

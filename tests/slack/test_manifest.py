@@ -5,6 +5,7 @@ from pathlib import Path
 import yaml
 
 from adapters.slack.app import CHECK_SHORTCUT, COMMAND, SHORTCUT
+from adapters.slack.watchlist_form import ADD_SHORTCUT
 from adapters.web.server import SLACK_EVENTS
 
 MANIFEST = yaml.safe_load((Path(__file__).parents[2] / "manifest.yaml").read_text())
@@ -16,6 +17,7 @@ def test_the_manifest_matches_the_listeners():
     assert [(s["type"], s["callback_id"]) for s in features["shortcuts"]] == [
         ("message", SHORTCUT),
         ("message", CHECK_SHORTCUT),
+        ("global", ADD_SHORTCUT),
     ]
     assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_home_opened", "message.im"]
     assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]

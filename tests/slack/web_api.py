@@ -777,3 +777,18 @@ def message_action(
             "team": team_id,
         },
     }
+
+
+def global_shortcut(user: str, *, callback_id: str, team_id: str = TEAM_ID) -> dict[str, Any]:
+    """A global shortcut payload (from the shortcuts menu, in no particular channel)."""
+    return {
+        "type": "shortcut",
+        "token": "XXYYZZ",
+        "action_ts": "1700000000.123456",
+        "team": {"id": team_id, "domain": "tipline-test"},
+        "user": {"id": user, "username": user.lower(), "team_id": team_id},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": f"{next(_ids)}.{next(_ids)}.abcdef0123456789",
+    }

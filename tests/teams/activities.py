@@ -413,3 +413,66 @@ async def _post(
         if raw and "json" in (response.content_type or ""):
             return response.status, json.loads(raw)
         return response.status, raw
+
+
+# ---- message extension invokes ---------------------------------------------------------------------
+
+GROUP_CHAT_ID = "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.v2"
+
+
+def message_action(
+    name: str,
+    command_id: str,
+    *,
+    user: Person,
+    service_url: str,
+    html: str,
+    sender: str = "Amanda Qiu",
+    attachments: list[dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+    channel_id: str | None = None,
+    activity_id: str | None = None,
+    tenant: str = TENANT,
+) -> dict[str, Any]:
+    """A composeExtension/fetchTask or /submitAction invoke from a message's "…" menu: in a group
+    chat, or in a channel when channel_id is given. Teams sends the message in messagePayload."""
+    if channel_id:
+        conversation = {"isGroup": True, "conversationType": "channel", "tenantId": tenant,
+                        "id": thread_conversation_id(channel_id, "1700000000000")}  # fmt: skip
+        channel_data = _channel_data(TEAM_ID, channel_id, tenant)
+    else:
+        conversation = {
+            "isGroup": True,
+            "conversationType": "groupChat",
+            "tenantId": tenant,
+            "id": GROUP_CHAT_ID,
+        }
+        channel_data = {"tenant": {"id": tenant}}
+    activity = _base(
+        "invoke", user=user, service_url=service_url, conversation=conversation,
+        channel_data=channel_data, activity_id=activity_id,
+    )  # fmt: skip
+    activity["name"] = name
+    value: dict[str, Any] = {
+        "commandId": command_id,
+        "commandContext": "message",
+        "context": {"theme": "default"},
+        "messagePayload": {
+            "id": "1700000000123",
+            "replyToId": None,
+            "messageType": "message",
+            "createdDateTime": "2026-12-02T09:15:00.000Z",
+            "importance": "normal",
+            "locale": "en-us",
+            "linkToMessage": f"https://teams.microsoft.com/l/message/{GROUP_CHAT_ID}/1700000000123",
+            "from": {"user": {"id": "8:orgid:5e6f", "displayName": sender, "userIdentityType": "aadUser"}},
+            "body": {"contentType": "html", "content": html},
+            "attachments": attachments or [],
+            "mentions": [],
+            "reactions": [],
+        },
+    }
+    if data is not None:
+        value["data"] = data
+    activity["value"] = value
+    return activity

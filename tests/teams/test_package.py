@@ -171,7 +171,10 @@ def test_the_bot_is_in_personal_and_team_scope_with_its_commands(tmp_path: Path)
     assert personal["scopes"] == ["personal"]
     assert [c["title"] for c in personal["commands"]] == ["report", "my reports", "check", "help"]
     assert team["scopes"] == ["team"]
-    assert [c["title"] for c in team["commands"]] == ["use this as the security inbox"]
+    assert [c["title"] for c in team["commands"]] == [
+        "use this as the security inbox",
+        "add to the watchlist",
+    ]
     for command in personal["commands"] + team["commands"]:
         assert 0 < len(command["title"]) <= 32
         assert 0 < len(command["description"]) <= 128
@@ -266,6 +269,33 @@ def test_a_command_title_over_the_limit_is_refused() -> None:
 
     with pytest.raises(PackageError, match=r"commandLists\[1\]\.commands\[0\]\.title: is 38 characters"):
         validate(document)
+
+
+def test_the_message_actions_are_on_every_message_s_menu(tmp_path: Path) -> None:
+    [extension] = _manifest(tmp_path)["composeExtensions"]
+    assert extension["botId"] == APP_ID
+    assert [(c["id"], c["title"], c["context"], c["fetchTask"]) for c in extension["commands"]] == [
+        ("reportMessage", "Report this message", ["message"], True),
+        ("checkContact", "Check this contact", ["message"], True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda c: c.update(title="Report this message to the security team now"), "commands[0].title"),
+        (lambda c: c.update(id="checkContact"), "commands[1].id"),  # the second is the same now
+        (lambda c: c.update(type="link"), "commands[0].type"),
+        (lambda c: c.update(context=["message", "meeting"]), "commands[0].context"),
+        (lambda c: c.pop("description"), "commands[0].description"),
+    ],
+)
+def test_a_message_action_teams_would_refuse_is_named(change: Any, field: str) -> None:
+    document = manifest(DETAILS)
+    change(document["composeExtensions"][0]["commands"][0])
+    with pytest.raises(PackageError) as refused:
+        validate(document)
+    assert refused.value.field == f"composeExtensions[0].{field}"
 
 
 def test_valid_domains_are_kept(tmp_path: Path) -> None:

@@ -56,6 +56,18 @@ class Tipline:
         async with self.session.post(self.url + MESSAGES, json=activity, headers=headers) as response:
             return response.status
 
+    async def invoke(self, activity: dict[str, Any], token: str | bool | None = True) -> tuple[int, Any]:
+        """POST an invoke as the Bot Framework does: (status, the JSON answer Teams would show)."""
+        headers = {"Content-Type": "application/json"}
+        if token is True:
+            assert self.issuer is not None
+            token = self.issuer.token(teams.APP_ID, activity["serviceUrl"])
+        if isinstance(token, str):
+            headers["Authorization"] = f"Bearer {token}"
+        async with self.session.post(self.url + MESSAGES, json=activity, headers=headers) as response:
+            body = await response.json() if response.content_type == "application/json" else None
+            return response.status, body
+
     async def say(self, text: str, user: teams.Person = teams.ALICE, **kwargs: Any) -> dict[str, Any]:
         activity = teams.personal_message(text, user=user, service_url=self.connector.url, **kwargs)
         assert await self.post(activity) == 200

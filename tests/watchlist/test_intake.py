@@ -133,11 +133,14 @@ async def test_after_a_retirement_the_index_forgets_the_entry(uow_factory):
     )
     probe = Contact(emails=["amanda@br-yr.example"], phones=["+86 10 5555 0100"])
     async with uow_factory() as uow:
-        assert len((await screen.index(uow.watchlist)).match(probe)) == 2
+        built = await screen.index(uow.watchlist)
+        assert len(built.match(probe)) == 2
         await uow.watchlist.retire(1, "cli:alice", ADDED_AT)
         await add_entries_in(uow, content(websites=["br-yr.example"]))
-        found = (await screen.index(uow.watchlist)).match(probe)
+        kept = await screen.index(uow.watchlist)
+        found = kept.match(probe)
     assert sorted(f.entry_id for f in found) == [2, 3]
+    assert kept is built and len(kept) == 2, "retired out and the new one added, not built again"
 
 
 async def add_entries_in(uow, *contents):
