@@ -36,14 +36,15 @@ async def database_holding(url: str, needles: list[str]) -> list[str]:
 async def test_console_canaries_are_sealed_everywhere_and_shown_where_they_should_be(
     tmp_path: Path, empty_database: str
 ):
-    story, name, profile, note, question = (
+    story, name, profile, note, question, checked = (
         "Wombat-Cinder-3318",
         "Tamsin Quillfeather",
         "quillfeather-tamsin-88",
         "Heron-Velvet-6042",
         "Marmot-Sprocket-2291",
+        "gannet-brimstone-5150",
     )
-    canaries = [story, name, profile, note, question]
+    canaries = [story, name, profile, note, question, checked]
     env = {**app_env(tmp_path, empty_database), "LOG_LEVEL": "DEBUG"}
     script = [f"{FULL[0]} {story}", f"{name} at linkedin.com/in/{profile}", "2", "send", "2"]
     chat = await asyncio.to_thread(
@@ -56,8 +57,12 @@ async def test_console_canaries_are_sealed_everywhere_and_shown_where_they_shoul
         run_app, tmp_path, env, "reports", "ask", reference, f"Was it {question}?"
     )
     assert noted.returncode == 0 and asked.returncode == 0, noted.stderr + asked.stderr
+    check = await asyncio.to_thread(
+        run_app, tmp_path, env, "chat", "--user", "bob", stdin=f"check linkedin.com/in/{checked}\n"
+    )
+    assert check.returncode == 0, check.stderr
 
-    logs = chat.stderr + noted.stderr + asked.stderr
+    logs = chat.stderr + noted.stderr + asked.stderr + check.stderr
     assert [c for c in canaries if c.lower() in logs.lower()] == []
     assert files_holding(tmp_path, canaries, skip=INBOX) == {}
     assert await database_holding(empty_database, canaries) == []
