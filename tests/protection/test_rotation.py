@@ -16,6 +16,7 @@ from bot.ports import ConversationStatus
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.models import ReportRow
 from storage.protection.keys import KeyRing, data_key
+from storage.protection.sealing import Sealer
 from storage.protection.vault import open_vault
 from tests.e2e.console import APP, app_env, run_app
 from tests.factories import make_report
@@ -68,6 +69,11 @@ def rows(url: str) -> str:
 
 def test_a_rotation_killed_half_way_resumes_and_finishes(tmp_path: Path, empty_database: str):
     asyncio.run(fill(empty_database, conversations=300, reports=20, legacy=5))
+    evidence = tmp_path / "var" / "evidence" / "T0TEAM"
+    evidence.mkdir(parents=True)
+    old_sealer = Sealer(KeyRing((data_key(OLD),), "test"), b"")
+    (evidence / "F1-shot.png").write_bytes(old_sealer.seal_file(b"PNG " + CANARY.encode(), "F1-shot.png"))
+    (evidence / "F2-kept-before.txt").write_bytes(b"plain " + CANARY.encode())
     assert CANARY in rows(empty_database), "the legacy rows are plain text before rotation"
     both = {**app_env(tmp_path, empty_database), "TIPLINE_DATA_KEYS": f"{b64(OLD)},{b64(NEW)}"}
     del both["TIPLINE_DATA_KEY"]
@@ -110,3 +116,15 @@ def test_a_rotation_killed_half_way_resumes_and_finishes(tmp_path: Path, empty_d
     assert exported.stdout.count(CANARY) == 20, "every report reads with the new key alone"
     again = run_app(tmp_path, only_new, "keys", "rotate")
     assert again.returncode == 0 and "Re-sealed 0 values" in again.stdout
+
+    for kept in evidence.iterdir():
+        assert (
+            kept.read_bytes().startswith(b"TLF1" + NEW_ID.encode())
+            and CANARY.encode() not in kept.read_bytes()
+        )
+    opened = run_app(
+        tmp_path, only_new, "evidence", "open", str(evidence / "F1-shot.png"), "--output", "shot.png"
+    )
+    assert opened.returncode == 0, opened.stderr
+    assert (tmp_path / "shot.png").read_bytes() == b"PNG " + CANARY.encode()
+    assert (tmp_path / "shot.png").stat().st_mode & 0o077 == 0
