@@ -18,7 +18,7 @@ PHONE = "+86 138 0013 8000"
 
 
 def detail(row: AuditEventRow) -> dict:
-    return TEST_SEALER.open_json(row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action))
+    return dict(TEST_SEALER.open_json(row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)))
 
 
 async def audited(engine, prefix: str = "campaign.") -> list[tuple[str, str, dict]]:
