@@ -8,6 +8,7 @@ python app.py reports ...     the security team's commands (see --help)
 python app.py outbox ...      deliveries to the security inbox
 python app.py watchlist ...   published alerts every report is matched against
 python app.py campaigns ...   reports about the same persona, linked; the team's decisions
+python app.py keys ...        the data keys that encrypt reports at rest (new, rotate)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.cli.dispatch import run_command
+from adapters.cli.keys import print_rotation, progress_printer, write_opened
 from adapters.cli.parser import build_parser
 from adapters.console.chat import run_chat
 from adapters.evidence_files import remove_files
@@ -88,6 +90,10 @@ from flows.engine import Engine
 from flows.loader import FlowError
 from storage.conversation_store import conversation_store
 from storage.db import create_engine, normalise_database_url, unit_of_work_factory, upgrade_database
+from storage.protection import KeySettings, KeySetupError, Sealer, UnreadableValue, open_vault, start_ring
+from storage.protection.blind_index import blind_plain_indexes
+from storage.protection.keys import new_key_text
+from storage.protection.rotation import rotate
 
 log = logging.getLogger("tipline")
 
@@ -114,6 +120,7 @@ class Runtime:
     campaigns: CampaignService
     retention: Retention
     teams: TeamsTransport | None = None
+    sealer: Sealer | None = None  # encryption at rest (storage.protection): evidence files too
 
     async def ready(self) -> bool:
         """For GET /healthz: the database answers."""
@@ -168,6 +175,22 @@ def build_destination(name: str, config: DestinationConfig) -> Destination:
     return WebhookInbox(name, config.url, config.secret, config.timeout)
 
 
+def key_settings(settings: Settings) -> KeySettings:
+    return KeySettings(settings.data_key, settings.data_keys, settings.key_file, settings.generated_key_file)
+
+
+async def open_protection(database: AsyncEngine, settings: Settings) -> Sealer:
+    """The key checked against the database before anything is written, then the tables brought
+    up to date and the sealer opened (storage.protection)."""
+    ring = await start_ring(database, key_settings(settings))
+    # Migration 0006 indexes reports already there in plain normal forms (there is no index key
+    # before 0008 makes one); the blind index replaces them straight after.
+    await upgrade_database(database, plain_index_key, settings.phone_region)
+    sealer = await open_vault(database, ring)
+    await blind_plain_indexes(database, sealer)
+    return sealer
+
+
 @asynccontextmanager
 async def runtime(
     settings: Settings,
@@ -184,11 +207,11 @@ async def runtime(
     destinations[REPORTER_DESTINATION] = reporter_inbox
     routes = security.routes
     database = create_engine(settings.database_url)
-    store = conversation_store(database)
+    store = None
     try:
-        # The report index keeps indicators in plain normal forms (bot.normalise.indicators).
-        await upgrade_database(database, plain_index_key, settings.phone_region)
-        uow = unit_of_work_factory(database, plain_index_key, settings.phone_region)
+        sealer = await open_protection(database, settings)
+        store = conversation_store(database, sealer)
+        uow = unit_of_work_factory(database, sealer, settings.phone_region)
         if slack is not None and slack.security_channel:
             # The security channel sees every report: it joins the default route.
             destinations[SLACK_CHANNEL_DESTINATION] = SlackChannelInbox(
@@ -278,6 +301,7 @@ async def runtime(
             CampaignService(uow, utc_now, triage.check_member, settings.phone_region),
             retention,
             transport,
+            sealer,
         )
     finally:
         for destination in destinations.values():
@@ -307,12 +331,14 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
             register_triage_listeners(app, rt.triage, rt.security.templates, slack)
             register_watchlist_listeners(app, rt.watchlist)
 
-        slack_app = build_slack_app(slack, rt.service, register_extra=add_triage)
+        slack_app = build_slack_app(slack, rt.service, register_extra=add_triage, evidence=rt.sealer)
         rt.reporter_inbox.register("slack", SlackReporterChannel(slack_app.client))
     endpoint = None
     posts: dict[str, Handler] = {}
     if rt.teams is not None:
-        endpoint = rt.teams.endpoint(rt.service, rt.triage, rt.unit_of_work, utc_now, rt.watchlist)
+        endpoint = rt.teams.endpoint(
+            rt.service, rt.triage, rt.unit_of_work, utc_now, rt.watchlist, evidence=rt.sealer
+        )
         posts[TEAMS_MESSAGES] = endpoint.handle
     return ChatApps(slack_app, posts, endpoint)
 
@@ -370,6 +396,8 @@ async def run(
     teams: TeamsSettings | None = None,
     sharing: SharingSettings | None = None,
 ) -> int:
+    if args.command in ("keys", "evidence"):
+        return await run_keys(args, settings)
     async with runtime(settings, security, slack, teams) as rt:
         if (slack is not None or teams is not None) and args.command in (None, "serve"):
             return await serve_chat(rt, slack, teams)
@@ -392,6 +420,42 @@ async def run(
                 campaigns=rt.campaigns,
                 retention=rt.retention,
             )
+
+
+async def run_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """`keys new`, `keys rotate`, `evidence open` (adapters.cli.keys words them; storage.protection
+    does them)."""
+    if args.command == "keys" and args.keys_command == "new":
+        print(new_key_text())
+        return 0
+    database = create_engine(settings.database_url)
+    try:
+        sealer = await open_protection(database, settings)
+        if args.command == "evidence":
+            return _open_evidence(sealer, args.path, args.output)
+        print(f"Sealing everything under key {sealer.ring.current.id} ...", flush=True)
+        # Slack and Teams keep evidence files in the same EVIDENCE_DIR.
+        evidence = _dir_setting(os.environ, "EVIDENCE_DIR", Path("var/evidence"))
+        done = await rotate(database, sealer, args.batch, progress_printer(sys.stdout), [evidence])
+    finally:
+        await database.dispose()
+    old = [key_id for key_id in sealer.ring.ids if key_id != sealer.ring.current.id]
+    return print_rotation(sys.stdout, sealer.ring.current.id, done.sealed, done.unreadable, old)
+
+
+def _dir_setting(env: Mapping[str, str], name: str, default: Path) -> Path:
+    value = env.get(name, "").strip()
+    return (Path.cwd() / Path(value).expanduser()) if value else Path.cwd() / default
+
+
+def _open_evidence(sealer: Sealer, path: Path, output: Path | None) -> int:
+    try:
+        plain = sealer.open_file(path.read_bytes(), path.name)
+        write_opened(plain, output, sys.stdout.buffer)
+    except (OSError, UnreadableValue) as exc:
+        print(f"tipline: {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 async def _chat_until_stopped(rt: Runtime, user: str) -> int:
@@ -440,6 +504,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`reports export | head`): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeySetupError as exc:
+        print(f"tipline: {exc}", file=sys.stderr)
     except FlowError as exc:
         print(f"tipline: FLOW_FILE/GUIDANCE_FILE: the flow is not usable: {exc}", file=sys.stderr)
     except (OperationalError, DBAPIError, ConnectionError, socket.gaierror) as exc:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.keys import BENCH_SEALER
 from bench.report import percentile
 from bench.tipline_side import ANSWERS
 from bot.conversation import ConversationKey
@@ -72,10 +73,12 @@ async def one_way(way: str, folder: Path, reporters: int, tag: str, limit_s: flo
     if way != "unit of work":
         assert database.url.database is not None
         batch = 1 if way == "store, 1/commit" else 256
-        store = SqliteConversationStore(database.url.database, database.dialect, write_gate(database), batch)
+        store = SqliteConversationStore(
+            database.url.database, database.dialect, BENCH_SEALER, write_gate(database), batch
+        )
     service = ReportingService(
         Engine(load_flow()),
-        unit_of_work_factory(database),
+        unit_of_work_factory(database, BENCH_SEALER),
         utc_now,
         route=lambda report: ["file"],
         conversations=store,

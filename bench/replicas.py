@@ -41,6 +41,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bench.keys import bench_data_key
 from bench.report import percentile
 from bench.slack_turns import SCRIPT, SECRET, CountingSlackApi, send
 from storage.db import create_engine, upgrade_database
@@ -106,6 +107,7 @@ def replica_env(folder: Path, database_url: str, api_url: str, port: int) -> dic
         PORT=str(port),
         LOG_LEVEL="ERROR",
         PYTHONUNBUFFERED="1",
+        TIPLINE_DATA_KEY=bench_data_key(),  # PostgreSQL needs a key; the same one every run
     )
     return env
 

@@ -54,6 +54,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.app import build_slack_app, drain
 from adapters.slack.settings import load_slack_settings
 from adapters.web.server import bound_port, build_web_app
+from bench.keys import BENCH_SEALER
 from bench.report import percentile
 from bot.flow_files import load_flow
 from bot.reporter_desk import ReporterDesk
@@ -282,12 +283,12 @@ async def main_async(args: argparse.Namespace) -> int:
     await api.start()
     engine = create_engine(database_url)
     runners: list[web.AppRunner] = []
-    store = conversation_store(engine)
+    store = conversation_store(engine, BENCH_SEALER)
     try:
         await upgrade_database(engine)
         service = ReportingService(
             Engine(load_flow()),
-            unit_of_work_factory(engine),
+            unit_of_work_factory(engine, BENCH_SEALER),
             utc_now,
             route=lambda report: ["file"],
             desk=ReporterDesk("The security team has a question for you"),

@@ -53,6 +53,7 @@ from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel
 from adapters.teams.endpoint import MESSAGES, MessagesEndpoint, authentication, cloud_adapter
 from adapters.teams.settings import load_teams_settings
 from adapters.web.server import bound_port, build_web_app
+from bench.keys import bench_data_key
 from bench.report import percentile
 from bot.security import load_security_config
 from bot.settings import load_settings
@@ -199,6 +200,7 @@ def tipline_env(folder: Path, database_url: str | None, issuer: TokenIssuer) -> 
         "MICROSOFT_APP_PASSWORD": "bench-secret-not-sent-anywhere",
         "MICROSOFT_APP_TENANT_ID": teams.TENANT,
         "TEAMS_OPENID_METADATA_URL": issuer.metadata_url,
+        "TIPLINE_DATA_KEY": bench_data_key(),
     }
 
 

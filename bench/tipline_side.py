@@ -19,6 +19,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.keys import BENCH_SEALER
 from bench.report import Conversation
 from bot.conversation import ConversationKey, Reply
 from bot.flow_files import load_flow
@@ -31,6 +32,7 @@ from flows.model import Flow, StepKind
 from flows.state import Phase
 from storage.conversation_store import SqlConversationStore, conversation_store
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
+from storage.protection.sealing import Sealer
 from tests.flows.helpers import FULL
 
 # The scripted full report, then "send" on the summary. The conversation opens with START.
@@ -78,8 +80,12 @@ def utc_now() -> datetime:
 class TiplineSide:
     name = "Tipline, durable SQLite"
 
-    def __init__(self, shape: tuple[ShapeStep, ...]) -> None:
+    def __init__(
+        self, shape: tuple[ShapeStep, ...], sealer: Sealer = BENCH_SEALER, name: str | None = None
+    ) -> None:
         self.shape = shape
+        self._sealer = sealer  # encryption at rest on (as in production), or off (bench.keys)
+        self.name = name or self.name
         self._next_user = 0
         self._dir: str | None = None
         self._database: AsyncEngine | None = None
@@ -91,10 +97,10 @@ class TiplineSide:
         self._dir = tempfile.mkdtemp(prefix="tipline-bench-")
         self._database = create_engine(f"sqlite:///{Path(self._dir) / 'tipline.db'}")
         await upgrade_database(self._database)
-        self._store = conversation_store(self._database)
+        self._store = conversation_store(self._database, self._sealer)
         self._service = ReportingService(
             Engine(load_flow()),
-            unit_of_work_factory(self._database),
+            unit_of_work_factory(self._database, self._sealer),
             utc_now,
             route=lambda report: ["file"],
             conversations=self._store,  # as app.py wires it

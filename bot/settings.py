@@ -7,7 +7,7 @@ nothing has a default secret.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +44,11 @@ class Settings:
     retention_closed: timedelta | None = timedelta(days=400)
     # STATS_DIGEST: when the weekly statistics go to the Slack and Teams security channels (None: off)
     stats_digest: DigestSchedule | None = DEFAULT_SCHEDULE
+    # Encryption at rest (storage.protection.keys reads these; docs/data-protection.md).
+    data_key: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEY
+    data_keys: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEYS: old ones first, newest last
+    key_file: Path | None = None  # KEY_FILE
+    generated_key_file: Path | None = None  # the embedded default's own key, made on first run
 
 
 def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
@@ -65,6 +70,10 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         delivery_lease_seconds=_float(env, "DELIVERY_LEASE", 30.0),
         retention_closed=_retention(env, "RETENTION_CLOSED", timedelta(days=400)),
         stats_digest=_digest(env, "STATS_DIGEST"),
+        data_key=env.get("TIPLINE_DATA_KEY", "").strip() or None,
+        data_keys=env.get("TIPLINE_DATA_KEYS", "").strip() or None,
+        key_file=_path(env, "KEY_FILE", base_dir),
+        generated_key_file=var / "tipline.key",
     )
     _check(settings)
     return settings

@@ -10,6 +10,7 @@ within days. Run: `.venv/bin/python docs/make_stats_example.py`.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -31,6 +32,8 @@ from bot.report import (  # noqa: E402 - after the path is set
 from bot.statistics.chart import render_png  # noqa: E402
 from bot.statistics.service import gather  # noqa: E402
 from storage.db import create_engine, unit_of_work_factory, upgrade_database  # noqa: E402
+from storage.protection.keys import KeyRing, data_key  # noqa: E402
+from storage.protection.sealing import Sealer  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 16, 0, tzinfo=UTC)  # a Wednesday: the last week is partial
 WEEKS = 12
@@ -106,7 +109,10 @@ async def main() -> None:
         engine = create_engine(f"sqlite+aiosqlite:///{Path(scratch) / 'example.db'}")
         try:
             await upgrade_database(engine)
-            uow_factory = unit_of_work_factory(engine)
+            # A throwaway key: the example database lives only as long as this script.
+            uow_factory = unit_of_work_factory(
+                engine, Sealer(KeyRing((data_key(os.urandom(32)),), "example"), os.urandom(32))
+            )
             async with uow_factory() as uow:
                 for report in _reports(rng):
                     await uow.reports.add(report)

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.normalise import DEFAULT_PHONE_REGION, IndexKey, plain_index_key
+from storage.protection.sealing import Sealer
 from storage.unit_of_work import SqlUnitOfWork
 from storage.write_gate import write_gate
 
@@ -131,10 +132,11 @@ def _upgrade(connection: Connection, index_key: IndexKey, region: str) -> None:
 
 
 def unit_of_work_factory(
-    engine: AsyncEngine, index_key: IndexKey = plain_index_key, region: str = DEFAULT_PHONE_REGION
+    engine: AsyncEngine, sealer: Sealer, region: str = DEFAULT_PHONE_REGION
 ) -> Callable[..., SqlUnitOfWork]:
-    """`index_key`: how the report index keeps each normal form (bot.normalise.indicators);
-    `region`: the phone region (PHONE_REGION) numbers without a country code are read in."""
+    """`sealer`: encryption at rest, and the blind index key the report index keeps each normal
+    form by (storage.protection); `region`: the phone region (PHONE_REGION) numbers without a
+    country code are read in."""
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     options: dict[str, Any] = {READONLY: True}
     if engine.dialect.name == "postgresql":
@@ -145,7 +147,7 @@ def unit_of_work_factory(
 
     def new_unit_of_work(readonly: bool = False) -> SqlUnitOfWork:
         if readonly:
-            return SqlUnitOfWork(reading, None, index_key, region)
-        return SqlUnitOfWork(sessions, gate, index_key, region)
+            return SqlUnitOfWork(reading, sealer, None, region)
+        return SqlUnitOfWork(sessions, sealer, gate, region)
 
     return new_unit_of_work

@@ -78,7 +78,7 @@ class ConversationRow(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
-    state: Mapped[dict[str, Any]]
+    state: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -100,7 +100,7 @@ class ReportRow(Base):
     reporter_user_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
-    document: Mapped[dict[str, Any]]
+    document: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
 
     __table_args__ = (Index(None, "reporter_platform", "reporter_user_id"),)
 
@@ -112,7 +112,7 @@ class OutboxRow(Base):
     report_reference: Mapped[str] = mapped_column(String(REFERENCE_LENGTH), index=True)
     destination: Mapped[str] = mapped_column(String(50))
     event: Mapped[str] = mapped_column(String(50))
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer)
@@ -143,7 +143,7 @@ class AuditEventRow(Base):
     platform: Mapped[str] = mapped_column(String(50))
     action: Mapped[str] = mapped_column(String(100))
     report_reference: Mapped[str | None] = mapped_column(String(REFERENCE_LENGTH), index=True)
-    detail: Mapped[dict[str, Any]]
+    detail: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
     # The chain (bot.audit.chain): 1, 2, 3... with no gaps, the previous entry's hash and this one's.
     sequence: Mapped[int] = mapped_column(Integer, unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -171,7 +171,7 @@ class ReportMessageRow(Base):
         String(REFERENCE_LENGTH), ForeignKey("reports.reference", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(30))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # sealed (storage.protection)
     author: Mapped[str] = mapped_column(String(200))
     signed_by: Mapped[str | None] = mapped_column(String(200))
     in_reply_to: Mapped[int | None] = mapped_column(Integer, ForeignKey("report_messages.id"))
@@ -229,7 +229,7 @@ class WatchlistEntryRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     # The normalised content's hash: importing the same alert twice adds nothing.
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    content: Mapped[dict[str, Any]]
+    content: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
     source: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean)
     added_by: Mapped[str] = mapped_column(String(200))
@@ -240,7 +240,8 @@ class WatchlistEntryRow(Base):
 
 
 class WatchlistIndicatorRow(Base):
-    """One normalised indicator of an entry, indexed: which entries name this profile, email..."""
+    """One normalised indicator of an entry, indexed: which entries name this profile, email...
+    `value` is the indicator's blind index (storage.protection: a keyed hash), not the indicator."""
 
     __tablename__ = "watchlist_indicators"
 
@@ -372,6 +373,15 @@ class InstanceSecretRow(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class DataProtectionRow(Base):
+    """The key check and the sealed index key (storage.protection.vault)."""
+
+    __tablename__ = "data_protection"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 metadata = Base.metadata

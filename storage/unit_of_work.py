@@ -9,7 +9,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.campaigns.ports import CampaignRepository
-from bot.normalise import DEFAULT_PHONE_REGION, IndexKey, plain_index_key
+from bot.normalise import DEFAULT_PHONE_REGION
 from bot.ports import (
     AuditRepository,
     ChatAddressRepository,
@@ -24,6 +24,7 @@ from bot.ports import (
 from bot.retention.ports import RetentionRepository
 from bot.statistics.ports import StatisticsReads
 from bot.watchlist.ports import WatchlistRepository
+from storage.protection.sealing import Sealer
 from storage.repositories import (
     SqlAuditRepository,
     SqlCampaignRepository,
@@ -63,12 +64,12 @@ class SqlUnitOfWork:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
+        sealer: Sealer,
         gate: asyncio.Lock | None = None,
-        index_key: IndexKey = plain_index_key,
         region: str = DEFAULT_PHONE_REGION,
     ) -> None:
         self._sessions = sessions
-        self._index_key = index_key
+        self._sealer = sealer  # what is typed is sealed on the way in, opened on the way out
         self._region = region
         self._session: AsyncSession | None = None
         self._gate = gate  # SQLite: writers in this process take turns (storage.write_gate)
@@ -89,20 +90,20 @@ class SqlUnitOfWork:
                 await self._gate.acquire()
         session = self._sessions()
         self._session = session
-        self.conversations = SqlConversationRepository(session)
-        self.reports = SqlReportRepository(session, self._index_key, self._region)
-        self.outbox = SqlOutboxRepository(session)
+        self.conversations = SqlConversationRepository(session, self._sealer)
+        self.reports = SqlReportRepository(session, self._sealer, self._region)
+        self.outbox = SqlOutboxRepository(session, self._sealer)
         self.events = SqlProcessedEventRepository(session)
-        self._audit = SqlAuditRepository(session)
+        self._audit = SqlAuditRepository(session, self._sealer)
         self.audit = self._audit
-        self.messages = SqlReportMessageRepository(session)
+        self.messages = SqlReportMessageRepository(session, self._sealer)
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
-        self.watchlist = SqlWatchlistRepository(session)
+        self.watchlist = SqlWatchlistRepository(session, self._sealer)
         self.campaigns = SqlCampaignRepository(session)
-        self.retention = SqlRetentionRepository(session)
-        self.statistics = SqlStatisticsReads(session)
+        self.retention = SqlRetentionRepository(session, self._sealer)
+        self.statistics = SqlStatisticsReads(session, self._sealer)
         return self
 
     async def __aexit__(
@@ -129,6 +130,8 @@ class SqlUnitOfWork:
         await session.commit()
 
     async def rollback(self) -> None:
-        self._audit = SqlAuditRepository(self.session)  # what was added is abandoned with the rest
+        self._audit = SqlAuditRepository(
+            self.session, self._sealer
+        )  # what was added is abandoned with the rest
         self.audit = self._audit
         await self.session.rollback()

@@ -8,6 +8,7 @@ one; SQLite needs nothing, every test has its own file."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -28,6 +29,11 @@ def _per_worker(url: str, worker: str) -> str:
 
 
 TEST_DATABASE_URL = _per_worker(BASE_DATABASE_URL, WORKER)
+
+# Every app.py the suite starts (and every test's settings read from the environment) uses the
+# suite's raw key (tests/keys.py), so a test can open what the app wrote; the tests of key
+# handling itself (tests/protection) set or clear it as they need.
+os.environ["TIPLINE_DATA_KEY"] = base64.b64encode(bytes(range(32))).decode()
 
 
 def on_postgres() -> bool:

@@ -11,6 +11,7 @@ from bot.ports import ConversationStore
 from storage.conversation_store import conversation_store
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.unit_of_work import SqlUnitOfWork
+from tests.keys import TEST_SEALER
 
 
 @pytest.fixture
@@ -25,13 +26,13 @@ async def engine(empty_database: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def uow_factory(engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
-    return unit_of_work_factory(engine)
+    return unit_of_work_factory(engine, TEST_SEALER)
 
 
 @pytest.fixture
 async def conversations(engine: AsyncEngine) -> AsyncIterator[ConversationStore]:
     """The ordinary turn's store (bot.ports.ConversationStore) on the same database."""
-    store = conversation_store(engine)
+    store = conversation_store(engine, TEST_SEALER)
     assert store is not None
     try:
         yield store

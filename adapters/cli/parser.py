@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from adapters.cli.data_parser import add_audit, add_report_actions
+from adapters.cli.keys import add_evidence, add_keys
 from adapters.cli.stats_args import add_stats
 from bot.ports import OutboxStatus
 from bot.report import LinkKind, Outcome, Status
@@ -35,6 +36,7 @@ examples:
   app.py outbox retry --all-dead
   app.py outbox retry 12 --force
   app.py watchlist import examples/watchlist-uk-2025-11.yaml
+  app.py keys rotate
   app.py reports import earlier-reports.json
   app.py campaigns list
   app.py campaigns split 3 TIP-7K3Q9D
@@ -98,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_campaigns(commands)
     _add_teams(commands)
     add_audit(commands)
+    add_keys(commands)
+    add_evidence(commands)
     return parser
 
 

@@ -26,7 +26,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.evidence_files import download_private
+from adapters.evidence_files import EvidenceSealer, download_private
 from adapters.slack import blocks as ui
 from adapters.slack import inbound
 from adapters.slack.home import publish_home
@@ -80,9 +80,11 @@ def build_slack_app(
     service: ReportingService,
     *,
     register_extra: Callable[[AsyncApp], None] | None = None,
+    evidence: EvidenceSealer | None = None,
 ) -> AsyncApp:
     """The Bolt app for the reporter's side; `register_extra(app)` adds other listeners (the
-    security channel's triage) before the catch-all that quietly acknowledges other messages."""
+    security channel's triage) before the catch-all that quietly acknowledges other messages.
+    `evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
     client = make_client(settings)
     app = AsyncApp(
         client=client,
@@ -92,7 +94,11 @@ def build_slack_app(
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("tipline.slack.bolt"),
     )
-    downloads = EvidenceDownloads(settings) if settings.evidence_download else None
+    downloads = None
+    if settings.evidence_download:
+        if evidence is None:
+            raise ValueError("EVIDENCE_DOWNLOAD is on but no sealer was given for the files")
+        downloads = EvidenceDownloads(settings, evidence)
     bot = SlackBot(service, client, downloads)
     _bots[app] = bot
     bot.register(app)
@@ -165,8 +171,9 @@ class EvidenceDownloads:
     only by this service's user, in case it is later deleted in Slack. The bot token is sent only
     to Slack's own file hosts (or the SLACK_API_URL host)."""
 
-    def __init__(self, settings: SlackSettings) -> None:
+    def __init__(self, settings: SlackSettings, sealer: EvidenceSealer) -> None:
         self.folder = settings.evidence_dir
+        self._sealer = sealer
         self._token = settings.bot_token
         api = urlsplit(settings.api_url)
         self._api_origin = (api.scheme, api.hostname or "", api.port)
@@ -197,7 +204,8 @@ class EvidenceDownloads:
             return None
 
     async def _download(self, url: str, folder: Path, target: Path) -> str | None:
-        return await download_private(url, target, {"Authorization": f"Bearer {self._token}"}, MAX_DOWNLOAD)
+        headers = {"Authorization": f"Bearer {self._token}"}
+        return await download_private(url, target, self._sealer, headers, MAX_DOWNLOAD)
 
 
 class SlackBot:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from adapters.evidence_files import download_private, safe_name
+from adapters.evidence_files import EvidenceSealer, download_private, safe_name
 from adapters.teams.inbound import FILE_SHARE, file_evidence_id
 from bot.report import EvidenceFile
 
@@ -29,8 +29,9 @@ FILE_HOSTS = (".sharepoint.com", ".sharepoint.us", ".sharepoint-mil.us", ".share
 
 
 class TeamsEvidenceDownloads:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sealer: EvidenceSealer) -> None:
         self.folder = folder
+        self._sealer = sealer
 
     def may_fetch(self, url: str, service_url: str) -> bool:
         try:
@@ -79,7 +80,7 @@ class TeamsEvidenceDownloads:
         if await asyncio.to_thread(target.exists):
             return str(target)
         try:
-            return await download_private(url, target)
+            return await download_private(url, target, self._sealer)
         except (OSError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("teams: could not download an evidence file: %s", type(exc).__name__)
             return None

@@ -10,6 +10,7 @@ from typing import Any
 from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import BotFrameworkAuthentication
 
+from adapters.evidence_files import EvidenceSealer
 from adapters.teams.bot import TeamsBot
 from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
@@ -48,7 +49,9 @@ class TeamsTransport:
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
         watchlist: WatchlistService | None = None,
+        evidence: EvidenceSealer | None = None,
     ) -> MessagesEndpoint:
+        """`evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
         channel = TeamChannel(
             triage,
             unit_of_work,
@@ -58,7 +61,11 @@ class TeamsTransport:
             watchlist=watchlist,
         )
         settings = self.settings
-        downloads = TeamsEvidenceDownloads(settings.evidence_dir) if settings.evidence_download else None
+        downloads = None
+        if settings.evidence_download:
+            if evidence is None:
+                raise ValueError("EVIDENCE_DOWNLOAD is on but no sealer was given for the files")
+            downloads = TeamsEvidenceDownloads(settings.evidence_dir, evidence)
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
         extension = MessageExtension(service, unit_of_work, clock, self.adapter, settings.app_id)
         return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, extension.invoke)

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.conversation_store.postgres import PostgresConversationStore
 from storage.conversation_store.sqlite import SqliteConversationStore
+from storage.protection.sealing import Sealer
 from storage.write_gate import write_gate
 
 __all__ = [
@@ -18,11 +19,11 @@ __all__ = [
 SqlConversationStore = SqliteConversationStore | PostgresConversationStore
 
 
-def conversation_store(engine: AsyncEngine) -> SqlConversationStore | None:
+def conversation_store(engine: AsyncEngine, sealer: Sealer) -> SqlConversationStore | None:
     """The store for `engine`'s database; None for an in-memory SQLite database, which only the
     engine's own connection can see (turns then go through the unit of work)."""
     if engine.dialect.name == "postgresql":
-        return PostgresConversationStore(engine)
+        return PostgresConversationStore(engine, sealer)
     database = engine.url.database or ""
     if (
         not database
@@ -31,4 +32,4 @@ def conversation_store(engine: AsyncEngine) -> SqlConversationStore | None:
         or "mode=memory" in str(engine.url)
     ):
         return None
-    return SqliteConversationStore(database, engine.dialect, write_gate(engine))
+    return SqliteConversationStore(database, engine.dialect, sealer, write_gate(engine))

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ports import ConcurrencyConflict, ConversationStatus, LoadedConversation, StoredConversation
 from storage.models import ConversationRow
+from storage.protection.fields import CONVERSATION_STATE
+from storage.protection.sealing import Sealer
 
 _COLUMNS = ConversationRow.__table__.c
 _TYPES = {
@@ -68,7 +70,8 @@ _SAVE = {
 
 
 class PostgresConversationStore:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, sealer: Sealer) -> None:
+        self._sealer = sealer  # the state is sealed here, as the unit of work's repository seals it
         # Shares the engine's pool; each statement commits on its own.
         self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         self.hand_offs = 0
@@ -82,7 +85,7 @@ class PostgresConversationStore:
             return LoadedConversation(None, bool(row[5]))
         stored = StoredConversation(
             key=key,
-            state=row[1],
+            state=self._sealer.open_json(row[1], CONVERSATION_STATE, key),
             status=ConversationStatus(row[0]),
             version=row[2],
             updated_at=row[3],
@@ -103,7 +106,7 @@ class PostgresConversationStore:
         values: dict[str, Any] = {
             "key": key,
             "status": status.value,
-            "state": state,
+            "state": self._sealer.seal_json(state, CONVERSATION_STATE, key),
             "now": now,
             "expires_at": expires_at,
         }

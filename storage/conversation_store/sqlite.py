@@ -23,6 +23,8 @@ from sqlalchemy import Dialect
 
 from bot.ports import ConcurrencyConflict, ConversationStatus, LoadedConversation, StoredConversation
 from storage.models import ConversationRow
+from storage.protection.fields import CONVERSATION_STATE
+from storage.protection.sealing import Sealer, from_json_text, json_text
 
 # One row always comes back: the conversation's columns (NULL when there is none) and
 # whether the event was already handled.
@@ -85,9 +87,15 @@ class _Save:
 
 class SqliteConversationStore:
     def __init__(
-        self, path: str, dialect: Dialect, gate: asyncio.Lock | None = None, max_batch: int = _MAX_BATCH
+        self,
+        path: str,
+        dialect: Dialect,
+        sealer: Sealer,
+        gate: asyncio.Lock | None = None,
+        max_batch: int = _MAX_BATCH,
     ) -> None:
         self._path = path
+        self._sealer = sealer  # the state is sealed here, as the unit of work's repository seals it
         self._max_batch = max_batch  # 1: a commit per save (the benches compare)
         self._columns = _Columns(dialect)
         self._local = threading.local()
@@ -115,7 +123,7 @@ class SqliteConversationStore:
         cols = self._columns
         stored = StoredConversation(
             key=key,
-            state=cols.state_out(row[1]),
+            state=self._sealer.open_json(from_json_text(row[1], cols.state_out), CONVERSATION_STATE, key),
             status=ConversationStatus(row[0]),
             version=row[2],
             updated_at=cols.time_out(row[3]),
@@ -137,7 +145,12 @@ class SqliteConversationStore:
         stamp = cols.time_in(now)
         job = _Save(
             key,
-            (status.value, cols.state_in(state), stamp, cols.time_in(expires_at)),
+            (
+                status.value,
+                json_text(self._sealer.seal_json(state, CONVERSATION_STATE, key), cols.state_in),
+                stamp,
+                cols.time_in(expires_at),
+            ),
             expected_version,
             (event[0], event[1], stamp) if event is not None else None,
             stamp,

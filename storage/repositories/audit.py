@@ -11,6 +11,7 @@ deadlocking against the report rows they lock earlier.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,28 +19,44 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit.chain import ChainedEntry, ChainHead, at_of, entry_hash
 from bot.ports import AuditEvent
 from storage.models import AuditChainRow, AuditEventRow
+from storage.protection.fields import AUDIT_DETAIL, audit_row
+from storage.protection.sealing import Sealer, UnreadableValue
 from storage.repositories._sql import FRESH, NO_SYNC
 
 HEAD_ID = 1
+UNREADABLE = "unreadable"
 BATCH = 500
 
 
-def _event(row: AuditEventRow) -> AuditEvent:
-    return AuditEvent(
-        id=row.id,
-        at=at_of(row.at),
-        actor=row.actor,
-        platform=row.platform,
-        action=row.action,
-        report_reference=row.report_reference,
-        detail=row.detail,
-    )
-
-
 class SqlAuditRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """The detail is sealed as it is stored (storage.protection) and opened as it is read; the
+    chain's hashes are over the plain entry, so sealing and re-sealing under a new key keep them."""
+
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
         self._pending: list[AuditEvent] = []
+
+    def _event(self, row: AuditEventRow) -> AuditEvent:
+        return AuditEvent(
+            id=row.id,
+            at=at_of(row.at),
+            actor=row.actor,
+            platform=row.platform,
+            action=row.action,
+            report_reference=row.report_reference,
+            detail=self._detail(row),
+        )
+
+    def _detail(self, row: AuditEventRow) -> Any:
+        try:
+            return self._sealer.open_json(
+                row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)
+            )
+        except UnreadableValue:
+            # Bound to its entry's report and action: one edited in place no longer opens. Read
+            # as this, its hash no longer matches, and `audit verify` names the entry as edited.
+            return {UNREADABLE: "the stored detail does not open for this entry"}
 
     async def add(self, event: AuditEvent) -> None:
         self._pending.append(event)
@@ -69,7 +86,9 @@ class SqlAuditRepository:
                     "platform": event.platform,
                     "action": event.action,
                     "report_reference": event.report_reference,
-                    "detail": event.detail,
+                    "detail": self._sealer.seal_json(
+                        event.detail, AUDIT_DETAIL, audit_row(event.report_reference, event.action)
+                    ),
                     "sequence": sequence,
                     "prev_hash": prev_hash,
                     "hash": digest,
@@ -92,7 +111,7 @@ class SqlAuditRepository:
             .order_by(AuditEventRow.at, AuditEventRow.sequence)
             .execution_options(**FRESH)
         )
-        return [_event(row) for row in rows]
+        return [self._event(row) for row in rows]
 
     async def head(self) -> ChainHead:
         row = (
@@ -114,7 +133,7 @@ class SqlAuditRepository:
                 )
             rows = list(await self._session.scalars(stmt.execution_options(**FRESH)))
             for row in rows:
-                yield ChainedEntry(row.id, row.sequence, _event(row), row.prev_hash, row.hash)
+                yield ChainedEntry(row.id, row.sequence, self._event(row), row.prev_hash, row.hash)
             if len(rows) < BATCH:
                 return
             after = (rows[-1].sequence, rows[-1].id)

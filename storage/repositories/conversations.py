@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ports import ConcurrencyConflict, ConversationStatus, StoredConversation
 from storage.models import ConversationRow
+from storage.protection.fields import CONVERSATION_STATE
+from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
 
 class SqlConversationRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def get(self, key: str) -> StoredConversation | None:
         row = await self._session.scalar(
@@ -25,7 +28,7 @@ class SqlConversationRepository:
             return None
         return StoredConversation(
             key=row.key,
-            state=row.state,
+            state=self._sealer.open_json(row.state, CONVERSATION_STATE, row.key),
             status=ConversationStatus(row.status),
             version=row.version,
             updated_at=row.updated_at,
@@ -45,7 +48,7 @@ class SqlConversationRepository:
             values = {
                 "key": key,
                 "status": status.value,
-                "state": state,
+                "state": self._sealer.seal_json(state, CONVERSATION_STATE, key),
                 "version": 1,
                 "created_at": now,
                 "updated_at": now,
@@ -60,7 +63,7 @@ class SqlConversationRepository:
             .where(ConversationRow.key == key, ConversationRow.version == expected_version)
             .values(
                 status=status.value,
-                state=state,
+                state=self._sealer.seal_json(state, CONVERSATION_STATE, key),
                 version=new_version,
                 updated_at=now,
                 expires_at=expires_at,

@@ -11,17 +11,19 @@ from sqlalchemy.orm import aliased
 
 from bot.ports import TO_REPORTER, MessageKind, ReportMessage
 from storage.models import ReportMessageRow, ReportRow
+from storage.protection.fields import MESSAGE_BODY
+from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, rowcount
 
 _TO_REPORTER_KINDS = sorted(kind.value for kind in TO_REPORTER)
 
 
-def _message(row: ReportMessageRow) -> ReportMessage:
+def _message(row: ReportMessageRow, sealer: Sealer) -> ReportMessage:
     return ReportMessage(
         id=row.id,
         report_reference=row.report_reference,
         kind=MessageKind(row.kind),
-        body=row.body,
+        body=sealer.open_text(row.body, MESSAGE_BODY, row.report_reference),
         author=row.author,
         signed_by=row.signed_by,
         in_reply_to=row.in_reply_to,
@@ -34,8 +36,9 @@ _OLDEST_FIRST = (ReportMessageRow.created_at, ReportMessageRow.id)
 
 
 class SqlReportMessageRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def add(self, message: ReportMessage) -> int:
         result = await self._session.execute(
@@ -43,7 +46,7 @@ class SqlReportMessageRepository:
             .values(
                 report_reference=message.report_reference,
                 kind=message.kind.value,
-                body=message.body,
+                body=self._sealer.seal_text(message.body, MESSAGE_BODY, message.report_reference),
                 author=message.author,
                 signed_by=message.signed_by,
                 in_reply_to=message.in_reply_to,
@@ -59,7 +62,7 @@ class SqlReportMessageRepository:
         row = await self._session.scalar(
             select(ReportMessageRow).where(ReportMessageRow.id == message_id).execution_options(**FRESH)
         )
-        return None if row is None else _message(row)
+        return None if row is None else _message(row, self._sealer)
 
     async def for_report(self, reference: str) -> Sequence[ReportMessage]:
         stmt = (
@@ -68,7 +71,7 @@ class SqlReportMessageRepository:
             .order_by(*_OLDEST_FIRST)
             .execution_options(**FRESH)
         )
-        return [_message(row) for row in await self._session.scalars(stmt)]
+        return [_message(row, self._sealer) for row in await self._session.scalars(stmt)]
 
     async def waiting_for_reporter(self, platform: str, user_id: str) -> Sequence[ReportMessage]:
         stmt = (
@@ -83,7 +86,7 @@ class SqlReportMessageRepository:
             .order_by(*_OLDEST_FIRST)
             .execution_options(**FRESH)
         )
-        return [_message(row) for row in await self._session.scalars(stmt)]
+        return [_message(row, self._sealer) for row in await self._session.scalars(stmt)]
 
     async def mark_delivered_to_reporter(self, message_id: int, now: datetime) -> bool:
         # Conditional, so of two replicas delivering the same message only one records it.
@@ -110,4 +113,4 @@ class SqlReportMessageRepository:
             .order_by(*_OLDEST_FIRST)
             .execution_options(**FRESH)
         )
-        return [_message(row) for row in await self._session.scalars(stmt)]
+        return [_message(row, self._sealer) for row in await self._session.scalars(stmt)]

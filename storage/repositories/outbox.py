@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ports import OutboxEntry, OutboxStatus
 from storage.models import OutboxRow
+from storage.protection.fields import OUTBOX_PAYLOAD
+from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
 MAX_ERROR_LENGTH = 200
@@ -24,13 +26,13 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _entry(row: OutboxRow) -> OutboxEntry:
+def _entry(row: OutboxRow, sealer: Sealer) -> OutboxEntry:
     return OutboxEntry(
         id=row.id,
         report_reference=row.report_reference,
         destination=row.destination,
         event=row.event,
-        payload=row.payload,
+        payload=sealer.open_json(row.payload, OUTBOX_PAYLOAD, row.idempotency_key),
         idempotency_key=row.idempotency_key,
         created_at=row.created_at,
         next_attempt_at=row.next_attempt_at,
@@ -42,15 +44,16 @@ def _entry(row: OutboxRow) -> OutboxEntry:
 
 
 class SqlOutboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def add(self, entry: OutboxEntry) -> None:
         values = {
             "report_reference": entry.report_reference,
             "destination": entry.destination,
             "event": entry.event,
-            "payload": entry.payload,
+            "payload": self._sealer.seal_json(entry.payload, OUTBOX_PAYLOAD, entry.idempotency_key),
             "idempotency_key": entry.idempotency_key,
             "status": entry.status.value,
             "attempts": entry.attempts,
@@ -92,7 +95,7 @@ class SqlOutboxRepository:
             .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
             .execution_options(**FRESH)
         )
-        return [_entry(row) for row in rows]
+        return [_entry(row, self._sealer) for row in rows]
 
     async def mark_delivered(self, entry_id: int, now: datetime) -> None:
         await self._set(OutboxRow.id == entry_id, status=OutboxStatus.DELIVERED.value, delivered_at=now)
@@ -115,13 +118,13 @@ class SqlOutboxRepository:
         stmt = select(OutboxRow).order_by(OutboxRow.id).execution_options(**FRESH)
         if status is not None:
             stmt = stmt.where(OutboxRow.status == status.value)
-        return [_entry(row) for row in await self._session.scalars(stmt)]
+        return [_entry(row, self._sealer) for row in await self._session.scalars(stmt)]
 
     async def get(self, entry_id: int) -> OutboxEntry | None:
         row = await self._session.scalar(
             select(OutboxRow).where(OutboxRow.id == entry_id).execution_options(**FRESH)
         )
-        return None if row is None else _entry(row)
+        return None if row is None else _entry(row, self._sealer)
 
     async def renew_lease(self, entry_id: int, owner: str, lease_until: datetime) -> bool:
         result = await self._session.execute(

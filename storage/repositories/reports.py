@@ -9,16 +9,18 @@ from typing import Any
 from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.normalise import DEFAULT_PHONE_REGION, IndexKey, Normalised, contact_indicators, plain_index_key
+from bot.normalise import DEFAULT_PHONE_REGION, Normalised, contact_indicators
 from bot.ports import DuplicateReference
 from bot.report import Report, Status
 from storage.models import ReportIndicatorRow, ReportRow
+from storage.protection.fields import REPORT_DOCUMENT
+from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
 _CHUNK = 500  # values per IN (...): well under every database's parameter limit
 
 
-def _columns(report: Report) -> dict[str, Any]:
+def _columns(report: Report, sealer: Sealer) -> dict[str, Any]:
     # The columns beside the document exist to filter and sort on; the document is the truth.
     return {
         "schema_version": report.schema_version,
@@ -29,27 +31,29 @@ def _columns(report: Report) -> dict[str, Any]:
         "reporter_user_id": report.reporter.user_id,
         "created_at": report.created_at,
         "updated_at": report.updated_at,
-        "document": report.model_dump(mode="json"),
+        "document": sealer.seal_json(report.model_dump(mode="json"), REPORT_DOCUMENT, report.reference),
     }
 
 
-def _newest_first(stmt: Select[tuple[dict[str, Any]]]) -> Select[tuple[dict[str, Any]]]:
+def _newest_first(stmt: Select[tuple[str, Any]]) -> Select[tuple[str, Any]]:
     return stmt.order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
 
 
 class SqlReportRepository:
-    """`index_key`: how the index keeps each normal form (plain by default; keyed once reports
-    are encrypted); `region`: the phone region numbers without a country code are read in."""
+    """`sealer`: the document sealed at rest, and the blind index key the indicator index keeps
+    each normal form by; `region`: the phone region numbers without a country code are read in."""
 
-    def __init__(
-        self, session: AsyncSession, index_key: IndexKey = plain_index_key, region: str = DEFAULT_PHONE_REGION
-    ) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer, region: str = DEFAULT_PHONE_REGION) -> None:
         self._session = session
-        self._key = index_key
+        self._sealer = sealer
+        self._key = sealer.index_key
         self._region = region
 
+    def _report(self, reference: str, stored: Any) -> Report:
+        return Report.model_validate(self._sealer.open_json(stored, REPORT_DOCUMENT, reference))
+
     async def add(self, report: Report) -> None:
-        values = {"reference": report.reference, **_columns(report)}
+        values = {"reference": report.reference, **_columns(report, self._sealer)}
         if not await insert_unless_exists(self._session, ReportRow, values, ["reference"]):
             raise DuplicateReference(report.reference)
         await self._index(report)
@@ -64,16 +68,16 @@ class SqlReportRepository:
 
     async def get_many(self, references: Sequence[str]) -> Sequence[Report]:
         """These reports (those that exist), newest first."""
-        documents: list[tuple[Any, int, dict[str, Any]]] = []
+        documents: list[tuple[Any, int, str, Any]] = []
         for chunk in _chunks(list(dict.fromkeys(references))):
             rows = await self._session.execute(
-                select(ReportRow.created_at, ReportRow.id, ReportRow.document)
+                select(ReportRow.created_at, ReportRow.id, ReportRow.reference, ReportRow.document)
                 .where(ReportRow.reference.in_(chunk))
                 .execution_options(**FRESH)
             )
-            documents += [(created, id_, doc) for created, id_, doc in rows]
+            documents += [(created, id_, ref, doc) for created, id_, ref, doc in rows]
         documents.sort(key=lambda row: (row[0], row[1]), reverse=True)
-        return [Report.model_validate(doc) for _, _, doc in documents]
+        return [self._report(ref, doc) for _, _, ref, doc in documents]
 
     async def indexed(
         self, probes: Sequence[Normalised], exclude: str | None = None, limit: int | None = None
@@ -119,7 +123,7 @@ class SqlReportRepository:
         result = await self._session.execute(
             update(ReportRow)
             .where(ReportRow.reference == report.reference)
-            .values(**_columns(report))
+            .values(**_columns(report, self._sealer))
             .execution_options(**NO_SYNC)
         )
         if rowcount(result) != 1:
@@ -132,27 +136,31 @@ class SqlReportRepository:
         await self._index(report)
 
     async def get(self, reference: str, for_update: bool = False) -> Report | None:
-        stmt = select(ReportRow.document).where(ReportRow.reference == reference).execution_options(**FRESH)
+        stmt = (
+            select(ReportRow.reference, ReportRow.document)
+            .where(ReportRow.reference == reference)
+            .execution_options(**FRESH)
+        )
         if for_update:
             # PostgreSQL: a row lock. SQLite has none, but its transactions already take the write lock
             # at BEGIN (see storage.db), which serialises read-modify-write the same way.
             stmt = stmt.with_for_update()
-        document = await self._session.scalar(stmt)
-        return None if document is None else Report.model_validate(document)
+        row = (await self._session.execute(stmt)).first()
+        return None if row is None else self._report(row[0], row[1])
 
     async def list(self, status: Status | None = None, limit: int | None = None) -> Sequence[Report]:
-        stmt = _newest_first(select(ReportRow.document))
+        stmt = _newest_first(select(ReportRow.reference, ReportRow.document))
         if status is not None:
             stmt = stmt.where(ReportRow.status == status.value)
         if limit is not None:
             stmt = stmt.limit(limit)
-        return [Report.model_validate(doc) for doc in await self._session.scalars(stmt)]
+        return [self._report(ref, doc) for ref, doc in (await self._session.execute(stmt)).all()]
 
     async def list_for_reporter(self, platform: str, user_id: str) -> Sequence[Report]:
-        stmt = _newest_first(select(ReportRow.document)).where(
+        stmt = _newest_first(select(ReportRow.reference, ReportRow.document)).where(
             ReportRow.reporter_platform == platform, ReportRow.reporter_user_id == user_id
         )
-        return [Report.model_validate(doc) for doc in await self._session.scalars(stmt)]
+        return [self._report(ref, doc) for ref, doc in (await self._session.execute(stmt)).all()]
 
 
 def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:

@@ -24,11 +24,14 @@ from storage.models import (
     ReportStubRow,
     ScheduledRunRow,
 )
+from storage.protection.fields import CONVERSATION_STATE
+from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
 
 class SqlRetentionRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
+        self._sealer = sealer  # a conversation's state is sealed at rest: opened to be read
         self._session = session
 
     async def closed_before(self, cutoff: datetime, after: str, limit: int) -> Sequence[str]:
@@ -130,7 +133,9 @@ class SqlRetentionRepository:
             .where(*self._expired(now))
             .order_by(ConversationRow.key)
         )
-        return [(row.key, row.version, list(row.state.get("files") or [])) for row in rows]
+        return [
+            (row.key, row.version, list(self._state(row.key, row.state).get("files") or [])) for row in rows
+        ]
 
     async def delete_draft(self, key: str, version: int, now: datetime) -> int:
         result = await self._session.execute(
@@ -140,13 +145,17 @@ class SqlRetentionRepository:
         )
         return rowcount(result)
 
+    def _state(self, key: str, stored: Any) -> dict[str, Any]:
+        state = self._sealer.open_json(stored, CONVERSATION_STATE, key)
+        return state if isinstance(state, dict) else {}
+
     async def delete_finished_conversation(self, key: str, reference: str) -> bool:
         row = await self._session.scalar(
             select(ConversationRow).where(ConversationRow.key == key).execution_options(**FRESH)
         )
         if row is None or row.status != ConversationStatus.FINISHED.value:
             return False
-        if row.state.get("report_reference") != reference:
+        if self._state(row.key, row.state).get("report_reference") != reference:
             return False
         result = await self._session.execute(
             delete(ConversationRow)

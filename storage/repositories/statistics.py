@@ -1,5 +1,6 @@
 """The facts statistics read (bot.statistics.ports): a few fields of each report's document,
-taken out by the database (JSON paths), never the reporter's words or the contact's indicators."""
+never the reporter's words or the contact's indicators. The document is sealed at rest
+(storage.protection), so it is opened here and only those fields kept; nothing else leaves."""
 
 from __future__ import annotations
 
@@ -12,36 +13,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.statistics.model import CheckFacts, ReportFacts
 from storage.models import ReportRow, WatchlistCheckRow
-
-_FIELDS = ("approach_kinds", "channel", "acknowledged_at", "closed_at", "outcome")
+from storage.protection.fields import REPORT_DOCUMENT
+from storage.protection.sealing import Sealer
 
 
 class SqlStatisticsReads:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def reports_since(self, since: datetime) -> Sequence[ReportFacts]:
         rows = await self._session.execute(
-            select(
-                ReportRow.created_at,
-                ReportRow.reporter_platform,
-                *(ReportRow.document[name].label(name) for name in _FIELDS),
-            )
+            select(ReportRow.reference, ReportRow.created_at, ReportRow.reporter_platform, ReportRow.document)
             .where(ReportRow.created_at >= since)
             .order_by(ReportRow.created_at)
         )
-        return [
-            ReportFacts(
-                created_at=row.created_at,
-                approach_kinds=tuple(str(kind) for kind in (row.approach_kinds or ())),
-                channel=_text(row.channel),
-                reported_from=row.reporter_platform,
-                acknowledged_at=_moment(row.acknowledged_at),
-                closed_at=_moment(row.closed_at),
-                outcome=_text(row.outcome),
+        facts = []
+        for row in rows:
+            document = self._sealer.open_json(row.document, REPORT_DOCUMENT, row.reference)
+            facts.append(
+                ReportFacts(
+                    created_at=row.created_at,
+                    approach_kinds=tuple(str(kind) for kind in (document.get("approach_kinds") or ())),
+                    channel=_text(document.get("channel")),
+                    reported_from=row.reporter_platform,
+                    acknowledged_at=_moment(document.get("acknowledged_at")),
+                    closed_at=_moment(document.get("closed_at")),
+                    outcome=_text(document.get("outcome")),
+                )
             )
-            for row in rows
-        ]
+        return facts
 
     async def checks_since(self, since: datetime) -> Sequence[CheckFacts]:
         rows = await self._session.execute(

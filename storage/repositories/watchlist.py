@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.watchlist.model import EntryContent, IndexedIndicator, WatchlistEntry
 from storage.models import WatchlistCheckRow, WatchlistEntryRow, WatchlistIndicatorRow
+from storage.protection.fields import WATCHLIST_CONTENT
+from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists
 
 
 class SqlWatchlistRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def add(
         self,
@@ -27,7 +30,9 @@ class SqlWatchlistRepository:
         fingerprint = content.fingerprint()
         values = {
             "fingerprint": fingerprint,
-            "content": content.model_dump(mode="json"),
+            "content": self._sealer.seal_json(
+                content.model_dump(mode="json"), WATCHLIST_CONTENT, fingerprint
+            ),
             "source": content.source,
             "active": True,
             "added_by": added_by,
@@ -41,16 +46,20 @@ class SqlWatchlistRepository:
         )
         assert entry_id is not None
         self._session.add_all(
-            WatchlistIndicatorRow(entry_id=entry_id, kind=i.kind.value, value=i.key[:600]) for i in indicators
+            WatchlistIndicatorRow(entry_id=entry_id, kind=i.kind.value, value=self._blind(i))
+            for i in indicators
         )
         await self._session.flush()
         return WatchlistEntry(id=entry_id, content=content, added_by=added_by, added_at=now)
+
+    def _blind(self, indicator: IndexedIndicator) -> str:
+        return self._sealer.index_key(indicator.kind.value, indicator.key[:600])
 
     async def get(self, entry_id: int) -> WatchlistEntry | None:
         row = await self._session.scalar(
             select(WatchlistEntryRow).where(WatchlistEntryRow.id == entry_id).execution_options(**FRESH)
         )
-        return None if row is None else _entry(row)
+        return None if row is None else _entry(row, self._sealer)
 
     async def list(self, include_retired: bool = False, after_id: int = 0) -> Sequence[WatchlistEntry]:
         query = (
@@ -61,7 +70,7 @@ class SqlWatchlistRepository:
         )
         if not include_retired:
             query = query.where(WatchlistEntryRow.active.is_(True))
-        return [_entry(row) for row in await self._session.scalars(query)]
+        return [_entry(row, self._sealer) for row in await self._session.scalars(query)]
 
     async def retire(self, entry_id: int, by: str, now: datetime) -> WatchlistEntry | None:
         await self._session.execute(
@@ -91,7 +100,7 @@ class SqlWatchlistRepository:
     async def sharing(self, indicators: Sequence[IndexedIndicator]) -> Sequence[int]:
         if not indicators:
             return []
-        pairs = [(i.kind.value, i.key[:600]) for i in indicators]
+        pairs = [(i.kind.value, self._blind(i)) for i in indicators]
         found = await self._session.scalars(
             select(WatchlistIndicatorRow.entry_id)
             .join(WatchlistEntryRow, WatchlistEntryRow.id == WatchlistIndicatorRow.entry_id)
@@ -127,10 +136,12 @@ class SqlWatchlistRepository:
         return {outcome: int(count) for outcome, count in rows.all()}
 
 
-def _entry(row: WatchlistEntryRow) -> WatchlistEntry:
+def _entry(row: WatchlistEntryRow, sealer: Sealer) -> WatchlistEntry:
     return WatchlistEntry(
         id=row.id,
-        content=EntryContent.model_validate(row.content),
+        content=EntryContent.model_validate(
+            sealer.open_json(row.content, WATCHLIST_CONTENT, row.fingerprint)
+        ),
         added_by=row.added_by,
         added_at=row.added_at,
         active=row.active,

@@ -12,6 +12,7 @@ from bot.audit.chain import GENESIS, entry_hash
 from bot.audit.verify import Tampering
 from tests.audit.support import UowFactory, event, verdict, write
 from tests.conftest import on_postgres
+from tests.keys import TEST_SEALER
 
 
 async def _rows(engine: AsyncEngine) -> list[tuple[int, int, str, str]]:
@@ -64,7 +65,7 @@ async def test_two_replicas_writing_at_once_form_one_chain(engine, empty_databas
 
     other = create_engine(empty_database)
     try:
-        factories = [unit_of_work_factory(engine), unit_of_work_factory(other)]
+        factories = [unit_of_work_factory(engine, TEST_SEALER), unit_of_work_factory(other, TEST_SEALER)]
 
         async def writer(n: int) -> None:
             await write(factories[n % 2], event(n))

@@ -9,6 +9,7 @@ from storage.db import alembic_config, create_engine, unit_of_work_factory, upgr
 from tests.audit.support import event, verdict, write
 from tests.conftest import on_postgres
 from tests.factories import CREATED_AT
+from tests.keys import TEST_SEALER
 
 
 def _to(revision: str):
@@ -40,7 +41,7 @@ async def test_existing_entries_are_chained_and_new_ones_follow(empty_database: 
                     },
                 )
         await upgrade_database(engine)
-        factory = unit_of_work_factory(engine)
+        factory = unit_of_work_factory(engine, TEST_SEALER)
         before = await verdict(factory)
         assert before.ok, before.findings
         assert before.checked == 3 and before.head.sequence == 3

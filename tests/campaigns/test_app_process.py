@@ -11,6 +11,7 @@ from bot.report import Contact
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from tests.e2e.console import app_env, run_app
 from tests.factories import make_report
+from tests.keys import TEST_SEALER
 
 AMANDA = "https://www.linkedin.com/in/amanda-qiu-4b1a"
 
@@ -19,7 +20,7 @@ async def _seed(database: str, reports) -> None:
     engine = create_engine(database)
     try:
         await upgrade_database(engine)
-        async with unit_of_work_factory(engine)() as uow:
+        async with unit_of_work_factory(engine, TEST_SEALER)() as uow:
             for report in reports:
                 await uow.reports.add(report)
             await uow.commit()

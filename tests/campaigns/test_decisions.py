@@ -7,18 +7,32 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEventRow
+from storage.protection.fields import AUDIT_DETAIL, audit_row
 from tests.campaigns.support import arrives, campaigns_json, groups
 from tests.cli.test_reports import HOSTILE, REFUSED, terminal_safe
+from tests.keys import TEST_SEALER
 from tests.triage.support import OUTSIDER, refusals
 
 AMANDA = "https://www.linkedin.com/in/amanda-qiu-4b1a"
 PHONE = "+86 138 0013 8000"
 
 
+def detail(row: AuditEventRow) -> dict:
+    return dict(TEST_SEALER.open_json(row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)))
+
+
 async def audited(engine, prefix: str = "campaign.") -> list[tuple[str, str, dict]]:
     async with AsyncSession(engine) as session:
         rows = await session.scalars(select(AuditEventRow).order_by(AuditEventRow.id))
-        return [(r.actor, r.action, dict(r.detail)) for r in rows if r.action.startswith(prefix)]
+        return [
+            (
+                r.actor,
+                r.action,
+                TEST_SEALER.open_json(r.detail, AUDIT_DETAIL, audit_row(r.report_reference, r.action)),
+            )
+            for r in rows
+            if r.action.startswith(prefix)
+        ]
 
 
 async def test_a_split_stays_split_when_a_new_report_links_to_both_sides(uow_factory, engine, run):

@@ -4,9 +4,6 @@ for existing reports by migration 0006."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from alembic import command
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -16,14 +13,14 @@ from bot.normalise import Normalised
 from bot.report import Contact
 from storage.db import alembic_config, create_engine, unit_of_work_factory, upgrade_database
 from storage.models import ReportIndicatorRow, ReportRow
+from storage.protection.sealing import Sealer
 from storage.repositories.reports import _columns
 from tests.factories import make_report
+from tests.keys import TEST_RING, TEST_SEALER
 
-SECRET = b"test-only-index-secret"
-
-
-def keyed(kind: str, normalised: str) -> str:
-    return hmac.new(SECRET, f"{kind}\x00{normalised}".encode(), hashlib.sha256).hexdigest()
+SECRET = b"test-only-index-secret".ljust(32, b".")
+SEALER = Sealer(TEST_RING, SECRET)  # the data key's sealer, with an index key of its own
+keyed = SEALER.index_key
 
 
 async def index_rows(engine: AsyncEngine, reference: str) -> list[tuple[str, str]]:
@@ -47,7 +44,7 @@ CONTACT = Contact(
 
 
 async def test_a_keyed_index_holds_only_keys_and_finds_by_them(engine):
-    uow_factory = unit_of_work_factory(engine, keyed)
+    uow_factory = unit_of_work_factory(engine, SEALER)
     report = make_report(contact=CONTACT)
     async with uow_factory() as uow:
         await uow.reports.add(report)
@@ -62,7 +59,7 @@ async def test_a_keyed_index_holds_only_keys_and_finds_by_them(engine):
     assert ("domain", keyed("domain", "bryr-search.example")) in rows
     assert not any(k == keyed("domain", "gmail.com") for _, k in rows)  # free mail says nothing
     for _, key in rows:
-        assert len(key) == 64 and not any(word in key for word in ("amanda", "qiu", "bryr", "linkedin"))
+        assert len(key) == 68 and not any(word in key for word in ("amanda", "qiu", "bryr", "linkedin"))
     async with uow_factory() as uow:
         found = await lookup.find(uow, "linkedin.com/in/AMANDA-QIU/details/")
         by_words = await lookup.find(uow, "Qiu")
@@ -80,7 +77,9 @@ async def test_an_update_rewrites_the_reports_entries(engine, uow_factory):
         await uow.reports.update(changed)
         await uow.commit()
 
-    assert await index_rows(engine, report.reference) == [("phone", "phone:+442079460999")]
+    assert await index_rows(engine, report.reference) == [
+        ("phone", TEST_SEALER.index_key("phone", "+442079460999"))
+    ]
     async with uow_factory() as uow:
         assert (
             await uow.reports.indexed([Normalised("profile", "https://www.linkedin.com/in/amanda-qiu")]) == {}
@@ -99,14 +98,16 @@ async def test_migration_0006_indexes_the_reports_already_there(empty_database):
     try:
         async with engine.begin() as conn:
             await conn.run_sync(_to_0005)
-            await conn.execute(insert(ReportRow).values(reference=old.reference, **_columns(old)))
+            # As Tipline left it before encryption: the plain document.
+            plain = {**_columns(old, SEALER), "document": old.model_dump(mode="json")}
+            await conn.execute(insert(ReportRow).values(reference=old.reference, **plain))
 
         await upgrade_database(engine, keyed, "GB")
 
         rows = await index_rows(engine, old.reference)
         assert ("phone", keyed("phone", "+442079460000")) in rows
         assert ("name", keyed("name", "amanda qiu")) in rows
-        async with unit_of_work_factory(engine, keyed)() as uow:
+        async with unit_of_work_factory(engine, SEALER)() as uow:
             [match] = await lookup.find(uow, "020 7946 0000")
         assert match.reference == old.reference
     finally:

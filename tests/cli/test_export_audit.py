@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.report import Report
 from bot.sharing.audit import SHARED
 from storage.models import AuditEventRow
+from storage.protection.fields import AUDIT_DETAIL, audit_row
 from tests.factories import make_report
+from tests.keys import TEST_SEALER
 from tests.sharing.reports import IDENTITY_CANARIES, NARRATIVE_CANARIES, canaried_report
 
 
@@ -27,11 +29,18 @@ async def two(uow_factory) -> list[Report]:
 
 
 async def exports(engine) -> list[AuditEventRow]:
+    """The export entries as stored, their detail opened (it is sealed at rest)."""
     async with AsyncSession(engine) as session:
-        rows = await session.scalars(
-            select(AuditEventRow).where(AuditEventRow.action == SHARED).order_by(AuditEventRow.id)
+        rows = list(
+            await session.scalars(
+                select(AuditEventRow).where(AuditEventRow.action == SHARED).order_by(AuditEventRow.id)
+            )
         )
-        return list(rows)
+    for row in rows:
+        row.detail = TEST_SEALER.open_json(
+            row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)
+        )
+    return rows
 
 
 async def test_a_stix_export_to_a_file_is_recorded_on_each_report(run, two, engine, tmp_path):

@@ -54,6 +54,11 @@ HELP_PAGES = [
     ["campaigns", "merge"],
     ["teams"],
     ["teams", "package"],
+    ["keys"],
+    ["keys", "new"],
+    ["keys", "rotate"],
+    ["evidence"],
+    ["evidence", "open"],
 ]
 
 

@@ -16,6 +16,7 @@ from bot.report import Report, Status
 from bot.security import DeadlinePolicy
 from storage.db import create_engine, unit_of_work_factory
 from tests.factories import CREATED_AT, Clock, make_report
+from tests.keys import TEST_SEALER
 
 POLICY = DeadlinePolicy(
     acknowledge_within=timedelta(hours=24),
@@ -238,7 +239,7 @@ async def test_after_a_restart_nothing_is_sent_twice_and_what_is_pending_still_f
     # The process stops; another starts, with a new engine on the same database.
     restarted = create_engine(empty_database)
     try:
-        again = unit_of_work_factory(restarted)
+        again = unit_of_work_factory(restarted, TEST_SEALER)
         clock = Clock(ACK_WARN + timedelta(hours=1))
         remind = scheduler(again, clock)
         assert await remind.run_once() == 0
@@ -260,7 +261,7 @@ async def test_two_schedulers_at_once_queue_each_reminder_once(
     other = create_engine(empty_database)
     try:
         clock = Clock(ACK_WARN)
-        replicas = [scheduler(uow_factory, clock), scheduler(unit_of_work_factory(other), clock)]
+        replicas = [scheduler(uow_factory, clock), scheduler(unit_of_work_factory(other, TEST_SEALER), clock)]
         counts = await asyncio.gather(*(r.run_once() for r in replicas))
         assert sum(counts) == 8  # 4 reports x 2 destinations, whoever queued them
 

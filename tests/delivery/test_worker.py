@@ -20,6 +20,7 @@ from bot.ports import OutboxEntry, OutboxStatus
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.unit_of_work import SqlUnitOfWork
 from tests.factories import Clock, make_entry, make_report
+from tests.keys import TEST_SEALER
 
 UowFactory = Callable[[], SqlUnitOfWork]
 SECRET = "SENTINEL-they-asked-for-the-roadmap"
@@ -251,7 +252,7 @@ async def test_run_survives_a_broken_database_and_carries_on(
     empty_database: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     engine = create_engine(empty_database)  # not migrated yet: every pass fails
-    uow_factory = unit_of_work_factory(engine)
+    uow_factory = unit_of_work_factory(engine, TEST_SEALER)
     destination = FlakyInbox(tmp_path / "inbox.jsonl", failures=0)
     worker = _worker(uow_factory, destination, Clock(), poll_interval=0.02)
     stop = asyncio.Event()

@@ -12,6 +12,7 @@ import pytest
 from bot.report import Report
 from tests.e2e.console import ConsoleSession, app_env, inbox_lines, run_app
 from tests.flows.helpers import FULL
+from tests.keys import TEST_SEALER
 
 SENTINEL = "Zebra-Quokka-4471"  # appears in answers; must never appear in logs
 
@@ -257,7 +258,7 @@ async def test_a_closed_output_pipe_is_not_mistaken_for_a_database_problem(tmp_p
 
     engine = create_engine(env["DATABASE_URL"])
     await upgrade_database(engine)
-    async with unit_of_work_factory(engine)() as uow:
+    async with unit_of_work_factory(engine, TEST_SEALER)() as uow:
         for _ in range(100):  # far more JSON than a pipe buffer holds
             await uow.reports.add(make_report())
         await uow.commit()

@@ -18,6 +18,7 @@ from bot.sharing.stix import StixOptions, bundle
 from storage.db import create_engine, unit_of_work_factory
 from tests.e2e.console import app_env, run_app
 from tests.flows.helpers import FULL
+from tests.keys import TEST_SEALER
 
 USER = "canary-user-8812"  # who the reporter is, as the console knows them
 TOLD = "Canary-told-5519"  # in what happened: the reporter's narrative
@@ -49,7 +50,7 @@ def reported(tmp_path_factory, request) -> tuple[Path, dict[str, str], str]:
 async def _stored(database: str, reference: str) -> Report:
     engine = create_engine(database)
     try:
-        async with unit_of_work_factory(engine)() as uow:
+        async with unit_of_work_factory(engine, TEST_SEALER)() as uow:
             report = await uow.reports.get(reference)
     finally:
         await engine.dispose()

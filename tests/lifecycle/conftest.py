@@ -18,6 +18,7 @@ from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.models import OutboxRow
 from tests.factories import make_entry, make_report
 from tests.inbox.conftest import free_port
+from tests.keys import TEST_SEALER
 from tests.slack.test_serve_process import serve_env
 from tests.web.conftest import slack_api
 
@@ -112,7 +113,7 @@ async def queue_reports(database_url: str, count: int) -> list[str]:
     engine = create_engine(database_url)
     try:
         await upgrade_database(engine)
-        uow_factory = unit_of_work_factory(engine)
+        uow_factory = unit_of_work_factory(engine, TEST_SEALER)
         entries = [make_entry(make_report(), destination=HOOK) for _ in range(count)]
         async with uow_factory() as uow:
             for entry in entries:

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot import housekeeping
 from storage.db import create_engine, unit_of_work_factory
 from tests.factories import CREATED_AT
+from tests.keys import TEST_SEALER
 from tests.retention.support import KEEP, closed_report, purged_entries, retention
 
 
@@ -24,11 +25,11 @@ async def test_two_schedulers_on_one_database_purge_once_and_a_restart_does_not_
         loops = [
             asyncio.create_task(
                 housekeeping.run(
-                    unit_of_work_factory(e),
+                    unit_of_work_factory(e, TEST_SEALER),
                     lambda: now,
                     stop,
                     interval=0.02,
-                    retention=retention(unit_of_work_factory(e)),
+                    retention=retention(unit_of_work_factory(e, TEST_SEALER)),
                 )
             )
             for e in replicas
@@ -46,14 +47,14 @@ async def test_two_schedulers_on_one_database_purge_once_and_a_restart_does_not_
         later = await closed_report(
             uow_factory, tmp_path, closed_at=CREATED_AT + timedelta(hours=1), user="bo"
         )
-        restarted = retention(unit_of_work_factory(replicas[0]))
+        restarted = retention(unit_of_work_factory(replicas[0], TEST_SEALER))
         assert await restarted.run_due(now + timedelta(hours=2)) is None
         assert await purged_entries(engine) == [first.reference]
 
         # A day on, whichever replica gets there first runs it; the other finds it done.
         tomorrow = now + timedelta(days=1)
         results = await asyncio.gather(
-            *(retention(unit_of_work_factory(e)).run_due(tomorrow) for e in replicas)
+            *(retention(unit_of_work_factory(e, TEST_SEALER)).run_due(tomorrow) for e in replicas)
         )
         ran = [r for r in results if r is not None]
         assert len(ran) == 1 and [p.reference for p in ran[0].reports] == [later.reference]

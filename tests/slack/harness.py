@@ -23,6 +23,7 @@ from bot.service import ReportingService
 from bot.watchlist.check import ContactCheck
 from bot.watchlist.intake import IntakeScreen
 from flows.engine import Engine
+from tests.keys import TEST_SEALER
 from tests.slack import web_api
 from tests.slack.web_api import RecordingSlackApi
 
@@ -72,7 +73,7 @@ class Harness:
             **env,
         }
         self.settings = load_slack_settings(env)
-        self.app = build_slack_app(self.settings, service)
+        self.app = build_slack_app(self.settings, service, evidence=TEST_SEALER)
         self.ready = True
         self._runner: web.AppRunner | None = None
         self.base = ""

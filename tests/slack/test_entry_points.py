@@ -8,6 +8,7 @@ import re
 import stat
 from pathlib import Path
 
+from tests.keys import TEST_SEALER
 from tests.slack import web_api
 from tests.slack.harness import ALICE, harness, valid_blocks
 
@@ -158,6 +159,8 @@ async def test_with_evidence_download_on_a_private_copy_is_kept(slack_api, uow_f
         kept, elsewhere = conversation.state["files"]
         stored = kept["stored_path"]
         assert stored.startswith(str(folder)) and "/../" not in stored
-        assert Path(stored).read_bytes() == b"\x89PNG screenshot"  # noqa: ASYNC240
+        kept_bytes = Path(stored).read_bytes()  # noqa: ASYNC240
+        assert b"screenshot" not in kept_bytes, "sealed at rest"
+        assert TEST_SEALER.open_file(kept_bytes, Path(stored).name) == b"\x89PNG screenshot"
         assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600
         assert elsewhere["id"] == "slack-file:F0FAR" and elsewhere["stored_path"] is None

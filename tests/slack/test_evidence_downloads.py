@@ -6,11 +6,12 @@ import pytest
 
 from adapters.slack.app import EvidenceDownloads
 from adapters.slack.settings import load_slack_settings
+from tests.keys import TEST_SEALER
 
 
 def downloads(api_url: str) -> EvidenceDownloads:
     env = {"SLACK_BOT_TOKEN": "xoxb-1-2-secret", "SLACK_SIGNING_SECRET": "s" * 32, "SLACK_API_URL": api_url}
-    return EvidenceDownloads(load_slack_settings(env))
+    return EvidenceDownloads(load_slack_settings(env), TEST_SEALER)
 
 
 @pytest.mark.parametrize(

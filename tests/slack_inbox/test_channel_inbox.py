@@ -21,6 +21,7 @@ from bot.report import Outcome, Report, Status
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.unit_of_work import SqlUnitOfWork
 from tests.factories import Clock
+from tests.keys import TEST_SEALER
 from tests.slack.web_api import RecordingSlackApi
 from tests.slack_inbox.support import (
     CHANNEL,
@@ -187,7 +188,7 @@ async def test_two_replicas_delivering_the_same_submitted_event_leave_one_card(
     engines = [create_engine(empty_database), create_engine(empty_database)]
     try:
         await upgrade_database(engines[0])
-        factories = [unit_of_work_factory(e) for e in engines]
+        factories = [unit_of_work_factory(e, TEST_SEALER) for e in engines]
         report = await submit(factories[0], clock())
         [queued] = await outbox(factories[0])
         inboxes = [
@@ -263,7 +264,7 @@ async def test_two_workers_on_one_outbox_post_one_card(
     engines = [create_engine(empty_database), create_engine(empty_database)]
     try:
         await upgrade_database(engines[0])
-        factories = [unit_of_work_factory(e) for e in engines]
+        factories = [unit_of_work_factory(e, TEST_SEALER) for e in engines]
         await submit(factories[0], clock())
         workers = [
             DeliveryWorker(

@@ -10,6 +10,7 @@ from datetime import timedelta
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from storage.unit_of_work import SqlUnitOfWork
 from tests.factories import CREATED_AT
+from tests.keys import TEST_SEALER
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = CREATED_AT
@@ -44,7 +45,7 @@ async def test_two_replicas_storing_at_once_agree_on_one_thread(empty_database: 
     engines = [create_engine(empty_database), create_engine(empty_database)]
     try:
         await upgrade_database(engines[0])
-        factories = [unit_of_work_factory(e) for e in engines]
+        factories = [unit_of_work_factory(e, TEST_SEALER) for e in engines]
 
         async def store(factory: UowFactory, thread_id: str) -> tuple[str, str]:
             async with factory() as uow:

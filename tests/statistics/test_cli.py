@@ -15,6 +15,7 @@ import pytest
 from bot.report import ApproachKind, Channel, Outcome
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from tests.e2e.console import app_env, run_app
+from tests.keys import TEST_SEALER
 from tests.statistics.seed import stored_report
 
 TODAY = datetime.now(UTC)
@@ -31,7 +32,7 @@ async def _seed(database: str) -> None:
     engine = create_engine(database)
     try:
         await upgrade_database(engine)
-        async with unit_of_work_factory(engine)() as uow:
+        async with unit_of_work_factory(engine, TEST_SEALER)() as uow:
             for report in (
                 stored_report(
                     _ago(2), [ApproachKind.RECRUITER], Channel.LINKEDIN, ack_after=2, outcome_after=26

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.ports import ConcurrencyConflict, ConversationStatus
 from storage.db import create_engine, unit_of_work_factory
 from storage.unit_of_work import SqlUnitOfWork
+from tests.keys import TEST_SEALER
 
 NOW = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 STATE: dict[str, Any] = {
@@ -115,11 +116,11 @@ async def test_a_naive_datetime_is_refused(uow_factory: UowFactory) -> None:
 
 
 async def test_state_survives_a_restart(engine: AsyncEngine, empty_database: str) -> None:
-    await _save(unit_of_work_factory(engine), "k", None)
+    await _save(unit_of_work_factory(engine, TEST_SEALER), "k", None)
     await engine.dispose()
     restarted = create_engine(empty_database)
     try:
-        async with unit_of_work_factory(restarted)() as uow:
+        async with unit_of_work_factory(restarted, TEST_SEALER)() as uow:
             stored = await uow.conversations.get("k")
     finally:
         await restarted.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
 import sys
@@ -19,9 +20,11 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.db import alembic_config, create_engine, normalise_database_url, upgrade_database
 from storage.models import metadata
+from storage.protection.fields import CONVERSATION_STATE
 from storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import on_postgres
 from tests.factories import make_report
+from tests.keys import TEST_SEALER
 
 ROOT = Path(__file__).resolve().parents[2]
 sqlite_only = pytest.mark.skipif(on_postgres(), reason="SQLite file behaviour")
@@ -114,11 +117,12 @@ async def test_a_commit_survives_the_process_being_killed(tmp_path: Path) -> Non
         from datetime import UTC, datetime
         from bot.ports import ConversationStatus
         from storage.db import create_engine, unit_of_work_factory, upgrade_database
+        from tests.keys import TEST_SEALER
 
         async def main():
             engine = create_engine({url!r})
             await upgrade_database(engine)
-            async with unit_of_work_factory(engine)() as uow:
+            async with unit_of_work_factory(engine, TEST_SEALER)() as uow:
                 now = datetime.now(UTC)
                 await uow.conversations.save("k", {{"step": 3}}, ConversationStatus.ACTIVE, None, now)
                 await uow.commit()
@@ -136,7 +140,8 @@ async def test_a_commit_survives_the_process_being_killed(tmp_path: Path) -> Non
             state = (await conn.execute(text("SELECT state FROM conversations WHERE key = 'k'"))).scalar()
     finally:
         await engine.dispose()
-    assert state is not None and '"step": 3' in state
+    assert state is not None and "step" not in state  # sealed at rest
+    assert TEST_SEALER.open_json(json.loads(state), CONVERSATION_STATE, "k") == {"step": 3}
 
 
 async def test_report_content_reaches_neither_debug_logs_nor_error_messages(

@@ -21,6 +21,7 @@ from storage.models import metadata
 from storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import on_postgres
 from tests.factories import CREATED_AT, make_report
+from tests.keys import TEST_SEALER
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = CREATED_AT
@@ -178,7 +179,7 @@ async def test_two_replicas_reminding_at_once_send_one_reminder(
 ) -> None:
     # The `engine` fixture migrates; each replica then gets its own engine (own connection pool).
     engines = [create_engine(empty_database) for _ in range(2)]
-    factories = [unit_of_work_factory(e) for e in engines]
+    factories = [unit_of_work_factory(e, TEST_SEALER) for e in engines]
     deadline = _deadline()
     # On PostgreSQL both replicas find the deadline before either marks it. SQLite takes the
     # write lock at BEGIN, so there the second simply waits (a barrier would deadlock).
@@ -223,7 +224,7 @@ async def test_migration_0002_downgrades_and_upgrades_again(empty_database: str)
     report = make_report()
     try:
         await upgrade_database(engine)
-        factory = unit_of_work_factory(engine)
+        factory = unit_of_work_factory(engine, TEST_SEALER)
         async with factory() as uow:
             await uow.reports.add(report)
             await uow.deadlines.add(_deadline(report.reference))

@@ -18,6 +18,7 @@ from storage.models import ReportRow
 from storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import on_postgres
 from tests.factories import CREATED_AT, make_report
+from tests.keys import TEST_SEALER
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = CREATED_AT
@@ -152,7 +153,7 @@ async def test_delivery_is_recorded_once(uow_factory: UowFactory) -> None:
 async def test_two_replicas_delivering_at_once_record_it_once(empty_database: str, engine: object) -> None:
     # The `engine` fixture migrates; each replica then gets its own engine (own connection pool).
     engines = [create_engine(empty_database) for _ in range(2)]
-    factories = [unit_of_work_factory(e) for e in engines]
+    factories = [unit_of_work_factory(e, TEST_SEALER) for e in engines]
     # On PostgreSQL both replicas read before either writes. SQLite takes the write lock at
     # BEGIN, so there the second simply waits (a barrier would deadlock).
     barrier = asyncio.Barrier(2) if on_postgres() else None

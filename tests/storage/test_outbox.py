@@ -11,6 +11,7 @@ from bot.ports import OutboxStatus
 from storage.db import create_engine, unit_of_work_factory
 from storage.unit_of_work import SqlUnitOfWork
 from tests.factories import CREATED_AT, make_entry, make_report
+from tests.keys import TEST_SEALER
 
 UowFactory = Callable[[], SqlUnitOfWork]
 NOW = CREATED_AT
@@ -83,7 +84,7 @@ async def test_workers_claiming_concurrently_never_share_an_entry(
 ) -> None:
     # One engine per worker: separate connection pools, as separate processes would have.
     engines = [create_engine(empty_database) for _ in range(3)]
-    factories = [unit_of_work_factory(e) for e in engines]
+    factories = [unit_of_work_factory(e, TEST_SEALER) for e in engines]
     try:
         await _queue(factories[0], 40)
         claims: list[int] = []

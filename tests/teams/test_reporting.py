@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from adapters.teams.addresses import PLATFORM, reporter_key
+from storage.protection import Sealer
 from tests.teams import activities as teams
 from tests.teams.connector import card_texts, inputs, submit_actions
 from tests.teams.tipline import REFERENCE, Tipline, running_tipline
@@ -176,12 +177,16 @@ async def test_with_downloads_on_a_shared_file_is_kept_privately(
         async with tipline.runtime.unit_of_work() as uow:
             stored = await uow.conversations.get(f"teams:{teams.TENANT}:{teams.ALICE.aad_object_id}")
     kept, other = stored.state["files"]
-    assert_private_copy(Path(kept["stored_path"]), evidence, b"\x89PNG the profile picture")
+    sealer = tipline.runtime.sealer
+    assert_private_copy(Path(kept["stored_path"]), evidence, b"\x89PNG the profile picture", sealer)
     assert other.get("stored_path") is None, "only SharePoint hosts (or the service URL) are fetched from"
 
 
-def assert_private_copy(path: Path, folder: Path, data: bytes) -> None:
-    assert path.read_bytes() == data
+def assert_private_copy(path: Path, folder: Path, data: bytes, sealer: Sealer | None) -> None:
+    assert sealer is not None
+    kept = path.read_bytes()
+    assert data not in kept, "sealed at rest"
+    assert sealer.open_file(kept, path.name) == data
     assert path.is_relative_to(folder) and path.stat().st_mode & 0o077 == 0, "readable by the service only"
 
 
@@ -217,7 +222,8 @@ async def test_a_file_edited_and_shared_again_never_changes_the_first_copy(
         async with tipline.runtime.unit_of_work() as uow:
             stored = await uow.conversations.get(f"teams:{teams.TENANT}:{teams.ALICE.aad_object_id}")
     first, edited = [f for f in stored.state["files"] if f["id"] == "teams-file:U-1"]
-    assert_private_copy(Path(first["stored_path"]), evidence, b"first version")
-    assert_private_copy(Path(edited["stored_path"]), evidence, b"edited version")
+    sealer = tipline.runtime.sealer
+    assert_private_copy(Path(first["stored_path"]), evidence, b"first version", sealer)
+    assert_private_copy(Path(edited["stored_path"]), evidence, b"edited version", sealer)
     assert any(f["name"] == "x.txt" and not f.get("stored_path") for f in stored.state["files"])
     assert "Sorry" not in words(tipline)

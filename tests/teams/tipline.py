@@ -6,6 +6,7 @@ to the recording Connector API."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -134,6 +135,7 @@ def environment(tmp_path: Path, database_url: str, issuer: TokenIssuer | None) -
         "SECURITY_TEAM": f"teams:{teams.SAM.aad_object_id}",
         # The scripted reports answer every question in turn; the tests of the confirm step turn it on.
         "UNDERSTAND_ANSWERS": "off",
+        "TIPLINE_DATA_KEY": os.environ["TIPLINE_DATA_KEY"],  # the suite's key (tests/conftest.py)
     }
     if issuer is None:
         env["TEAMS_ALLOW_ANONYMOUS"] = "true"

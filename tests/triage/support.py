@@ -18,7 +18,9 @@ from bot.report import Outcome, Report
 from bot.reporter_push import REPORTER_DESTINATION
 from bot.triage import TriageService
 from storage.models import AuditEventRow
+from storage.protection.fields import AUDIT_DETAIL, audit_row
 from tests.factories import Clock, make_report
+from tests.keys import TEST_SEALER
 
 MEMBER = Actor("cli", "alice")  # as the CLI sees its user: the login, no display name
 NAMED_MEMBER = Actor("slack", "U0123ABCD", "Bob Analyst")
@@ -156,4 +158,12 @@ async def refusals(engine: AsyncEngine) -> list[Refusal]:
         rows = await session.scalars(
             select(AuditEventRow).where(AuditEventRow.action == "triage.refused").order_by(AuditEventRow.id)
         )
-        return [Refusal(r.actor, r.platform, r.report_reference, dict(r.detail)) for r in rows]
+        return [
+            Refusal(
+                r.actor,
+                r.platform,
+                r.report_reference,
+                TEST_SEALER.open_json(r.detail, AUDIT_DETAIL, audit_row(r.report_reference, r.action)),
+            )
+            for r in rows
+        ]

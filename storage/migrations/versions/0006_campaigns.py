@@ -138,8 +138,10 @@ def _backfill_index() -> None:
         last = rows[-1][0]
 
 
-def _contact(document: dict[str, Any]) -> SimpleNamespace:
-    contact = document.get("contact") or {}
+def _contact(document: dict[str, Any] | str) -> SimpleNamespace:
+    # A sealed document (0008: only met when a database was taken below 0006 and back up) can't
+    # be read here; the reports written before 0008 are all plain.
+    contact = (document.get("contact") if isinstance(document, dict) else None) or {}
     return SimpleNamespace(
         name_used=contact.get("name_used"),
         organisation=contact.get("organisation"),

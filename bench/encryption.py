@@ -1,0 +1,81 @@
+"""What encryption at rest adds to a turn: the same Tipline, same run, sealing on and off.
+
+    python -m bench.encryption          (part of `make bench`)
+
+Both sides are the real reporting service over a durable SQLite file (as bench.flow_turns
+runs it), one scripted full report per conversation, in alternating rounds. "On" seals the
+conversation state, the report and its deliveries with AES-256-GCM under a data key (as
+production does); "off" stores the same values as plain JSON (bench.keys.PlainSealer, which
+exists only here). Aim: a turn costs under 10% more with encryption on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from cryptography import __version__ as cryptography_version
+
+from bench.flow_turns import describe, measure
+from bench.keys import BENCH_SEALER, PLAIN_SEALER
+from bench.report import print_table, summarise
+from bench.tipline_side import TiplineSide, flow_shape
+
+AIM = 0.10  # at most 10% more per turn (on the mean)
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    shape = flow_shape()
+    print("Encryption at rest: Tipline's turn with sealing on, against the same turn with it off")
+    print(f"  shape: {describe(shape)}; cryptography {cryptography_version} (AES-256-GCM)")
+    print(
+        f"  {args.warmup} warm-up + {args.conversations} measured conversations per side, "
+        f"in {args.rounds} alternating rounds, one process"
+    )
+    print()
+    try:
+        async with (
+            TiplineSide(shape, BENCH_SEALER, "Tipline, encryption on") as on,
+            TiplineSide(shape, PLAIN_SEALER, "Tipline, encryption off") as off,
+        ):
+            results = await asyncio.wait_for(
+                measure((on, off), args.conversations, args.warmup, args.rounds), args.timeout
+            )
+    except TimeoutError:
+        print(f"  timed out after {args.timeout:.0f} s: no figure (MISSED)")
+        return 0
+    with_sealing, without = summarise(on.name, results[on.name]), summarise(off.name, results[off.name])
+    print_table([with_sealing, without])
+    added = with_sealing.mean_us / without.mean_us - 1
+    p50 = with_sealing.p50_us / without.p50_us - 1
+    met = added <= AIM
+    print()
+    print(f"Encryption adds {added:+.1%} to a turn on the mean ({p50:+.1%} on the median)")
+    print(f"  aim: under {AIM:.0%} -> {'MET' if met else 'MISSED'}")
+    return 0 if met or not args.strict else 1
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.encryption", description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=60, help="measured conversations per side")
+    parser.add_argument("--warmup", type=int, default=5, help="unmeasured conversations per side first")
+    parser.add_argument("--rounds", type=int, default=6, help="alternate the sides this many times")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds before giving up (a figure)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when the aim is missed")
+    args = parser.parse_args(argv)
+    if args.conversations < 1 or args.rounds < 1 or args.rounds > args.conversations:
+        parser.error("need conversations >= rounds >= 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
