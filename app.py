@@ -36,7 +36,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.cli.dispatch import run_command
-from adapters.cli.keys import print_rotation, progress_printer, write_opened
+from adapters.cli.evidence_open import open_evidence
+from adapters.cli.keys import print_rotation, progress_printer
 from adapters.cli.parser import build_parser
 from adapters.console.chat import run_chat
 from adapters.evidence_files import remove_files
@@ -58,6 +59,7 @@ from adapters.teams.wiring import INBOX_DESTINATION as TEAMS_CHANNEL_DESTINATION
 from adapters.teams.wiring import TeamsTransport, teams_transport
 from adapters.web.server import Handler, build_web_app, serve
 from bot import housekeeping
+from bot.actors import TeamMembership
 from bot.campaigns.service import CampaignService
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
@@ -90,7 +92,7 @@ from flows.engine import Engine
 from flows.loader import FlowError
 from storage.conversation_store import conversation_store
 from storage.db import create_engine, normalise_database_url, unit_of_work_factory, upgrade_database
-from storage.protection import KeySettings, KeySetupError, Sealer, UnreadableValue, open_vault, start_ring
+from storage.protection import KeySettings, KeySetupError, Sealer, open_vault, start_ring
 from storage.protection.blind_index import blind_plain_indexes
 from storage.protection.keys import new_key_text
 from storage.protection.rotation import rotate
@@ -397,7 +399,7 @@ async def run(
     sharing: SharingSettings | None = None,
 ) -> int:
     if args.command in ("keys", "evidence"):
-        return await run_keys(args, settings)
+        return await run_keys(args, settings, security.team)
     async with runtime(settings, security, slack, teams) as rt:
         if (slack is not None or teams is not None) and args.command in (None, "serve"):
             return await serve_chat(rt, slack, teams)
@@ -422,7 +424,7 @@ async def run(
             )
 
 
-async def run_keys(args: argparse.Namespace, settings: Settings) -> int:
+async def run_keys(args: argparse.Namespace, settings: Settings, team: TeamMembership) -> int:
     """`keys new`, `keys rotate`, `evidence open` (adapters.cli.keys words them; storage.protection
     does them)."""
     if args.command == "keys" and args.keys_command == "new":
@@ -432,7 +434,8 @@ async def run_keys(args: argparse.Namespace, settings: Settings) -> int:
     try:
         sealer = await open_protection(database, settings)
         if args.command == "evidence":
-            return _open_evidence(sealer, args.path, args.output)
+            uow_factory = unit_of_work_factory(database, sealer)
+            return await open_evidence(team, uow_factory, sealer, args.path, args.output)
         print(f"Sealing everything under key {sealer.ring.current.id} ...", flush=True)
         # Slack and Teams keep evidence files in the same EVIDENCE_DIR.
         evidence = _dir_setting(os.environ, "EVIDENCE_DIR", Path("var/evidence"))
@@ -446,16 +449,6 @@ async def run_keys(args: argparse.Namespace, settings: Settings) -> int:
 def _dir_setting(env: Mapping[str, str], name: str, default: Path) -> Path:
     value = env.get(name, "").strip()
     return (Path.cwd() / Path(value).expanduser()) if value else Path.cwd() / default
-
-
-def _open_evidence(sealer: Sealer, path: Path, output: Path | None) -> int:
-    try:
-        plain = sealer.open_file(path.read_bytes(), path.name)
-        write_opened(plain, output, sys.stdout.buffer)
-    except (OSError, UnreadableValue) as exc:
-        print(f"tipline: {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
-        return 1
-    return 0
 
 
 async def _chat_until_stopped(rt: Runtime, user: str) -> int:

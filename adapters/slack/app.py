@@ -50,6 +50,7 @@ from bot.messages import (
 from bot.report import EvidenceFile, Reporter
 from bot.reporter_desk import MY_REPORTS
 from bot.service import ReportingService
+from bot.watchlist.shared_check import check_shared_message
 
 log = logging.getLogger("tipline.slack")
 
@@ -537,12 +538,10 @@ class SlackBot:
             return
         found, flagged = parsed
         channel = await open_dm(self.client, found.reporter.user_id)
-        check = TextAnswer("check " + flagged.text[:MAX_CHECKED])
         key, event = found.key, (SOURCE, f"{found.dedupe_id}:check")
-        await self._turn(found, channel, lambda who: self.service.handle(key, who, check, event))
-
-
-MAX_CHECKED = 2000  # characters of the message read for a contact
+        await self._turn(
+            found, channel, lambda who: check_shared_message(self.service, key, who, flagged.text, event)
+        )
 
 
 def _asks_again(reply: Reply, token: str) -> bool:

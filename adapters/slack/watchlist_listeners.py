@@ -75,8 +75,8 @@ class _Listeners:
             text = REFUSAL
         except WatchlistError as exc:
             text = str(exc)
-        except Exception:
-            log.exception("slack watchlist: adding an entry failed for %s", actor.id)
+        except Exception as exc:  # the class only: a database error may quote what was typed
+            log.error("slack watchlist: adding an entry failed for %s: %s", actor.id, type(exc).__name__)
             text = FAILED
         else:
             text = added_text(content.label, added)

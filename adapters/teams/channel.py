@@ -77,6 +77,10 @@ CHANNEL_HELP: Final = (
     'can say "@Tipline use this channel as the security inbox" to have them posted here. '
     "To report something yourself, message me privately (find Tipline under Apps, or click my name)."
 )
+WATCHLIST_ELSEWHERE: Final = (
+    "Please add watchlist entries in the security inbox channel, so that what an alert names stays "
+    "with the security team. Nothing was added here."
+)
 _INBOX_REQUEST = re.compile(r"\b(use|make|set)\b.*\bsecurity\s+inbox\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -98,6 +102,7 @@ class TeamChannel:
         self._triage = triage
         self._watchlist = watchlist
         self._channels = InboxChannelService(unit_of_work, clock, triage)
+        self._uow = unit_of_work
         self._inbox = inbox  # TEAMS_INBOX: off when the security team reads reports elsewhere
         self._app_id = app_id or ""
 
@@ -114,7 +119,7 @@ class TeamChannel:
         if submit is not None:
             await self._act(context, actor, submit)
         elif typed is not None or (self._watchlist is not None and is_watchlist_request(text)):
-            await self._keep_watchlist(context, actor, typed)
+            await self._keep_watchlist(context, actor, typed, body)
         elif found.installed:
             await self._say(context, CHANNEL_HELP)
         elif is_inbox_request(text):
@@ -178,13 +183,19 @@ class TeamChannel:
 
     # ---- the watchlist ------------------------------------------------------------------------
 
-    async def _keep_watchlist(self, context: TurnContext, actor: Actor, typed: dict[str, str] | None) -> None:
-        """The form for a member asking for it; a submitted form added, or sent back marked."""
+    async def _keep_watchlist(
+        self, context: TurnContext, actor: Actor, typed: dict[str, str] | None, body: Mapping[str, Any]
+    ) -> None:
+        """The form for a member asking for it; a submitted form added, or sent back marked. Only in
+        the security inbox channel: the form and its answers repeat what an alert names."""
         if self._watchlist is None:
             return
         try:
+            await self._watchlist.check_member(actor, "watchlist.add")
+            if not await self._in_the_inbox(body, actor):
+                await self._say(context, WATCHLIST_ELSEWHERE)
+                return
             if typed is None:
-                await self._watchlist.check_member(actor, "watchlist.add")
                 await self._send(context, add_form_activity())
                 return
             content = read_form(typed)
@@ -197,6 +208,12 @@ class TeamChannel:
             await self._say(context, str(exc))
         else:
             await self._say(context, added_text(content.label, added))
+
+    async def _in_the_inbox(self, body: Mapping[str, Any], actor: Actor) -> bool:
+        here = inbox_channel(body, actor)
+        async with self._uow() as uow:
+            inbox = await uow.addresses.get(PLATFORM, INBOX_KEY)
+        return here is not None and inbox is not None and inbox.get("channel_id") == here.channel_id
 
     async def _send(self, context: TurnContext, activity: dict[str, Any]) -> None:
         try:

@@ -28,7 +28,7 @@ SHOWN_TEXT: Final = 1_500  # as much as the dialog shows
 
 STARTED: Final = (
     "Thank you. Your report has started in your private chat with Tipline, with this message "
-    "attached; the next questions are there."
+    'attached; the next questions are there. If they don\'t appear, open that chat and type "report".'
 )
 CHECKING: Final = "I'm checking the contact in this message; the answer is in your private chat with Tipline."
 FROM_INBOX: Final = (

@@ -48,12 +48,12 @@ from adapters.teams.sending import send_all
 from bot.messages import Message, Question, SummaryCard, Text, TextQuestion
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
-from flows.actions import Command, CommandName, TextAnswer
+from bot.watchlist.shared_check import check_shared_message
+from flows.actions import Command, CommandName
 
 log = logging.getLogger("tipline.teams")
 
 SOURCE = "teams"
-MAX_CHECKED = 2000  # characters of the message read for a contact
 _INTERACTIVE = (Question, TextQuestion, SummaryCard)
 
 
@@ -130,11 +130,9 @@ class MessageExtension:
     async def _check(
         self, found: inbound.Inbound, flagged: FlaggedTeamsMessage, chat: ConversationReference
     ) -> None:
-        check = TextAnswer("check " + flagged.text[:MAX_CHECKED])
+        event = (SOURCE, f"{found.dedupe_id}:check")
         try:
-            reply = await self._service.handle(
-                found.key, found.reporter, check, (SOURCE, f"{found.dedupe_id}:check")
-            )
+            reply = await check_shared_message(self._service, found.key, found.reporter, flagged.text, event)
         except Exception as exc:
             log.error("teams: a contact check from a message failed: %s", type(exc).__name__)
             await self._send(chat, [SORRY])

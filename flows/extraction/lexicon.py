@@ -52,6 +52,7 @@ class _RawPeople(BaseModel):
     title_words: list[str]
     not_names: list[str]
     sign_offs: list[str]
+    event_words: list[str] = Field(default_factory=list)
 
 
 class _RawSums(BaseModel):
@@ -106,6 +107,7 @@ class People:
     title_words: frozenset[str]
     not_names: frozenset[str]
     sign_offs: frozenset[str]
+    event_words: frozenset[str] = frozenset()  # "the RUSI conference": what follows makes it an event
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
             title_words=frozenset(w.lower() for w in people.title_words),
             not_names=frozenset(people.not_names),
             sign_offs=frozenset(s.lower() for s in people.sign_offs),
+            event_words=frozenset(w.lower() for w in people.event_words),
         ),
         sums=Sums(
             salary=re.compile(_phrases(raw.sums.salary)),

@@ -69,7 +69,7 @@ def find_people(text: str, people: People, places: tuple[str, ...], about_contac
         spans.append((run.start, run.end))
 
     for i, run in enumerate(runs):
-        if i in kinds or run.text in place_set:
+        if i in kinds or run.text in place_set or _names_an_event(text, run, people):
             continue
         partner = _pair_partner(text, run, runs, i, people)
         after_name = kinds.get(i - 1) == "name" and 0 <= run.start - runs[i - 1].end <= 8
@@ -139,6 +139,12 @@ def _classify(
     if person_like and has_partner and _starts_clause(text, run, people):
         return "name"
     return None
+
+
+def _names_an_event(text: str, run: Run, people: People) -> bool:
+    """ "at the RUSI conference": a name before an event word is where it happened, not who."""
+    after = re.match(r"[ \t]+([a-z]+)", text[run.end : run.end + 20])
+    return after is not None and after.group(1) in people.event_words
 
 
 def _in_an_answer_about_them(

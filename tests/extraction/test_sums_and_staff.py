@@ -82,3 +82,10 @@ def test_names_in_many_spellings_and_a_platform_s_sender():
         "From: LinkedIn <messaging-digest-noreply@linkedin.com>\nZhang Wei sent you a message", LEXICON
     )
     assert digest.emails == []
+
+
+def test_an_event_s_name_is_where_it_happened_not_the_contact_s_organisation():
+    found = extract(
+        "I met a man at the RUSI conference who said he was from Apex Global Insight Ltd.", LEXICON
+    )
+    assert found.organisations == ["Apex Global Insight Ltd."]

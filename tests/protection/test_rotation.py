@@ -128,3 +128,9 @@ def test_a_rotation_killed_half_way_resumes_and_finishes(tmp_path: Path, empty_d
     assert opened.returncode == 0, opened.stderr
     assert (tmp_path / "shot.png").read_bytes() == b"PNG " + CANARY.encode()
     assert (tmp_path / "shot.png").stat().st_mode & 0o077 == 0
+    assert "evidence.opened" in rows(empty_database), "every opening is audited"
+
+    outsider = {**only_new, "SECURITY_TEAM": "slack:U0SOMEONEELSE"}
+    refused = run_app(tmp_path, outsider, "evidence", "open", str(evidence / "F1-shot.png"))
+    assert refused.returncode == 1 and "Only the security team" in refused.stderr
+    assert CANARY not in refused.stdout

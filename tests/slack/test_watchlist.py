@@ -68,3 +68,17 @@ async def test_the_check_this_contact_shortcut_checks_what_the_message_says(slac
     said = slack.texts()
     assert ALERT in said and slack.api.posted[-1]["channel"] == f"D{ALICE}"
     assert all(p["channel"] != "C0GENERAL" for p in slack.api.posted), "nothing reaches the message's channel"
+
+
+async def test_check_this_contact_waits_while_a_report_is_being_written(slack):
+    await add_entry(slack, emails=["amanda@br-yr.example"])
+    await slack.say("report")
+    await slack.say("A recruiter offered paid work")  # the draft now waits for the next answer
+    async with slack.uow_factory() as uow:
+        before = (await uow.conversations.get(f"slack:T0001:{ALICE}")).state
+    payload = web_api.message_action(ALICE, callback_id="check_message", text="write to amanda@br-yr.example")
+    assert (await slack.interact(payload)).status == 200
+    assert "haven't checked this contact yet" in slack.texts()
+    async with slack.uow_factory() as uow:
+        after = (await uow.conversations.get(f"slack:T0001:{ALICE}")).state
+    assert after["flow"]["answers"] == before["flow"]["answers"], "the message is not taken as an answer"

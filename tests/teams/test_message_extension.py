@@ -156,3 +156,15 @@ async def test_bad_and_unauthenticated_invokes_are_refused(tipline):
     assert status == 401
     await tipline.settle()
     assert await draft_files(tipline) == []
+
+
+async def test_check_this_contact_waits_while_a_report_is_being_written(tipline):
+    await tipline.say("report")
+    await tipline.say("A recruiter offered paid work")
+    async with tipline.runtime.unit_of_work() as uow:
+        before = (await uow.conversations.get(KEY)).state["flow"]["answers"]
+    status, _ = await tipline.invoke(action(tipline, FETCH, command="checkContact"))
+    await tipline.settle()
+    assert status == 200 and "haven't checked this contact yet" in to_alice(tipline)
+    async with tipline.runtime.unit_of_work() as uow:
+        assert (await uow.conversations.get(KEY)).state["flow"]["answers"] == before

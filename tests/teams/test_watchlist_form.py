@@ -92,3 +92,16 @@ async def test_anyone_else_is_refused_and_gets_no_form(tipline):
     await tipline.settle()
     async with tipline.runtime.unit_of_work() as uow:
         assert list(await uow.watchlist.list()) == []
+
+
+async def test_the_form_is_only_in_the_security_inbox_channel(tipline):
+    await choose_inbox(tipline)
+    other = "19:0ther0channel0000000000000000000@thread.tacv2"
+    said = teams.channel_message(
+        "add to the watchlist", user=teams.SAM, service_url=tipline.connector.url, channel_id=other
+    )
+    assert await tipline.post(said) == 200
+    await tipline.settle()
+    conversation = str(said["conversation"]["id"])
+    assert "in the security inbox channel" in shown(tipline.connector.texts(conversation_id=conversation))
+    assert not any(inputs(r.activity) for r in tipline.connector.posted(conversation)), "no form elsewhere"
