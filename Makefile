@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.replicas  # PostgreSQL: BENCH_DATABASE_URL, else the CI database
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.watchlist
+	$(BIN)/python -m bench.campaigns  # PostgreSQL too: BENCH_DATABASE_URL, else the CI database
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
