@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -69,6 +69,12 @@ class RetentionRepository(Protocol):
 
     async def drop_reporter_deliveries(self, reference: str) -> int:
         """Drop the pushes to the reporter about `reference` not yet sent."""
+        ...
+
+    async def rewrite_reporter_messages(
+        self, reference: str, old_author: str, new_author: str, scrub: Callable[[str | None], str | None]
+    ) -> int:
+        """The reporter's messages on the thread: the new author, and their words through `scrub`."""
         ...
 
     async def claim_run(self, name: str, now: datetime, next_run_at: datetime) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -175,6 +175,25 @@ class SqlRetentionRepository:
             .execution_options(**NO_SYNC)
         )
         return rowcount(result)
+
+    async def rewrite_reporter_messages(
+        self, reference: str, old_author: str, new_author: str, scrub: Callable[[str | None], str | None]
+    ) -> int:
+        rows = await self._session.execute(
+            select(ReportMessageRow.id, ReportMessageRow.body).where(
+                ReportMessageRow.report_reference == reference, ReportMessageRow.author == old_author
+            )
+        )
+        changed = 0
+        for row in rows.all():
+            await self._session.execute(
+                update(ReportMessageRow)
+                .where(ReportMessageRow.id == row.id)
+                .values(author=new_author, body=scrub(row.body) or "")
+                .execution_options(**NO_SYNC)
+            )
+            changed += 1
+        return changed
 
     async def claim_run(self, name: str, now: datetime, next_run_at: datetime) -> bool:
         # First run ever: the row appears due now. A second caller's insert finds it there.
