@@ -34,6 +34,7 @@ class Held:
     deliveries: int = 0  # every outbox row of the report (those not yet sent are dropped)
     pending_deliveries: int = 0
     threads: int = 0
+    indicators: int = 0  # the report's entries in the indicator index (bot.campaigns)
 
 
 class RetentionRepository(Protocol):

@@ -14,11 +14,14 @@ from bot.ports import ConversationStatus, OutboxStatus
 from bot.report import Status
 from bot.retention.ports import Held, ReportStub
 from storage.models import (
+    CampaignLinkRow,
+    CampaignMemberRow,
     ConversationRow,
     DeadlineRow,
     DestinationThreadRow,
     InstanceSecretRow,
     OutboxRow,
+    ReportIndicatorRow,
     ReportMessageRow,
     ReportRow,
     ReportStubRow,
@@ -59,6 +62,7 @@ class SqlRetentionRepository:
                 OutboxRow.report_reference == reference, OutboxRow.status == OutboxStatus.PENDING.value
             ),
             threads=await self._count(DestinationThreadRow.report_reference == reference),
+            indicators=await self._count(ReportIndicatorRow.report_reference == reference),
         )
 
     async def delete_report(self, reference: str) -> Held:
@@ -75,6 +79,10 @@ class SqlRetentionRepository:
             DeadlineRow.report_reference == reference,
             DestinationThreadRow.report_reference == reference,
             OutboxRow.report_reference == reference,
+            ReportIndicatorRow.report_reference == reference,
+            CampaignMemberRow.report_reference == reference,
+            CampaignLinkRow.reference_a == reference,
+            CampaignLinkRow.reference_b == reference,
         ):
             table = where.left.table
             await self._session.execute(delete(table).where(where))
