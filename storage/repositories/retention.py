@@ -27,7 +27,7 @@ from storage.models import (
     ReportStubRow,
     ScheduledRunRow,
 )
-from storage.protection.fields import CONVERSATION_STATE
+from storage.protection.fields import CONVERSATION_STATE, MESSAGE_BODY
 from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
@@ -194,10 +194,12 @@ class SqlRetentionRepository:
         )
         changed = 0
         for row in rows.all():
+            # The body is sealed at rest (storage.protection): opened, scrubbed, sealed again.
+            body = scrub(self._sealer.open_text(row.body, MESSAGE_BODY, reference)) or ""
             await self._session.execute(
                 update(ReportMessageRow)
                 .where(ReportMessageRow.id == row.id)
-                .values(author=new_author, body=scrub(row.body) or "")
+                .values(author=new_author, body=self._sealer.seal_text(body, MESSAGE_BODY, reference))
                 .execution_options(**NO_SYNC)
             )
             changed += 1
