@@ -101,6 +101,7 @@ log = logging.getLogger("tipline")
 
 SLACK_CHANNEL_DESTINATION = "slack-channel"
 CONNECTOR_THREADS = 32
+SERVER_FIRST_HOUSEKEEPING = 60.0  # seconds after `serve` starts
 
 
 def utc_now() -> datetime:
@@ -144,7 +145,17 @@ class Runtime:
         tasks = [
             asyncio.create_task(self.worker.run(stop)),
             asyncio.create_task(self.scheduler.run(stop)),
-            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop, retention=self.retention)),
+            asyncio.create_task(
+                housekeeping.run(
+                    self.unit_of_work,
+                    utc_now,
+                    stop,
+                    retention=self.retention,
+                    # A server (no drain) purges what is due a minute after start; a chat or a
+                    # command only once it has run an hour (the start of `purge --dry-run` must not).
+                    first_pass_after=None if drain else SERVER_FIRST_HOUSEKEEPING,
+                )
+            ),
         ]
         try:
             yield

@@ -91,7 +91,8 @@ def _remove(paths: list[str]) -> int:
     for path in paths:
         try:
             Path(path).unlink(missing_ok=True)
-            Path(path + ".part").unlink(missing_ok=True)
+            for leftover in (".part", ".rotating"):  # a download or a key rotation cut short
+                Path(path + leftover).unlink(missing_ok=True)
             removed += 1
         except OSError as exc:
             log.error("evidence file could not be deleted (%s)", type(exc).__name__)

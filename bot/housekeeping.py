@@ -49,13 +49,17 @@ async def run(
     stop: asyncio.Event,
     interval: float = 3600,
     retention: Retention | None = None,
+    first_pass_after: float | None = None,
 ) -> None:
     """Tidy every `interval` seconds until `stop` is set, and purge when the daily purge is due
     (never at start-up: a command such as `reports purge --dry-run` must find things as they
-    are); a failed pass is logged and retried later."""
+    are); `first_pass_after`: sooner the first time (a server, so a purge due is not an hour
+    late). A failed pass is logged and retried later."""
+    wait = interval if first_pass_after is None else first_pass_after
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+            await asyncio.wait_for(stop.wait(), timeout=wait)
+        wait = interval
         if stop.is_set():
             return
         try:

@@ -250,8 +250,10 @@ class AuditRepository(Protocol):
 
     async def head(self) -> ChainHead: ...
 
-    def chain(self) -> AsyncIterator[ChainedEntry]:
-        """Every entry, in sequence order."""
+    async def newest_sequence(self) -> int: ...
+
+    def chain(self, up_to: int | None = None, beyond: int | None = None) -> AsyncIterator[ChainedEntry]:
+        """The entries in sequence order: all, those up to `up_to`, or those beyond `beyond`."""
         ...
 
 

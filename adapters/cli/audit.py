@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.audit.verify import verify_chain
+from bot.audit.verify import check_trail
 from bot.ports import UnitOfWorkFactory
 
 
 async def verify_audit(uow_factory: UnitOfWorkFactory, out: TextIO, err: TextIO) -> int:
     async with uow_factory(readonly=True) as uow:
-        head = await uow.audit.head()
-        verdict = await verify_chain(head, uow.audit.chain())
+        verdict = await check_trail(uow.audit)
+    head = verdict.head
     entries = f"{verdict.checked} entr{'y' if verdict.checked == 1 else 'ies'}"
     if verdict.ok:
         print(

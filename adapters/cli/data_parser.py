@@ -43,3 +43,15 @@ def add_report_actions(actions: argparse._SubParsersAction[argparse.ArgumentPars
     purge.add_argument(
         "--dry-run", action="store_true", help="list what would be deleted, and delete nothing"
     )
+    forget = actions.add_parser(
+        "forget-reporter",
+        help="replace the reporter's identity in reports with a pseudonym, at their request",
+        description="At the reporter's request: replace their chat id, name and contact details in "
+        "each report given with a stable pseudonym. What they told us about the approach stays, so "
+        "the report still counts and still links to others. Tipline can no longer reach them about "
+        "these reports: questions and the closing message are no longer sent to them.",
+        formatter_class=_formatter,
+    )
+    forget.add_argument(
+        "references", metavar="REF", nargs="+", help="the reports' references, e.g. TIP-7K3Q9D"
+    )

@@ -36,13 +36,14 @@ from adapters.cli.reports import (
     report_timeline,
     show_report,
 )
-from adapters.cli.retention import purge_reports
+from adapters.cli.retention import forget_reporter, purge_reports
 from adapters.cli.stats import run_stats
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.campaigns.service import CampaignService
 from bot.ports import UnitOfWorkFactory
 from bot.report_import import ReportImport
+from bot.retention.forget import ReporterForgetting
 from bot.retention.purge import Retention
 from bot.sharing.audit import Shared, record_shared
 from bot.sharing.settings import SharingSettings
@@ -104,6 +105,10 @@ async def run_command(
             return await purge_reports(retention, actor, args.dry_run, clock, out)
         if args.command == "reports" and args.reports_command == "stats":
             return await run_stats(args, triage, uow_factory, clock, actor, out, err)
+        if args.command == "reports" and args.reports_command == "forget-reporter":
+            await triage.check_member(actor, "reports.forget_reporter")
+            forgetting = ReporterForgetting(uow_factory, clock)
+            return await forget_reporter(forgetting, actor, args.references, out, err)
         if args.command == "reports":
             return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":

@@ -1,4 +1,5 @@
-"""`reports purge [--dry-run]`: what is past its retention period, listed or deleted now."""
+"""`reports purge [--dry-run]`: what is past its retention period, listed or deleted now;
+`reports forget-reporter REF...`: the reporter's identity in those reports replaced by a pseudonym."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TextIO
 
 from bot.actors import Actor
 from bot.durations import format_duration
+from bot.retention.forget import ForgetError, ReporterForgetting
 from bot.retention.purge import PurgedReport, PurgeResult, Retention
 
 
@@ -61,4 +63,38 @@ async def purge_reports(
             "the purge is in the audit trail.",
             file=out,
         )
+    return 0
+
+
+async def forget_reporter(
+    forgetting: ReporterForgetting, actor: Actor, references: list[str], out: TextIO, err: TextIO
+) -> int:
+    try:
+        done = await forgetting.forget(references, actor)
+    except ForgetError as exc:
+        print(str(exc), file=err)
+        return 1
+    for forgotten in done:
+        if forgotten.already:
+            print(
+                f"{forgotten.reference}: the reporter was already pseudonymised ({forgotten.pseudonym}).",
+                file=out,
+            )
+            continue
+        print(
+            f"{forgotten.reference}: the reporter is now {forgotten.pseudonym}; their name, chat id, role "
+            f"and contact details are gone from the report and from {_plural(forgotten.messages, 'message')} "
+            "they wrote on its thread.",
+            file=out,
+        )
+        if forgotten.pushes_dropped:
+            print(
+                f"  {_plural(forgotten.pushes_dropped, 'message')} not yet sent to them will not be sent.",
+                file=out,
+            )
+    print(
+        "Tipline can no longer reach this reporter about these reports: questions are refused, and an "
+        "acknowledgement or closing message stays on the thread without being sent.",
+        file=out,
+    )
     return 0

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.audit.chain import GENESIS, ChainedEntry, ChainHead, entry_hash
+from bot.ports import AuditRepository
 
 
 class Tampering(StrEnum):
@@ -96,3 +97,24 @@ async def verify_chain(head: ChainHead, entries: AsyncIterable[ChainedEntry]) ->
             )
         )
     return verdict
+
+
+async def check_trail(audit: AuditRepository, head: ChainHead | None = None) -> Verdict:
+    """The whole trail, while writers may go on appending (no snapshot needed, on either
+    database): the walk stops at the head read first, so an entry appended during it is left
+    for the next check; then any entry past the head as it is *now* is an insertion, as no
+    writer of ours commits an entry without moving the head in the same transaction."""
+    start = head or await audit.head()
+
+    async def entries() -> AsyncIterator[ChainedEntry]:
+        async for entry in audit.chain(up_to=start.sequence):
+            yield entry
+        newest = (
+            await audit.newest_sequence()
+        )  # read before the head: a commit between only moves the head on
+        now = await audit.head()
+        if newest > now.sequence:
+            async for entry in audit.chain(beyond=now.sequence):
+                yield entry
+
+    return await verify_chain(start, entries())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -34,6 +34,7 @@ class Held:
     deliveries: int = 0  # every outbox row of the report (those not yet sent are dropped)
     pending_deliveries: int = 0
     threads: int = 0
+    indicators: int = 0  # the report's entries in the indicator index (bot.campaigns)
 
 
 class RetentionRepository(Protocol):
@@ -69,6 +70,12 @@ class RetentionRepository(Protocol):
 
     async def drop_reporter_deliveries(self, reference: str) -> int:
         """Drop the pushes to the reporter about `reference` not yet sent."""
+        ...
+
+    async def rewrite_reporter_messages(
+        self, reference: str, old_author: str, new_author: str, scrub: Callable[[str | None], str | None]
+    ) -> int:
+        """The reporter's messages on the thread: the new author, and their words through `scrub`."""
         ...
 
     async def claim_run(self, name: str, now: datetime, next_run_at: datetime) -> bool:

@@ -20,6 +20,7 @@ from bot.normalise import DEFAULT_PHONE_REGION
 from bot.ports import AuditEvent, Deadline, MessageKind, ReportMessage, UnitOfWork, UnitOfWorkFactory
 from bot.report import Outcome, Report, Status
 from bot.reporter_push import queue_for_reporter
+from bot.retention.forget import is_pseudonymised
 from bot.triage_events import queue_message
 
 log = logging.getLogger("bot.triage")
@@ -127,9 +128,15 @@ class TriageCore:
         now: datetime,
         signed_by: str | None = None,
     ) -> ReportMessage:
+        if is_pseudonymised(report.reporter) and kind is MessageKind.QUESTION:
+            raise TriageError(
+                f"The reporter of {report.reference} asked to be forgotten, so Tipline can no longer "
+                "reach them about it. Add a note instead."
+            )
         message = ReportMessage(report.reference, kind, body, actor.id, now, signed_by=signed_by)
         message.id = await uow.messages.add(message)
-        await queue_for_reporter(uow, report, message.id, now)
+        if not is_pseudonymised(report.reporter):  # a forgotten reporter is kept on the thread, not sent
+            await queue_for_reporter(uow, report, message.id, now)
         if kind is MessageKind.QUESTION:
             await queue_message(uow, report, message, signed_by or "Security team", now)
         return message

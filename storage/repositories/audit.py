@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit.chain import ChainedEntry, ChainHead, at_of, entry_hash
@@ -121,11 +121,19 @@ class SqlAuditRepository:
         ).one()
         return ChainHead(row.sequence, row.hash)
 
-    async def chain(self) -> AsyncIterator[ChainedEntry]:
-        """Every entry in sequence order, read in batches (a trail of millions fits in memory)."""
+    async def newest_sequence(self) -> int:
+        return int(await self._session.scalar(select(func.max(AuditEventRow.sequence))) or 0)
+
+    async def chain(self, up_to: int | None = None, beyond: int | None = None) -> AsyncIterator[ChainedEntry]:
+        """The entries in sequence order (those up to `up_to`, or beyond `beyond`), read in
+        batches so a trail of millions is walked in flat memory."""
         after: tuple[int, int] | None = None
         while True:
             stmt = select(AuditEventRow).order_by(AuditEventRow.sequence, AuditEventRow.id).limit(BATCH)
+            if up_to is not None:
+                stmt = stmt.where(AuditEventRow.sequence <= up_to)
+            if beyond is not None:
+                stmt = stmt.where(AuditEventRow.sequence > beyond)
             if after is not None:
                 stmt = stmt.where(
                     (AuditEventRow.sequence > after[0])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,17 +14,20 @@ from bot.ports import ConversationStatus, OutboxStatus
 from bot.report import Status
 from bot.retention.ports import Held, ReportStub
 from storage.models import (
+    CampaignLinkRow,
+    CampaignMemberRow,
     ConversationRow,
     DeadlineRow,
     DestinationThreadRow,
     InstanceSecretRow,
     OutboxRow,
+    ReportIndicatorRow,
     ReportMessageRow,
     ReportRow,
     ReportStubRow,
     ScheduledRunRow,
 )
-from storage.protection.fields import CONVERSATION_STATE
+from storage.protection.fields import CONVERSATION_STATE, MESSAGE_BODY
 from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
@@ -59,6 +62,7 @@ class SqlRetentionRepository:
                 OutboxRow.report_reference == reference, OutboxRow.status == OutboxStatus.PENDING.value
             ),
             threads=await self._count(DestinationThreadRow.report_reference == reference),
+            indicators=await self._count(ReportIndicatorRow.report_reference == reference),
         )
 
     async def delete_report(self, reference: str) -> Held:
@@ -75,6 +79,10 @@ class SqlRetentionRepository:
             DeadlineRow.report_reference == reference,
             DestinationThreadRow.report_reference == reference,
             OutboxRow.report_reference == reference,
+            ReportIndicatorRow.report_reference == reference,
+            CampaignMemberRow.report_reference == reference,
+            CampaignLinkRow.reference_a == reference,
+            CampaignLinkRow.reference_b == reference,
         ):
             table = where.left.table
             await self._session.execute(delete(table).where(where))
@@ -175,6 +183,27 @@ class SqlRetentionRepository:
             .execution_options(**NO_SYNC)
         )
         return rowcount(result)
+
+    async def rewrite_reporter_messages(
+        self, reference: str, old_author: str, new_author: str, scrub: Callable[[str | None], str | None]
+    ) -> int:
+        rows = await self._session.execute(
+            select(ReportMessageRow.id, ReportMessageRow.body).where(
+                ReportMessageRow.report_reference == reference, ReportMessageRow.author == old_author
+            )
+        )
+        changed = 0
+        for row in rows.all():
+            # The body is sealed at rest (storage.protection): opened, scrubbed, sealed again.
+            body = scrub(self._sealer.open_text(row.body, MESSAGE_BODY, reference)) or ""
+            await self._session.execute(
+                update(ReportMessageRow)
+                .where(ReportMessageRow.id == row.id)
+                .values(author=new_author, body=self._sealer.seal_text(body, MESSAGE_BODY, reference))
+                .execution_options(**NO_SYNC)
+            )
+            changed += 1
+        return changed
 
     async def claim_run(self, name: str, now: datetime, next_run_at: datetime) -> bool:
         # First run ever: the row appears due now. A second caller's insert finds it there.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.audit.verify import Verdict, verify_chain
+from bot.audit.verify import Verdict, check_trail
 from bot.ports import AuditEvent
 from storage.unit_of_work import SqlUnitOfWork
 from tests.factories import CREATED_AT
@@ -34,4 +34,4 @@ async def write(uow_factory: UowFactory, *events: AuditEvent) -> None:
 
 async def verdict(uow_factory: UowFactory) -> Verdict:
     async with uow_factory(readonly=True) as uow:
-        return await verify_chain(await uow.audit.head(), uow.audit.chain())
+        return await check_trail(uow.audit)

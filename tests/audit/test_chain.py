@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.audit.chain import GENESIS, entry_hash
-from bot.audit.verify import Tampering
+from bot.audit.verify import Tampering, check_trail
 from tests.audit.support import UowFactory, event, verdict, write
 from tests.conftest import on_postgres
 from tests.keys import TEST_SEALER
@@ -154,3 +154,14 @@ async def test_new_entries_chain_on_after_tampering_is_found(engine, uow_factory
     await write(uow_factory, event(3))
     result = await verdict(uow_factory)
     assert result.checked == 3 and [f.kind for f in result.findings] == [Tampering.EDITED]
+
+
+async def test_entries_appended_while_the_check_runs_are_not_mistaken_for_tampering(uow_factory) -> None:
+    await write(uow_factory, event(1), event(2))
+    async with uow_factory(readonly=True) as uow:
+        head = await uow.audit.head()
+        await write(uow_factory, event(3), event(4))  # another replica, during the walk
+        result = await check_trail(uow.audit, head)
+    assert result.ok, result.findings
+    assert result.checked == 2 and result.head.sequence == 2  # the new ones are for the next check
+    assert (await verdict(uow_factory)).checked == 4

@@ -31,6 +31,7 @@ HELP_PAGES = [
     ["reports", "link"],
     ["reports", "timeline"],
     ["reports", "purge"],
+    ["reports", "forget-reporter"],
     ["audit"],
     ["audit", "verify"],
     ["reports", "stats"],

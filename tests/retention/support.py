@@ -20,7 +20,8 @@ from tests.triage.support import MEMBER, add_deadlines, make_triage, store, stor
 
 UowFactory = Callable[..., SqlUnitOfWork]
 KEEP = timedelta(days=400)
-TABLES = ("reports", "report_messages", "deadlines", "outbox", "destination_threads", "conversations")
+TABLES = ("reports", "report_messages", "deadlines", "outbox", "destination_threads", "report_indicators",
+          "campaign_members", "conversations")  # fmt: skip
 
 
 def retention(uow_factory: UowFactory, removed: list[str] | None = None) -> Retention:
@@ -56,6 +57,8 @@ async def closed_report(
     async with uow_factory() as uow:
         await uow.outbox.add(make_entry(report, destination="webhook"))  # never delivered
         await uow.threads.put("slack-channel", report.reference, "C1", "1700000000.1", clock())
+        campaign = await uow.campaigns.create(clock())
+        await uow.campaigns.put_members(campaign, [report.reference], "system", clock())
         key = str(ConversationKey("console", "hq", user))
         await uow.conversations.save(
             key,

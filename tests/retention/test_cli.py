@@ -52,3 +52,26 @@ def test_a_bad_retention_setting_is_one_clear_line(tmp_path: Path, empty_databas
     assert done.returncode == 2
     assert done.stderr.startswith("tipline: RETENTION_CLOSED: 'a year' is not a length of time")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+async def test_forget_reporter_from_the_command_line(
+    tmp_path: Path, engine, uow_factory, empty_database: str
+) -> None:
+    from tests.retention.test_forget import _alices_report
+
+    report = await _alices_report(uow_factory)
+    env = app_env(tmp_path, empty_database)
+
+    wrong = run_app(tmp_path, env, "reports", "forget-reporter", report.reference, "not-a-ref")
+    assert wrong.returncode == 1 and "is not a report reference" in wrong.stderr
+    assert "Nothing was changed" in wrong.stderr and "Traceback" not in wrong.stderr
+
+    done = run_app(tmp_path, env, "reports", "forget-reporter", report.reference)
+    assert done.returncode == 0, done.stderr
+    assert f"{report.reference}: the reporter is now pseudonym-" in done.stdout
+    assert "Tipline can no longer reach this reporter" in done.stdout
+    shown = run_app(tmp_path, env, "reports", "show", report.reference)
+    assert "Alice Jones" not in shown.stdout and "U0ALICE" not in shown.stdout
+    assert "a recruiter wanted our roadmap" in shown.stdout
+    verified = run_app(tmp_path, env, "audit", "verify")
+    assert verified.returncode == 0 and "Audit trail OK" in verified.stdout

@@ -35,6 +35,7 @@ async def test_a_closed_report_past_retention_goes_with_everything_held_beside_i
         report.reference, report.created_at, CREATED_AT, "benign",
     )  # fmt: skip
     assert stub.severity == "high" and stub.approach_kinds == ("recruiter", "payment_offer")
+    assert stub.campaign_id is not None
     purged = trail[-1]
     assert purged.action == "report.purged" and purged.actor == "system:retention"
     assert purged.detail["evidence_files"] == 1 and purged.detail["kept_for"] == "400 days"
