@@ -24,7 +24,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -114,6 +114,7 @@ class Runtime:
     campaigns: CampaignService
     retention: Retention
     teams: TeamsTransport | None = None
+    sharing: SharingSettings = field(default_factory=SharingSettings)  # STIX and MISP from the chat cards
 
     async def ready(self) -> bool:
         """For GET /healthz: the database answers."""
@@ -175,6 +176,7 @@ async def runtime(
     slack: SlackSettings | None = None,
     teams: TeamsSettings | None = None,
     teams_credentials: object | None = None,
+    sharing: SharingSettings | None = None,
 ) -> AsyncIterator[Runtime]:
     """`teams_credentials`: how the Teams bot gets its own token (default: Microsoft Entra)."""
     flow = load_flow(settings.flow_file, settings.guidance_file)
@@ -278,6 +280,7 @@ async def runtime(
             CampaignService(uow, utc_now, triage.check_member, settings.phone_region),
             retention,
             transport,
+            sharing or SharingSettings(),
         )
     finally:
         for destination in destinations.values():
@@ -304,7 +307,7 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
     if slack is not None:
 
         def add_triage(app: AsyncApp) -> None:
-            register_triage_listeners(app, rt.triage, rt.security.templates, slack)
+            register_triage_listeners(app, rt.triage, rt.security.templates, slack, rt.sharing)
             register_watchlist_listeners(app, rt.watchlist)
 
         slack_app = build_slack_app(slack, rt.service, register_extra=add_triage)
@@ -370,7 +373,7 @@ async def run(
     teams: TeamsSettings | None = None,
     sharing: SharingSettings | None = None,
 ) -> int:
-    async with runtime(settings, security, slack, teams) as rt:
+    async with runtime(settings, security, slack, teams, sharing=sharing) as rt:
         if (slack is not None or teams is not None) and args.command in (None, "serve"):
             return await serve_chat(rt, slack, teams)
         if args.command in (None, "chat"):
