@@ -315,7 +315,9 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
     endpoint = None
     posts: dict[str, Handler] = {}
     if rt.teams is not None:
-        endpoint = rt.teams.endpoint(rt.service, rt.triage, rt.unit_of_work, utc_now, rt.watchlist)
+        endpoint = rt.teams.endpoint(
+            rt.service, rt.triage, rt.unit_of_work, utc_now, rt.watchlist, rt.sharing
+        )
         posts[TEAMS_MESSAGES] = endpoint.handle
     return ChatApps(slack_app, posts, endpoint)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,14 +13,16 @@ from botframework.connector.auth import BotFrameworkAuthentication
 from adapters.teams.bot import TeamsBot
 from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
-from adapters.teams.endpoint import MessagesEndpoint, authentication, cloud_adapter
+from adapters.teams.endpoint import InvokeAnswer, MessagesEndpoint, authentication, cloud_adapter
 from adapters.teams.evidence import TeamsEvidenceDownloads
+from adapters.teams.file_consent import FileShares
 from adapters.teams.message_extension import MessageExtension
 from adapters.teams.personal import PersonalChat
 from adapters.teams.reporter_channel import TeamsReporterChannel
 from adapters.teams.settings import TeamsSettings
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
+from bot.sharing.settings import SharingSettings
 from bot.triage import TriageService
 from bot.watchlist.service import WatchlistService
 
@@ -48,7 +50,11 @@ class TeamsTransport:
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
         watchlist: WatchlistService | None = None,
+        sharing: SharingSettings | None = None,
     ) -> MessagesEndpoint:
+        shares = FileShares(
+            triage, sharing or SharingSettings(), unit_of_work, self.adapter, self.settings.app_id
+        )
         channel = TeamChannel(
             triage,
             unit_of_work,
@@ -56,12 +62,17 @@ class TeamsTransport:
             inbox=self.settings.inbox,
             app_id=self.settings.app_id,
             watchlist=watchlist,
+            shares=shares,
         )
         settings = self.settings
         downloads = TeamsEvidenceDownloads(settings.evidence_dir) if settings.evidence_download else None
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
         extension = MessageExtension(service, unit_of_work, clock, self.adapter, settings.app_id)
-        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, extension.invoke)
+
+        async def invoked(body: Mapping[str, Any]) -> InvokeAnswer | None:
+            return await extension.invoke(body) or await shares.invoke(body)
+
+        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, invoked)
 
 
 def teams_transport(settings: TeamsSettings, credentials: Any = None) -> TeamsTransport:
