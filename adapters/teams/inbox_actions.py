@@ -160,6 +160,8 @@ _ACTION = {
     TriageAction.NOTE: lambda ref: note_action(ref),
     TriageAction.CLOSE: lambda ref: close_action(ref),
     TriageAction.REOPEN: lambda ref: _submit("Reopen", REOPEN, ref),
+    # The bundle comes to the analyst's private chat as a file to allow (adapters.teams.file_consent).
+    TriageAction.SHARE_STIX: lambda ref: _submit("Share as STIX", TriageAction.SHARE_STIX, ref),
 }
 
 
