@@ -60,7 +60,7 @@ class Sealer:
                 f"{field}: sealed with key {key_id_ or '?'}, not among the keys given ({given})"
             )
         try:
-            raw = binascii.a2b_base64(body, strict_mode=True)
+            raw = binascii.a2b_base64(body)  # the tag authenticates every byte that comes out
             return aead.decrypt(raw[:_NONCE], raw[_NONCE:], _bound(f"{MARKER}{key_id_}.", field, row))
         except (InvalidTag, ValueError, binascii.Error):
             raise UnreadableValue(
@@ -69,7 +69,8 @@ class Sealer:
 
     # ---- what the columns hold ----------------------------------------------------------
     def seal_json(self, value: Any, field: str, row: str) -> str:
-        plain = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # The default encoder (ASCII, cached by the json module): the fastest, on every turn.
+        plain = json.dumps(value).encode("ascii")
         return self.seal(plain, field, row)
 
     def open_json(self, stored: Any, field: str, row: str) -> Any:
