@@ -108,11 +108,18 @@ def indicators_of(reports: Sequence[Report], region: str = DEFAULT_PHONE_REGION)
         for key, spelling in _of(persona(report, region)):
             spellings.setdefault(key, Counter())[spelling] += 1
             reports_with[key] += 1
-    found = [
-        Shown(kind, spellings[(kind, k)].most_common(1)[0][0], reports_with[(kind, k)])
-        for kind, k in spellings
-    ]
+    found = [Shown(kind, _commonest(spellings[(kind, k)]), reports_with[(kind, k)]) for kind, k in spellings]
     return sorted(found, key=lambda s: (KIND_ORDER.index(s.kind), -s.reports, s.value))
+
+
+def _commonest(spellings: Counter[str]) -> str:
+    """The spelling most reports give; between equally common ones, the one not in capitals, then
+    the fuller one ("BR-YR Executive Search" over "BRYR Exec Search"), whatever order reports came in."""
+
+    def shouted(value: str) -> int:
+        return sum(1 for word in value.split() if len(word) > 1 and word.isupper())
+
+    return min(spellings, key=lambda v: (-spellings[v], shouted(v), -len(v), v))
 
 
 def _of(p: Persona) -> set[tuple[tuple[str, str], str]]:
