@@ -70,7 +70,12 @@ def view(
 ) -> CampaignView:
     """`reports`: the campaign's; `linked_pairs`: the links to show with their evidence."""
     by_reference = {r.reference: r for r in reports}
-    members = [by_reference[ref] for ref in campaign.references if ref in by_reference]
+    # Oldest first, so that between equally common spellings the first report's is shown,
+    # whatever order the campaign's members were stored in.
+    members = sorted(
+        (by_reference[ref] for ref in campaign.references if ref in by_reference),
+        key=lambda r: (r.created_at, r.reference),
+    )
     indicators = indicators_of(members, region)
     created = [r.created_at for r in members]
     personas = {r.reference: persona(r, region) for r in members}
@@ -100,7 +105,8 @@ def title_of(indicators: Sequence[Shown], campaign_id: int) -> str:
 
 
 def indicators_of(reports: Sequence[Report], region: str = DEFAULT_PHONE_REGION) -> list[Shown]:
-    """Each indicator once (by its normal form), shown as most reports spell it; the kinds in
+    """Each indicator once (by its normal form), shown as most reports spell it (the earliest
+    report's spelling between equals); the kinds in
     KIND_ORDER, the commonest first within each."""
     spellings: dict[tuple[str, str], Counter[str]] = {}
     reports_with: Counter[tuple[str, str]] = Counter()
@@ -108,18 +114,11 @@ def indicators_of(reports: Sequence[Report], region: str = DEFAULT_PHONE_REGION)
         for key, spelling in _of(persona(report, region)):
             spellings.setdefault(key, Counter())[spelling] += 1
             reports_with[key] += 1
-    found = [Shown(kind, _commonest(spellings[(kind, k)]), reports_with[(kind, k)]) for kind, k in spellings]
+    found = [
+        Shown(kind, spellings[(kind, k)].most_common(1)[0][0], reports_with[(kind, k)])
+        for kind, k in spellings
+    ]
     return sorted(found, key=lambda s: (KIND_ORDER.index(s.kind), -s.reports, s.value))
-
-
-def _commonest(spellings: Counter[str]) -> str:
-    """The spelling most reports give; between equally common ones, the one not in capitals, then
-    the fuller one ("BR-YR Executive Search" over "BRYR Exec Search"), whatever order reports came in."""
-
-    def shouted(value: str) -> int:
-        return sum(1 for word in value.split() if len(word) > 1 and word.isupper())
-
-    return min(spellings, key=lambda v: (-spellings[v], shouted(v), -len(v), v))
 
 
 def _of(p: Persona) -> set[tuple[tuple[str, str], str]]:
