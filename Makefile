@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.watchlist
 	$(BIN)/python -m bench.encryption
+	$(BIN)/python -m bench.campaigns  # PostgreSQL too: BENCH_DATABASE_URL, else the CI database
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -27,11 +27,14 @@ log = logging.getLogger(__name__)
 
 SYSTEM = "system"
 # Kinds looked up to find candidates: the exact ones, and the blocks for name + organisation.
-_LOOKED_UP = frozenset({"profile", "email", "phone", "website", "domain", "name", "name+organisation"})
+_LOOKED_UP = frozenset(
+    {"profile", "email", "phone", "website", "domain", "organisation", "name", "name+organisation"}
+)
 _EVIDENCE_OF_KIND = {"profile": "profile", "email": "email", "phone": "phone"}
-# At most this many candidates are read and compared; past it (a firm's domain shared by
-# thousands), only what shares an account (profile, email, phone) links, read from the index.
-CANDIDATES_READ = 200
+# At most this many candidates are read and compared, those sharing the most kinds first; past
+# it (a firm's name shared by thousands), only what shares an account (profile, email, phone)
+# links, read from the index.
+CANDIDATES_READ = 60
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ async def find_links(uow: UnitOfWork, report: Report, region: str = DEFAULT_PHON
     hits = await uow.reports.indexed(probes, exclude=report.reference)
     if not hits:
         return []
-    ordered = sorted(hits)  # references are random: a fair, stable pick when there are too many
+    # Most kinds shared first; references are random, so ties make a fair, stable pick.
+    ordered = sorted(hits, key=lambda ref: (-len(hits[ref]), ref))
     read = await uow.reports.get_many(ordered[:CANDIDATES_READ])
     me = persona(report, region)
     found = links(me, (persona(r, region) for r in read))

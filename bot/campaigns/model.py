@@ -20,6 +20,7 @@ STRENGTH = {
     "phone": 1.0,
     "website": 0.8,
     "email domain": 0.7,
+    "organisation": 0.6,
     "name + organisation": 0.9,
 }
 STRONG = frozenset({"profile", "email", "phone"})

@@ -4,14 +4,21 @@ A profile, an email address or a phone number is one account: shared, the report
 whatever names were used. A company's website or email domain, or a name together with an
 organisation, says "the same firm" or "perhaps the same person": these link only when the
 names given do not say two different people (two recruiters of one large firm share its
-domain, website and name; they are not one campaign). A name alone, a first name, a free-mail
-domain or a generic organisation ("recruitment agency", "LinkedIn") never links.
+domain, website and name; they are not one campaign); a firm once seen with two different
+people's names links no one by itself again (a report naming only the firm would otherwise
+chain all its people together); and a report that names no one links by its firm only through
+the organisation it names (a cover company), never by a website or email domain. A name alone,
+a first name, a free-mail domain or a generic organisation ("recruitment agency", "LinkedIn")
+never links by itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 from bot.campaigns.model import STRENGTH, Evidence, Link
 from bot.normalise import (
@@ -69,8 +76,9 @@ def persona(report: Report, region: str = DEFAULT_PHONE_REGION) -> Persona:
     )
 
 
-def compare(a: Persona, b: Persona) -> Link | None:
-    """The link from `a` to `b` with its evidence (values as `a` spells them), or None."""
+def compare(a: Persona, b: Persona, crowded: Set[tuple[str, str]] = frozenset()) -> Link | None:
+    """The link from `a` to `b` with its evidence (values as `a` spells them), or None.
+    `crowded`: the (kind, domain or host) of firms seen used by different people (see `crowded`)."""
     strong = [
         *_shared("profile", a.profiles, b.profiles),
         *_shared("email", a.emails, b.emails),
@@ -78,15 +86,49 @@ def compare(a: Persona, b: Persona) -> Link | None:
     ]
     weak: list[Evidence] = []
     if not names_differ(a, b):
-        weak += _shared("website", a.hosts, b.hosts)
-        # A shared address already says the domain is shared.
-        covered = {email_domain(e) for e in set(a.emails) & set(b.emails)}
-        weak += [e for e in _shared("email domain", a.domains, b.domains) if e.shown not in covered]
         together = name_and_organisation(a, b)
+        named = bool(a.name and b.name)
+        # Without a name on both sides, only the organisation a report names says "the same
+        # cover company"; a website or email domain anyone at a firm has says too little.
+        firm = [(key, e) for key, e in _firm(a, b, together is not None) if named or key[0] == "organisation"]
+        weak += [e for key, e in firm if key not in crowded]
         if together is not None:
             weak.append(together)
     evidence = tuple(strong + weak)
     return Link(b.reference, evidence) if evidence else None
+
+
+def _firm(a: Persona, b: Persona, together: bool) -> list[tuple[tuple[str, str], Evidence]]:
+    """The firm both reports name: its website, email domain, organisation (unless the name and
+    organisation already say it together), each with its key for `crowded`."""
+    # A shared address already says the domain is shared.
+    covered = {email_domain(e) for e in set(a.emails) & set(b.emails)}
+    found = [(("website", e.shown), e) for e in _shared("website", a.hosts, b.hosts)]
+    found += [(("email domain", e.shown), e) for e in _shared("email domain", a.domains, b.domains)]
+    found = [(key, e) for key, e in found if key[0] != "email domain" or key[1] not in covered]
+    if a.organisation and a.organisation == b.organisation and not together:
+        evidence = Evidence("organisation", STRENGTH["organisation"], a.organisation_shown)
+        found.append((("organisation", a.organisation), evidence))
+    return found
+
+
+def crowded(personas: Iterable[Persona]) -> set[tuple[str, str]]:
+    """Company websites and email domains that two people with different names use: a firm's
+    (a large real one, often), so sharing one says nothing about which of its people it was."""
+    names: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for p in personas:
+        if not p.name:
+            continue
+        keys = [*(("website", h) for h in p.hosts), *(("email domain", d) for d in p.domains)]
+        if p.organisation:
+            keys.append(("organisation", p.organisation))
+        for key in keys:
+            names[key].add(p.name)
+    return {key for key, seen in names.items() if _any_two_differ(sorted(seen))}
+
+
+def _any_two_differ(names: Sequence[tuple[str, ...]]) -> bool:
+    return any(_differ(a, b) for i, a in enumerate(names) for b in names[i + 1 :])
 
 
 def name_and_organisation(a: Persona, b: Persona) -> Evidence | None:
@@ -110,16 +152,43 @@ def name_and_organisation(a: Persona, b: Persona) -> Evidence | None:
 def names_differ(a: Persona, b: Persona) -> bool:
     """Both reports give a name and they are not the same person's: one name's words are not
     all in the other ("Amanda" and "Amanda Qiu" agree), nor close enough to be a slip."""
-    if not a.name or not b.name:
+    return _differ(a.name, b.name)
+
+
+def _differ(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if not a or not b:
         return False
-    if set(a.name) <= set(b.name) or set(b.name) <= set(a.name):
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if _within(short, long_):
         return False
-    return name_similarity(a.name, b.name) < NAME_SIMILARITY
+    return name_similarity(a, b) < NAME_SIMILARITY
+
+
+def _within(short: Sequence[str], long_: Sequence[str]) -> bool:
+    """Every word of the shorter name is a word of the longer, its initial, or a slip of one:
+    "Amanda", "A. Qiu" and "Amanda Qui" all fit within "Amanda Qiu"."""
+    left = list(long_)
+    for word in short:
+        fit = next((w for w in left if _same_word(word, w)), None)
+        if fit is None:
+            return False
+        left.remove(fit)
+    return True
+
+
+def _same_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return fuzz.ratio(a, b) >= NAME_SIMILARITY
 
 
 def links(new: Persona, candidates: Iterable[Persona]) -> list[Link]:
     """Every candidate linked to `new`, strongest first."""
-    found = [link for c in candidates if c.reference != new.reference for link in [compare(new, c)] if link]
+    others = [c for c in candidates if c.reference != new.reference]
+    busy = crowded([new, *others])
+    found = [link for c in others for link in [compare(new, c, busy)] if link]
     return sorted(found, key=lambda link: (-link.strength, link.reference))
 
 

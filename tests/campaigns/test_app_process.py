@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 from bot.report import Contact
 from storage.db import create_engine, unit_of_work_factory, upgrade_database
 from tests.e2e.console import app_env, run_app
-from tests.factories import make_report
+from tests.factories import CREATED_AT, make_report
 from tests.keys import TEST_SEALER
 
 AMANDA = "https://www.linkedin.com/in/amanda-qiu-4b1a"
@@ -31,7 +32,10 @@ async def _seed(database: str, reports) -> None:
 def test_export_from_one_tipline_import_into_another_and_see_the_campaign(tmp_path):
     reports = [
         make_report(contact=Contact(name_used="Amanda Qiu", organisation="BR-YR Executive Search")),
-        make_report(contact=Contact(name_used="QIU Amanda", organisation="BRYR Exec Search Ltd")),
+        make_report(
+            contact=Contact(name_used="QIU Amanda", organisation="BRYR Exec Search Ltd"),
+            created_at=CREATED_AT + timedelta(days=2),
+        ),
         make_report(contact=Contact(profile_urls=[AMANDA])),
     ]
     old, new = tmp_path / "old.db", tmp_path / "new.db"
@@ -51,5 +55,5 @@ def test_export_from_one_tipline_import_into_another_and_see_the_campaign(tmp_pa
     assert again.stdout.startswith("Imported 0 reports; 3 already here")
     [campaign] = json.loads(listed.stdout)
     assert set(campaign["references"]) == {reports[0].reference, reports[1].reference}
-    assert campaign["title"] == "Amanda Qiu / BR-YR Executive Search"
+    assert campaign["title"] == "Amanda Qiu / BR-YR Executive Search"  # as the first report has it
     assert not (tmp_path / "inbox.jsonl").exists()  # nothing was delivered

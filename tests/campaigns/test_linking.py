@@ -87,12 +87,30 @@ async def test_the_same_person_at_a_large_firm_still_links(uow_factory, run):
 
 async def test_a_first_name_free_mail_or_a_generic_organisation_never_links(uow_factory, run):
     await arrives(uow_factory, 0, name_used="Amanda", organisation="BR-YR Executive Search")
-    await arrives(uow_factory, 1, name_used="Amanda", organisation="BR-YR Executive Search")
-    await arrives(uow_factory, 2, name_used="David Chen", emails=["david.chen@gmail.com"])
-    await arrives(uow_factory, 3, name_used="Li Wei", emails=["liwei88@gmail.com"])
-    await arrives(uow_factory, 4, name_used="Amanda Chen", organisation="Recruitment agency")
-    await arrives(uow_factory, 5, name_used="Amanda Chen", organisation="recruitment agency")
-    await arrives(uow_factory, 6, name_used="Amanda Chen", organisation="BR-YR Executive Search")
+    await arrives(uow_factory, 1, name_used="Amanda", organisation="Northbridge Advisory")
+    await arrives(uow_factory, 2, name_used="Amanda")
+    await arrives(uow_factory, 3, name_used="David Chen", emails=["david.chen@gmail.com"])
+    await arrives(uow_factory, 4, name_used="Li Wei", emails=["liwei88@gmail.com"])
+    await arrives(uow_factory, 5, name_used="Amanda Chen", organisation="Recruitment agency")
+    await arrives(uow_factory, 6, name_used="Amanda Chen", organisation="recruitment agency")
+    await arrives(uow_factory, 7, name_used="Amanda Chen", organisation="LinkedIn")
+
+    assert await campaigns_json(run) == []
+
+
+async def test_a_report_naming_only_the_cover_company_joins_its_campaign(uow_factory, run):
+    a = await arrives(uow_factory, 0, name_used="Amanda Qiu", organisation="BR-YR Executive Search")
+    b = await arrives(uow_factory, 1, organisation="BRYR Executive Search Co., Ltd.")
+    c = await arrives(uow_factory, 2, name_used="Amanda", organisation="BR YR EXECUTIVE SEARCH")
+
+    assert groups(await campaigns_json(run)) == {frozenset({a.reference, b.reference, c.reference})}
+
+
+async def test_a_firm_seen_with_two_peoples_names_links_no_one_by_itself(uow_factory, run):
+    await arrives(uow_factory, 0, name_used="Sarah Jones", organisation="Hays", emails=["s.jones@hays.co.uk"])
+    await arrives(uow_factory, 1, name_used="Tom Baker", organisation="Hays", emails=["t.baker@hays.co.uk"])
+    await arrives(uow_factory, 2, organisation="Hays", websites=["hays.co.uk"])
+    await arrives(uow_factory, 3, name_used="Sarah", organisation="HAYS", emails=["recruit@hays.co.uk"])
 
     assert await campaigns_json(run) == []
 
