@@ -53,14 +53,17 @@ async def test_show_lists_every_other_report_about_the_same_linkedin_profile(uow
 
 
 async def test_a_company_email_domain_links_reports_but_a_free_mail_one_does_not(uow_factory, run):
-    report = await about(uow_factory, 0, emails=["jane@northbridge-advisory.example", "jane.s@gmail.com"])
-    colleague = await about(uow_factory, 1, emails=["Bob@Northbridge-Advisory.example"])
-    await about(uow_factory, 2, emails=["someone.else@gmail.com"])
+    jane = "Jane Smith"
+    report = await about(
+        uow_factory, 0, name_used=jane, emails=["jane@northbridge-advisory.example", "js@gmail.com"]
+    )
+    same = await about(uow_factory, 1, name_used="J. Smith", emails=["Recruit@Northbridge-Advisory.example"])
+    await about(uow_factory, 3, name_used=jane, emails=["someone.else@gmail.com"])
 
     _, out, _ = await run("reports", "show", report.reference)
 
     assert related_section(out) == [
-        f"  {colleague.reference}  (received 2026-03-14 10:30 UTC, new)",
+        f"  {same.reference}  (received 2026-03-14 10:30 UTC, new)",
         "      email domain: northbridge-advisory.example",
     ]
 
@@ -145,8 +148,8 @@ async def test_the_service_refuses_outsiders_both_reads_and_audits_each(uow_fact
 
 
 async def test_the_service_reads_for_the_team(uow_factory, triage):
-    report = await about(uow_factory, 0, websites=["www.acme.example"])
-    other = await about(uow_factory, 1, websites=["https://acme.example/jobs"])
+    report = await about(uow_factory, 0, name_used="Jane Smith", websites=["www.acme.example"])
+    other = await about(uow_factory, 1, name_used="Jane Smith", websites=["https://acme.example/jobs"])
 
     [match] = await triage.related(report.reference.lower(), MEMBER)
     assert (match.reference, match.indicators) == (other.reference, (Indicator("website", "acme.example"),))
