@@ -43,6 +43,9 @@ async def run_campaigns(
                 "not put them back together.",
                 file=out,
             )
+        elif action == "link-earlier":
+            joined = await service.link_earlier(actor)
+            print(f"{joined} earlier report{'' if joined == 1 else 's'} joined a campaign.", file=out)
         elif action == "merge":
             done = await service.merge(args.id, args.others, actor)
             print(f"Campaign {done.id} now holds {len(done.references)} reports.", file=out)

@@ -420,6 +420,14 @@ def _add_campaigns(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     _add_campaign_id(split)
     split.add_argument("references", nargs="+", metavar="REF", help="the reports to take out")
+    actions.add_parser(
+        "link-earlier",
+        help="link the reports that arrived before campaigns (once, after upgrading)",
+        description="Link every report that is in no campaign yet, oldest first, as if each had just "
+        "arrived. Reports are linked as they come; this is for the ones already there when Tipline "
+        "was upgraded to campaigns. Safe to run again: reports already in a campaign are left alone.",
+        formatter_class=_formatter,
+    )
     merge = actions.add_parser(
         "merge", help="put other campaigns' reports into this one", formatter_class=_formatter
     )

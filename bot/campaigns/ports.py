@@ -42,6 +42,10 @@ class CampaignRepository(Protocol):
         """Into this campaign, out of any other."""
         ...
 
+    async def count_members(self) -> int:
+        """How many reports are in a campaign."""
+        ...
+
     async def move_all(self, from_id: int, to_id: int, now: datetime) -> None: ...
 
     async def record_links(self, reference: str, links: Sequence[Link], now: datetime) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.actors import Actor
 from bot.analyst_text import bounded_text, parse_reference
+from bot.campaigns.linking import link_report
 from bot.campaigns.model import Campaign, CampaignStatus
 from bot.campaigns.views import CampaignView, view
 from bot.normalise import DEFAULT_PHONE_REGION
@@ -22,6 +23,7 @@ from bot.ports import AuditEvent, UnitOfWork, UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 MAX_TITLE = 200
+_LINK_BATCH = 200
 
 
 class CampaignError(Exception):
@@ -58,6 +60,22 @@ class CampaignService:
             links = await uow.campaigns.links_among(campaign.references)
         pairs = [(link.reference_a, link.reference_b) for link in links]
         return view(campaign, reports, pairs, self.region)
+
+    async def link_earlier(self, actor: Actor) -> int:
+        """Link the reports that are in no campaign yet, oldest first, as if they had just
+        arrived (after an upgrade: new reports are linked as they come). How many joined one."""
+        await self.check(actor, "campaigns.linked")
+        async with self.unit_of_work(readonly=True) as uow:
+            everything = list(reversed(await uow.reports.list()))  # once, by hand: not a hot path
+            before = await uow.campaigns.count_members()
+        for start in range(0, len(everything), _LINK_BATCH):
+            async with self.unit_of_work() as uow:
+                for report in everything[start : start + _LINK_BATCH]:
+                    if (await uow.campaigns.memberships([report.reference])).get(report.reference) is None:
+                        await link_report(uow, report, self._now(), self.region)
+                await uow.commit()
+        async with self.unit_of_work(readonly=True) as uow:
+            return await uow.campaigns.count_members() - before
 
     # ---- deciding ----------------------------------------------------------------------------
     async def confirm(self, campaign_id: int, actor: Actor) -> Campaign:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.model import Campaign, CampaignStatus, Evidence, Link, Membership, StoredLink
@@ -105,6 +105,9 @@ class SqlCampaignRepository:
                 ["report_reference"],
             )
         await self._touch(campaign_id, now)
+
+    async def count_members(self) -> int:
+        return int(await self._session.scalar(select(func.count()).select_from(CampaignMemberRow)) or 0)
 
     async def move_all(self, from_id: int, to_id: int, now: datetime) -> None:
         await self._session.execute(

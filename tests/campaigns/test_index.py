@@ -112,3 +112,18 @@ async def test_migration_0006_indexes_the_reports_already_there(empty_database):
         assert match.reference == old.reference
     finally:
         await engine.dispose()
+
+
+async def test_reports_from_before_campaigns_are_linked_once_asked(uow_factory, run):
+    """Stored without linking (as reports from before the upgrade are), linked on request."""
+    a, b = make_report(contact=CONTACT), make_report(contact=Contact(phones=["020 7946 0000"]))
+    async with uow_factory() as uow:
+        await uow.reports.add(a)
+        await uow.reports.add(b)
+        await uow.commit()
+    assert (await run("campaigns", "list"))[1].startswith("No campaigns yet")
+
+    assert (await run("campaigns", "link-earlier"))[1] == "2 earlier reports joined a campaign.\n"
+    assert (await run("campaigns", "link-earlier"))[1] == "0 earlier reports joined a campaign.\n"
+    _, out, _ = await run("campaigns", "list")
+    assert "Amanda Qiu / BR-YR Executive Search Ltd" in out

@@ -52,6 +52,7 @@ HELP_PAGES = [
     ["campaigns", "rename"],
     ["campaigns", "split"],
     ["campaigns", "merge"],
+    ["campaigns", "link-earlier"],
     ["teams"],
     ["teams", "package"],
     ["keys"],
