@@ -9,6 +9,7 @@ from typing import TextIO
 
 from adapters.cli.terminal import safe, when, words
 from bot.campaigns.lookup import Indicator, Match
+from bot.campaigns.model import Campaign
 from bot.report import EvidenceFile, Report, ReportLink
 from bot.watchlist.findings import WatchlistFinding, headline, matched_on
 
@@ -172,6 +173,21 @@ def print_related(report: Report, related: Sequence[Match], out: TextIO) -> None
         print(f"{_INDENT}{match.reference}  ({', '.join(facts)})", file=out)
         for indicator in match.indicators:
             print(f"{_INDENT * 3}{_indicator(indicator)}", file=out)
+
+
+CAMPAIGN_SECTION = "Campaign"
+
+
+def print_campaign(campaign: Campaign | None, out: TextIO) -> None:
+    """Which campaign the report is in (bot.campaigns), to read the rest with `campaigns show`."""
+    print(file=out)
+    print(CAMPAIGN_SECTION, file=out)
+    if campaign is None:
+        print(f"{_INDENT}In none yet.", file=out)
+        return
+    count = len(campaign.references)
+    facts = f"{words(campaign.status.value)}, {count} report{'' if count == 1 else 's'}"
+    print(f"{_INDENT}Campaign {campaign.id} ({facts}): see `campaigns show {campaign.id}`", file=out)
 
 
 def shared(indicators: Sequence[Indicator]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from adapters.cli.export import write_csv, write_json
-from adapters.cli.report_view import print_related, print_report, shared
+from adapters.cli.report_view import print_campaign, print_related, print_report, shared
 from adapters.cli.terminal import print_table, safe, when, words
 from bot.actors import Actor
 from bot.report import LinkKind, Outcome, Report, Status
@@ -47,8 +47,10 @@ def _row(report: Report) -> list[str]:
 async def show_report(triage: TriageService, actor: Actor, reference: str, out: TextIO) -> int:
     report = await triage.get(reference, actor)
     related = await triage.related(report.reference, actor)
+    campaign = await triage.campaign_of(report.reference, actor)
     print_report(report, out)
     print_related(report, related, out)
+    print_campaign(campaign, out)
     return 0
 
 

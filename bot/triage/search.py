@@ -7,6 +7,7 @@ from bot.actors import Actor
 from bot.analyst_text import clean_text
 from bot.campaigns import lookup
 from bot.campaigns.lookup import Match
+from bot.campaigns.model import Campaign
 from bot.triage.core import MAX_QUERY, MIN_QUERY, TriageCore, TriageError
 
 
@@ -21,6 +22,13 @@ class TriageSearch(TriageCore):
             if report is None:
                 raise TriageError(f"No report {ref}")
             return await lookup.related(uow, report, self.region)
+
+    async def campaign_of(self, reference: str, actor: Actor) -> Campaign | None:
+        """The campaign this report is in, if any (bot.campaigns)."""
+        async with self.unit_of_work() as uow:
+            ref = await self._checked_reference(uow, actor, "related", reference)
+            membership = (await uow.campaigns.memberships([ref])).get(ref)
+            return None if membership is None else await uow.campaigns.get(membership.campaign_id)
 
     async def find(self, query: str, actor: Actor) -> list[Match]:
         """Every report that mentions this profile address, email, phone, website or

@@ -127,3 +127,21 @@ async def test_linking_says_what_it_did(uow_factory):
     async with uow_factory() as uow:
         campaign = await uow.campaigns.get(formed.campaign_id)
     assert campaign is not None and campaign.status is CampaignStatus.OPEN and not campaign.decided
+
+
+async def test_reports_show_names_the_campaign_a_report_is_in(uow_factory, run):
+    a = await arrives(uow_factory, 0, profile_urls=[AMANDA])
+    b = await arrives(uow_factory, 1, profile_urls=[AMANDA])
+    alone = await arrives(uow_factory, 2, phones=["+44 20 7946 0000"])
+    [campaign] = await campaigns_json(run)
+
+    _, shown, _ = await run("reports", "show", b.reference)
+    _, unlinked, _ = await run("reports", "show", alone.reference)
+
+    cid = campaign["id"]
+    assert shown.splitlines()[-2:] == [
+        "Campaign",
+        f"  Campaign {cid} (open, 2 reports): see `campaigns show {cid}`",
+    ]
+    assert f"  {a.reference}  (received" in shown
+    assert unlinked.splitlines()[-2:] == ["Campaign", "  In none yet."]

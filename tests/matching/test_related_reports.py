@@ -27,7 +27,8 @@ async def about(uow_factory, hours: int = 0, **contact: Any) -> Report:
 def related_section(out: str) -> list[str]:
     lines = out.splitlines()
     start = lines.index("Other reports with the same indicators")
-    return lines[start + 1 :]
+    end = lines.index("Campaign", start)
+    return lines[start + 1 : end - 1]
 
 
 async def test_show_lists_every_other_report_about_the_same_linkedin_profile(uow_factory, run, triage):
