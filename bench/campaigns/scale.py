@@ -11,6 +11,7 @@ them, the peer: `reports find` as it was, reading every report and comparing eac
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import random
 import resource
@@ -203,7 +204,10 @@ async def measure(
         wanted = queries[0].lower()
         return [r for r in everything if any(wanted in u.lower() for u in r.contact.profile_urls)]
 
-    peer = await _timed("reading every report (find before)", [scan for _ in range(2)], limit_s * 6)
+    # A run cut off by its time limit leaves a connection whose rollback was cancelled: the pool
+    # says so at length, and that is the timeout already counted.
+    logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
+    peer = await _timed("reading every report (find before)", [scan], limit_s * 6)
     return {
         "link": link,
         "find": find,
