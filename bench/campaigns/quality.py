@@ -20,6 +20,7 @@ from itertools import combinations
 from pathlib import Path
 
 from bench.campaigns.generator import Labelled, make_personas, make_reports
+from bench.keys import BENCH_SEALER
 from bot.campaigns.linking import link_report
 from bot.normalise import (
     company_hosts,
@@ -62,7 +63,7 @@ async def linked_groups(reports: list[Report]) -> dict[str, int]:
         engine = create_engine(f"sqlite+aiosqlite:///{Path(workdir) / 'quality.db'}")
         try:
             await upgrade_database(engine)
-            uow_factory = unit_of_work_factory(engine)
+            uow_factory = unit_of_work_factory(engine, BENCH_SEALER)
             for report in reports:
                 async with uow_factory() as uow:
                     await uow.reports.add(report)

@@ -1,7 +1,8 @@
 """Linking one new report and `reports find` with 100,000 reports in the database.
 
-The reports are generated (bench.campaigns.generator) and written with Core bulk inserts:
-the reports table, their index entries (the same normal forms the repository writes) and the
+The reports are generated (bench.campaigns.generator) and written with Core bulk inserts, sealed
+and blind-indexed as in production (bench.keys): the reports table, their index entries (the
+same normal forms the repository writes, by the same keyed hash) and the
 campaigns their personas form. Then, one at a time: a new report about an existing persona is
 stored, indexed, linked and committed, as a submitted report is; and an analyst's `reports
 find` for a profile address, an email, a phone or a name, as typed, through the index. Beside
@@ -39,12 +40,14 @@ from bench.campaigns.generator import (
     typed_profile,
 )
 from bench.campaigns.quality import report_of
+from bench.keys import BENCH_SEALER
 from bot.campaigns import lookup
 from bot.campaigns.linking import link_report
-from bot.normalise import contact_indicators, plain_index_key
+from bot.normalise import contact_indicators
 from bot.report import REFERENCE_ALPHABET, Report
 from storage.db import unit_of_work_factory
 from storage.models import CampaignMemberRow, CampaignRow, ReportIndicatorRow, ReportRow
+from storage.protection.fields import REPORT_DOCUMENT
 from storage.repositories.reports import _columns
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -87,7 +90,7 @@ async def fill(engine: AsyncEngine, count: int, seed: int) -> list[Persona]:
     references = _references(count, rng)
     template = report_of(labelled[0], START).model_dump(mode="json")
     by_persona: dict[int, list[str]] = defaultdict(list)
-    base = _columns(Report.model_validate(template))
+    base = _columns(Report.model_validate(template), BENCH_SEALER)
     async with engine.begin() as conn:
         reports: list[dict[str, Any]] = []
         index: list[dict[str, Any]] = []
@@ -99,11 +102,12 @@ async def fill(engine: AsyncEngine, count: int, seed: int) -> list[Persona]:
                 "contact": {**template["contact"], **item.contact},
             }
             document["created_at"] = document["updated_at"] = at.isoformat()
-            columns = {**base, "created_at": at, "updated_at": at, "document": document}
+            sealed = BENCH_SEALER.seal_json(document, REPORT_DOCUMENT, reference)
+            columns = {**base, "created_at": at, "updated_at": at, "document": sealed}
             reports.append({"reference": reference, **columns})
             contact = SimpleNamespace(**{**template["contact"], **item.contact})
             index += [
-                {"report_reference": reference, "kind": kind, "key": plain_index_key(kind, value)}
+                {"report_reference": reference, "kind": kind, "key": BENCH_SEALER.index_key(kind, value)}
                 for kind, value in contact_indicators(contact)
             ]
             by_persona[item.persona].append(reference)
@@ -170,7 +174,7 @@ async def measure(
     engine: AsyncEngine, personas: list[Persona], runs: int, seed: int, limit_s: float
 ) -> dict[str, Any]:
     rng = random.Random(seed + 1)
-    uow_factory = unit_of_work_factory(engine)
+    uow_factory = unit_of_work_factory(engine, BENCH_SEALER)
     newcomers = [
         report_of(Labelled(p.id, report_contact(p, rng)), datetime.now(UTC))
         for p in rng.sample(personas, runs + 5)
