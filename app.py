@@ -25,7 +25,7 @@ import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -121,6 +121,7 @@ class Runtime:
     retention: Retention
     teams: TeamsTransport | None = None
     sealer: Sealer | None = None  # encryption at rest (storage.protection): evidence files too
+    sharing: SharingSettings = field(default_factory=SharingSettings)  # STIX and MISP from the chat cards
 
     async def ready(self) -> bool:
         """For GET /healthz: the database answers."""
@@ -198,6 +199,7 @@ async def runtime(
     slack: SlackSettings | None = None,
     teams: TeamsSettings | None = None,
     teams_credentials: object | None = None,
+    sharing: SharingSettings | None = None,
 ) -> AsyncIterator[Runtime]:
     """`teams_credentials`: how the Teams bot gets its own token (default: Microsoft Entra)."""
     flow = load_flow(settings.flow_file, settings.guidance_file)
@@ -302,6 +304,7 @@ async def runtime(
             retention,
             transport,
             sealer,
+            sharing or SharingSettings(),
         )
     finally:
         for destination in destinations.values():
@@ -328,7 +331,7 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
     if slack is not None:
 
         def add_triage(app: AsyncApp) -> None:
-            register_triage_listeners(app, rt.triage, rt.security.templates, slack)
+            register_triage_listeners(app, rt.triage, rt.security.templates, slack, rt.sharing)
             register_watchlist_listeners(app, rt.watchlist)
 
         slack_app = build_slack_app(slack, rt.service, register_extra=add_triage, evidence=rt.sealer)
@@ -398,7 +401,7 @@ async def run(
 ) -> int:
     if args.command in ("keys", "evidence"):
         return await run_keys(args, settings)
-    async with runtime(settings, security, slack, teams) as rt:
+    async with runtime(settings, security, slack, teams, sharing=sharing) as rt:
         if (slack is not None or teams is not None) and args.command in (None, "serve"):
             return await serve_chat(rt, slack, teams)
         if args.command in (None, "chat"):

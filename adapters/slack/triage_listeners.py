@@ -4,6 +4,8 @@
   Ask reporter… / Add note… / Close…    a modal opens (before anything slow: Slack's trigger
                                         lasts 3 s); its submission makes the change
   the outcome select in Close…          refills the message with that outcome's template
+  Share as STIX                         the report's STIX bundle into the card's thread
+                                        (adapters.slack.inbox.share)
 
 Every interaction is acknowledged first. The card is not edited here: each change queues
 inbox events, and the delivery worker (SlackChannelInbox) edits the card and writes its
@@ -44,8 +46,10 @@ from adapters.slack.inbox.modals import (
     signed,
     text_value,
 )
+from adapters.slack.inbox.share import share_stix
 from bot.actors import Actor
 from bot.report import Outcome
+from bot.sharing.settings import SharingSettings
 from bot.triage import (
     FAILED,
     REFUSAL,
@@ -79,10 +83,14 @@ Body = Mapping[str, Any]
 
 
 def register_triage_listeners(
-    app: AsyncApp, triage: TriageService, templates: ClosingTemplates, settings: TriageSettings
+    app: AsyncApp,
+    triage: TriageService,
+    templates: ClosingTemplates,
+    settings: TriageSettings,
+    sharing: SharingSettings | None = None,
 ) -> None:
     """Add the card buttons and modals to `app` (pass as build_slack_app's register_extra)."""
-    listeners = _Listeners(triage, templates, settings.security_channel)
+    listeners = _Listeners(triage, templates, settings.security_channel, sharing or SharingSettings())
     app.action(cards.ACK)(listeners.acknowledge)
     # One listener for both ids: cards posted before TriageAction carry the older one.
     app.action(re.compile(f"^(?:{re.escape(cards.ASSIGN_ME)}|{re.escape(cards.OLDER_ASSIGN_ME)})$"))(
@@ -92,6 +100,7 @@ def register_triage_listeners(
     app.action(cards.ASK)(listeners.open_ask)
     app.action(cards.NOTE)(listeners.open_note)
     app.action(cards.CLOSE)(listeners.open_close)
+    app.action(cards.SHARE_STIX)(listeners.share)
     app.action(CLOSE_OUTCOME)(listeners.outcome_chosen)
     app.view(ASK_VIEW)(listeners.submit_ask)
     app.view(NOTE_VIEW)(listeners.submit_note)
@@ -99,10 +108,17 @@ def register_triage_listeners(
 
 
 class _Listeners:
-    def __init__(self, triage: TriageService, templates: ClosingTemplates, channel: str | None) -> None:
+    def __init__(
+        self,
+        triage: TriageService,
+        templates: ClosingTemplates,
+        channel: str | None,
+        sharing: SharingSettings,
+    ) -> None:
         self._triage = triage
         self._templates = templates
         self._channel = channel
+        self._sharing = sharing
 
     # ---- buttons that act at once -------------------------------------------------------------
 
@@ -122,6 +138,16 @@ class _Listeners:
         result = await self._triage.apply(command, actor)
         if not result.done:
             await self._tell(client, body, escape(result.text))
+
+    async def share(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
+        await ack()
+
+        async def tell(text: str) -> None:
+            await self._tell(client, body, escape(text))
+
+        channel, ts = _channel_of(body), _message_ts(body)
+        where = (channel, ts) if channel and ts else None
+        await share_stix(self._triage, self._sharing, client, _actor(body), _button_value(body), where, tell)
 
     # ---- buttons that open a modal ------------------------------------------------------------
 
@@ -281,6 +307,13 @@ def _channel_of(body: Body) -> str | None:
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
     return str(channel) if channel else None
+
+
+def _message_ts(body: Body) -> str | None:
+    """The clicked card's ts: its thread."""
+    container = body.get("container") or {}
+    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    return str(ts) if ts else None
 
 
 def _reference(view: Body) -> str:

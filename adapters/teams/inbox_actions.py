@@ -38,7 +38,8 @@ CLOSE_PLACEHOLDER: Final = "Leave empty to send the outcome's standard message"
 
 def triage_actions(reference: str, actions: Sequence[TriageAction]) -> list[dict[str, Any]]:
     """The card's actions (bot.triage.actions_for decides which), in the Slack card's order."""
-    return [_ACTION[action](reference) for action in actions]
+    # Share as STIX is Slack's only so far: Teams needs a file-consent card in the analyst's chat.
+    return [_ACTION[action](reference) for action in actions if action in _ACTION]
 
 
 def ask_action(reference: str) -> dict[str, Any]:
@@ -190,7 +191,7 @@ def triage_submit(value: Any) -> TriageSubmit | None:
     if not isinstance(value, Mapping):
         return None
     action, reference = TriageAction.parse(value.get(KEY)), value.get("reference")
-    if action is None:
+    if action is None or action not in _ACTION:
         return None
     if not isinstance(reference, str) or not is_reference(reference.strip()):
         return None

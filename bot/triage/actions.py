@@ -19,6 +19,7 @@ class TriageAction(StrEnum):
     NOTE = "note"
     CLOSE = "close"
     REOPEN = "reopen"
+    SHARE_STIX = "share_stix"  # the report's STIX bundle as a file where the card is (bot.sharing.files)
 
     @classmethod
     def parse(cls, text: object) -> TriageAction | None:
@@ -36,9 +37,16 @@ _OLDER = {"assign_me": "assign"}  # Slack's id for Assign to me on cards posted 
 
 
 def actions_for(status: Status) -> tuple[TriageAction, ...]:
-    """What can be done at this status: a closed report can take a note or be reopened, nothing
-    else; Acknowledge only while it is new."""
+    """What can be done at this status: a closed report can take a note, be reopened or be shared,
+    nothing else; Acknowledge only while it is new; sharing at every status."""
     if status is Status.CLOSED:
-        return (TriageAction.NOTE, TriageAction.REOPEN)
+        return (TriageAction.NOTE, TriageAction.REOPEN, TriageAction.SHARE_STIX)
     first = (TriageAction.ACKNOWLEDGE,) if status is Status.NEW else ()
-    return (*first, TriageAction.ASSIGN_TO_ME, TriageAction.ASK, TriageAction.NOTE, TriageAction.CLOSE)
+    return (
+        *first,
+        TriageAction.ASSIGN_TO_ME,
+        TriageAction.ASK,
+        TriageAction.NOTE,
+        TriageAction.CLOSE,
+        TriageAction.SHARE_STIX,
+    )

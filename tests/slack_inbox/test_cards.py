@@ -110,7 +110,14 @@ def test_the_card_shows_reference_severity_reasons_every_field_and_the_reporter_
         assert value in text, value
     assert "*Status: New*" in text and "Not assigned yet" in text
     assert "https://" not in text  # web addresses are text, never links
-    assert _buttons(blocks) == [cards.ACK, cards.ASSIGN_ME, cards.ASK, cards.NOTE, cards.CLOSE]
+    assert _buttons(blocks) == [
+        cards.ACK,
+        cards.ASSIGN_ME,
+        cards.ASK,
+        cards.NOTE,
+        cards.CLOSE,
+        cards.SHARE_STIX,
+    ]
     values = {e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
     assert values == {report.reference}
     assert len(blocks) <= cards.MAX_BLOCKS
@@ -189,12 +196,14 @@ def test_buttons_follow_the_status() -> None:
         cards.ASK,
         cards.NOTE,
         cards.CLOSE,
+        cards.SHARE_STIX,
     ]
     assert _buttons(_card(status=Status.IN_PROGRESS, assigned_to="Sam")) == [
         cards.ASSIGN_ME,
         cards.ASK,
         cards.NOTE,
         cards.CLOSE,
+        cards.SHARE_STIX,
     ]
     closed = _card(
         status=Status.CLOSED,
@@ -203,7 +212,7 @@ def test_buttons_follow_the_status() -> None:
         acknowledged_at=CREATED_AT,
         closing_message="Thanks <!channel>",
     )
-    assert _buttons(closed) == [cards.NOTE, cards.REOPEN]
+    assert _buttons(closed) == [cards.NOTE, cards.REOPEN, cards.SHARE_STIX]
     text = all_text(closed)
     assert "*Status: Closed* — Benign" in text
     assert "Told the reporter:" in text and "Thanks &lt;!channel&gt;" in text

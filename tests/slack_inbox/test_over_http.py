@@ -188,7 +188,7 @@ async def test_report_card_triage_and_the_reporter_hears_back(inbox: Inbox, uow_
     now = api.message(card["ts"])
     assert "*Status: Closed* — Benign" in texts(now)
     labels = [e["text"]["text"] for b in now["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert labels == ["Add note…", "Reopen"]
+    assert labels == ["Add note…", "Reopen", "Share as STIX"]
     closing = Templates().closing_for(Outcome.BENIGN)[:40]
     assert any(m["channel"] == f"D{ALICE}" and closing in json.dumps(m["blocks"]) for m in api.posted)
     async with uow_factory() as uow:

@@ -282,7 +282,7 @@ async def test_close_offers_the_template_refills_it_for_another_outcome_and_clos
     [card] = slack_api.calls_to("chat.update")
     assert card["ts"] == CARD_TS and "*Status: Closed* — Benign" in texts(card)
     buttons = [e["action_id"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == [cards.NOTE, cards.REOPEN]
+    assert buttons == [cards.NOTE, cards.REOPEN, cards.SHARE_STIX]
     assert any("Closed by" in texts(p) for p in _thread_posts(slack_api))
 
 

@@ -12,10 +12,10 @@ from bot.triage import TriageAction, actions_for
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        (Status.NEW, ["ack", "assign", "ask", "note", "close"]),
-        (Status.ACKNOWLEDGED, ["assign", "ask", "note", "close"]),
-        (Status.IN_PROGRESS, ["assign", "ask", "note", "close"]),
-        (Status.CLOSED, ["note", "reopen"]),
+        (Status.NEW, ["ack", "assign", "ask", "note", "close", "share_stix"]),
+        (Status.ACKNOWLEDGED, ["assign", "ask", "note", "close", "share_stix"]),
+        (Status.IN_PROGRESS, ["assign", "ask", "note", "close", "share_stix"]),
+        (Status.CLOSED, ["note", "reopen", "share_stix"]),
     ],
 )
 def test_each_status_offers_its_actions(status: Status, expected: list[str]) -> None:

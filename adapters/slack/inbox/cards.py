@@ -78,6 +78,7 @@ ASK: Final = action_id(TriageAction.ASK)
 NOTE: Final = action_id(TriageAction.NOTE)
 CLOSE: Final = action_id(TriageAction.CLOSE)
 REOPEN: Final = action_id(TriageAction.REOPEN)
+SHARE_STIX: Final = action_id(TriageAction.SHARE_STIX)
 OLDER_ASSIGN_ME: Final = "triage:assign_me"  # on cards posted before TriageAction: still answered
 ACTIONS_BLOCK_ID: Final = "triage"
 
@@ -261,6 +262,7 @@ _BUTTON_TEXT = {
     TriageAction.NOTE: "Add note…",
     TriageAction.CLOSE: "Close…",
     TriageAction.REOPEN: "Reopen",
+    TriageAction.SHARE_STIX: "Share as STIX",
 }
 
 
