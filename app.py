@@ -340,7 +340,13 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
     posts: dict[str, Handler] = {}
     if rt.teams is not None:
         endpoint = rt.teams.endpoint(
-            rt.service, rt.triage, rt.unit_of_work, utc_now, rt.watchlist, evidence=rt.sealer
+            rt.service,
+            rt.triage,
+            rt.unit_of_work,
+            utc_now,
+            rt.watchlist,
+            evidence=rt.sealer,
+            sharing=rt.sharing,
         )
         posts[TEAMS_MESSAGES] = endpoint.handle
     return ChatApps(slack_app, posts, endpoint)

@@ -30,6 +30,7 @@ from typing import Any, Final
 from botbuilder.core import TurnContext
 
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
+from adapters.teams.file_consent import FileShares
 from adapters.teams.inbound import Inbound
 from adapters.teams.inbox_cards import TriageSubmit, refusal_activity, result_activity, triage_submit
 from adapters.teams.retry import with_retries
@@ -94,9 +95,11 @@ class TeamChannel:
         inbox: bool = True,
         app_id: str | None = None,
         watchlist: WatchlistService | None = None,
+        shares: FileShares | None = None,
     ) -> None:
         self._triage = triage
         self._watchlist = watchlist
+        self._shares = shares  # Share as STIX: a file consent in the analyst's private chat
         self._channels = InboxChannelService(unit_of_work, clock, triage)
         self._inbox = inbox  # TEAMS_INBOX: off when the security team reads reports elsewhere
         self._app_id = app_id or ""
@@ -111,7 +114,9 @@ class TeamChannel:
             return
         actor = Actor(PLATFORM, found.reporter.user_id, found.reporter.display_name)
         text = found.action.text if isinstance(found.action, TextAnswer) else ""
-        if submit is not None:
+        if submit is not None and submit.action is TriageAction.SHARE_STIX and self._shares is not None:
+            await self._say(context, await self._shares.offer(actor, found.reporter, submit.reference))
+        elif submit is not None:
             await self._act(context, actor, submit)
         elif typed is not None or (self._watchlist is not None and is_watchlist_request(text)):
             await self._keep_watchlist(context, actor, typed)

@@ -28,24 +28,30 @@ log = logging.getLogger(__name__)
 FILE_HOSTS = (".sharepoint.com", ".sharepoint.us", ".sharepoint-mil.us", ".sharepoint.de", ".sharepoint.cn")
 
 
+def trusted_file_url(url: str, service_url: str) -> bool:
+    """A file address Tipline may send to or fetch from: the Bot Framework service's own origin,
+    or SharePoint/OneDrive over https (where Teams keeps files)."""
+    try:
+        parts, service = urlsplit(url), urlsplit(service_url)
+        where, allowed = (
+            (parts.scheme, parts.hostname, parts.port),
+            (service.scheme, service.hostname, service.port),
+        )
+    except ValueError:  # an address that doesn't parse (a bad port, a broken IPv6 literal)
+        return False
+    if where == allowed:
+        return True
+    host = parts.hostname or ""
+    return parts.scheme == "https" and parts.port in (None, 443) and host.endswith(FILE_HOSTS)
+
+
 class TeamsEvidenceDownloads:
     def __init__(self, folder: Path, sealer: EvidenceSealer) -> None:
         self.folder = folder
         self._sealer = sealer
 
     def may_fetch(self, url: str, service_url: str) -> bool:
-        try:
-            parts, service = urlsplit(url), urlsplit(service_url)
-            where, allowed = (
-                (parts.scheme, parts.hostname, parts.port),
-                (service.scheme, service.hostname, service.port),
-            )
-        except ValueError:  # an address that doesn't parse (a bad port, a broken IPv6 literal)
-            return False
-        if where == allowed:
-            return True
-        host = parts.hostname or ""
-        return parts.scheme == "https" and parts.port in (None, 443) and host.endswith(FILE_HOSTS)
+        return trusted_file_url(url, service_url)
 
     async def keep(self, files: Sequence[EvidenceFile], body: Mapping[str, Any]) -> list[EvidenceFile]:
         """`files` with `stored_path` set for each one that was downloaded. Each share of a file

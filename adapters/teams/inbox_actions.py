@@ -38,8 +38,7 @@ CLOSE_PLACEHOLDER: Final = "Leave empty to send the outcome's standard message"
 
 def triage_actions(reference: str, actions: Sequence[TriageAction]) -> list[dict[str, Any]]:
     """The card's actions (bot.triage.actions_for decides which), in the Slack card's order."""
-    # Share as STIX is Slack's only so far: Teams needs a file-consent card in the analyst's chat.
-    return [_ACTION[action](reference) for action in actions if action in _ACTION]
+    return [_ACTION[action](reference) for action in actions]
 
 
 def ask_action(reference: str) -> dict[str, Any]:
@@ -161,6 +160,8 @@ _ACTION = {
     TriageAction.NOTE: lambda ref: note_action(ref),
     TriageAction.CLOSE: lambda ref: close_action(ref),
     TriageAction.REOPEN: lambda ref: _submit("Reopen", REOPEN, ref),
+    # The bundle comes to the analyst's private chat as a file to allow (adapters.teams.file_consent).
+    TriageAction.SHARE_STIX: lambda ref: _submit("Share as STIX", TriageAction.SHARE_STIX, ref),
 }
 
 
@@ -191,7 +192,7 @@ def triage_submit(value: Any) -> TriageSubmit | None:
     if not isinstance(value, Mapping):
         return None
     action, reference = TriageAction.parse(value.get(KEY)), value.get("reference")
-    if action is None or action not in _ACTION:
+    if action is None:
         return None
     if not isinstance(reference, str) or not is_reference(reference.strip()):
         return None

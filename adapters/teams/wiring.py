@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,14 +14,16 @@ from adapters.evidence_files import EvidenceSealer
 from adapters.teams.bot import TeamsBot
 from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
-from adapters.teams.endpoint import MessagesEndpoint, authentication, cloud_adapter
+from adapters.teams.endpoint import InvokeAnswer, MessagesEndpoint, authentication, cloud_adapter
 from adapters.teams.evidence import TeamsEvidenceDownloads
+from adapters.teams.file_consent import FileShares
 from adapters.teams.message_extension import MessageExtension
 from adapters.teams.personal import PersonalChat
 from adapters.teams.reporter_channel import TeamsReporterChannel
 from adapters.teams.settings import TeamsSettings
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
+from bot.sharing.settings import SharingSettings
 from bot.triage import TriageService
 from bot.watchlist.service import WatchlistService
 
@@ -50,8 +52,12 @@ class TeamsTransport:
         clock: Callable[[], datetime],
         watchlist: WatchlistService | None = None,
         evidence: EvidenceSealer | None = None,
+        sharing: SharingSettings | None = None,
     ) -> MessagesEndpoint:
         """`evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
+        shares = FileShares(
+            triage, sharing or SharingSettings(), unit_of_work, self.adapter, self.settings.app_id
+        )
         channel = TeamChannel(
             triage,
             unit_of_work,
@@ -59,6 +65,7 @@ class TeamsTransport:
             inbox=self.settings.inbox,
             app_id=self.settings.app_id,
             watchlist=watchlist,
+            shares=shares,
         )
         settings = self.settings
         downloads = None
@@ -68,7 +75,11 @@ class TeamsTransport:
             downloads = TeamsEvidenceDownloads(settings.evidence_dir, evidence)
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
         extension = MessageExtension(service, unit_of_work, clock, self.adapter, settings.app_id)
-        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, extension.invoke)
+
+        async def invoked(body: Mapping[str, Any]) -> InvokeAnswer | None:
+            return await extension.invoke(body) or await shares.invoke(body)
+
+        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, invoked)
 
 
 def teams_transport(settings: TeamsSettings, credentials: Any = None) -> TeamsTransport:

@@ -476,3 +476,30 @@ def message_action(
         value["data"] = data
     activity["value"] = value
     return activity
+
+
+def file_consent_invoke(
+    action: str,
+    context: dict[str, Any],
+    upload_info: dict[str, Any] | None,
+    *,
+    user: Person,
+    service_url: str,
+    tenant: str = TENANT,
+) -> dict[str, Any]:
+    """The fileConsent/invoke Teams sends when someone allows or declines a FileConsentCard in
+    their chat with the bot; on accept, uploadInfo says where to PUT the file."""
+    activity = _base(
+        "invoke",
+        user=user,
+        service_url=service_url,
+        conversation=_personal_conversation(user, tenant, None),
+        channel_data={"tenant": {"id": tenant}, "source": {"name": "message"}},
+        activity_id=None,
+    )
+    activity["name"] = "fileConsent/invoke"
+    value: dict[str, Any] = {"type": "fileUpload", "action": action, "context": context}
+    if upload_info is not None:
+        value["uploadInfo"] = upload_info
+    activity["value"] = value
+    return activity

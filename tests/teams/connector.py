@@ -65,6 +65,8 @@ class Recorded:
     reply_to: str | None = None
     operation: str = ""  # send | reply | update | delete | create_conversation | get_member(s) | unknown
     retry_after: str | None = None
+    raw: bytes = b""  # the body as sent
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -205,6 +207,10 @@ class RecordingConnector:
         """Only the new activities (send, reply, first activity of a created conversation)."""
         return [r for r in self.sent(conversation_id) if r.method == "POST"]
 
+    def uploads(self) -> list[Recorded]:
+        """Files PUT to an upload URL under /uploads/ (file consent)."""
+        return [r for r in self.requests if r.operation == "upload"]
+
     def failures(self) -> list[Recorded]:
         """Requests answered with an injected failure or a 401 from require_token."""
         return [r for r in self.requests if r.status >= 400]
@@ -286,7 +292,7 @@ class RecordingConnector:
                 body = json.loads(raw)
             except ValueError:
                 body = raw.decode(errors="replace")
-        record = Recorded(method, path, 0, authorization, body)
+        record = Recorded(method, path, 0, authorization, body, raw=raw, headers=dict(request.headers))
         self.requests.append(record)  # _answer never awaits: nobody sees it before it is complete
         try:
             return self._answer(record, segments)
@@ -295,6 +301,11 @@ class RecordingConnector:
 
     def _answer(self, record: Recorded, segments: list[str]) -> web.StreamResponse:
         method = record.method
+        if method == "PUT" and len(segments) == 2 and segments[0] == "uploads":
+            # A file-consent uploadUrl (OneDrive's, in Teams): the bytes kept, as OneDrive answers.
+            record.operation = "upload"
+            record.status = 201
+            return web.json_response({"id": segments[1], "name": segments[1]}, status=201)
         if method == "GET" and len(segments) == 3 and segments[0] == "files":
             record.operation = "download"
             if segments[1] not in self.files:

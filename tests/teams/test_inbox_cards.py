@@ -268,7 +268,7 @@ def test_a_huge_report_stays_under_the_size_limit_with_the_shortened_note() -> N
     text = _shown(activity)
     assert SHORTENED in text and "x" * 100 in text
     assert "What happened" in text and "Told the reporter:" in text
-    assert _titles(activity) == ["Add note…", "Reopen"]  # the actions survive the cut
+    assert _titles(activity) == ["Add note…", "Reopen", "Share as STIX"]  # the actions survive the cut
 
 
 def test_an_enormous_report_falls_back_to_a_card_that_says_where_to_read_it() -> None:
@@ -310,10 +310,13 @@ def test_an_enormous_report_falls_back_to_a_card_that_says_where_to_read_it() ->
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        (Status.NEW, ["Acknowledge", "Assign to me", "Ask reporter…", "Add note…", "Close…"]),
-        (Status.ACKNOWLEDGED, ["Assign to me", "Ask reporter…", "Add note…", "Close…"]),
-        (Status.IN_PROGRESS, ["Assign to me", "Ask reporter…", "Add note…", "Close…"]),
-        (Status.CLOSED, ["Add note…", "Reopen"]),
+        (
+            Status.NEW,
+            ["Acknowledge", "Assign to me", "Ask reporter…", "Add note…", "Close…", "Share as STIX"],
+        ),
+        (Status.ACKNOWLEDGED, ["Assign to me", "Ask reporter…", "Add note…", "Close…", "Share as STIX"]),
+        (Status.IN_PROGRESS, ["Assign to me", "Ask reporter…", "Add note…", "Close…", "Share as STIX"]),
+        (Status.CLOSED, ["Add note…", "Reopen", "Share as STIX"]),
     ],
 )
 def test_the_actions_follow_the_status(status: Status, expected: list[str]) -> None:
@@ -353,6 +356,7 @@ def test_every_submit_carries_the_action_and_the_reference() -> None:
         "Send question": {"tipline_triage": "ask", "reference": REFERENCE},
         "Add note": {"tipline_triage": "note", "reference": REFERENCE},
         "Close report": {"tipline_triage": "close", "reference": REFERENCE},
+        "Share as STIX": {"tipline_triage": "share_stix", "reference": REFERENCE},
     }
     reopen = next(a for a in _actions(card_activity(_event(status=Status.CLOSED))) if a["title"] == "Reopen")
     assert reopen["data"] == {"tipline_triage": "reopen", "reference": REFERENCE}
