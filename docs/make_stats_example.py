@@ -3,8 +3,9 @@
 Twelve weeks of reports into a throwaway SQLite database, through the real storage: a steady
 trickle of LinkedIn recruiters, a cover-company "insight work" campaign by email that peaks in
 weeks 6-8, trip invitations around a conference, a few offers of cash or crypto; staff's contact
-checks rising as the campaign is talked about; most reports acknowledged within hours, closed
-within days. Run: `.venv/bin/python docs/make_stats_example.py`.
+checks rising as the campaign is talked about; two campaigns formed as their reports link up;
+most reports acknowledged within hours, closed within days.
+Run: `.venv/bin/python docs/make_stats_example.py`.
 """
 
 from __future__ import annotations
@@ -62,14 +63,16 @@ PATTERNS: list[tuple[list[ApproachKind], Channel, list[int]]] = [
         [0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0],
     ),
 ]
+CAMPAIGNS = (1, 2)  # the LinkedIn "consultancy" recruiter and the email cover company
 CHECKS_PER_WEEK = [1, 1, 2, 1, 3, 5, 9, 8, 6, 4, 3, 1]
 OUTCOMES = [Outcome.BENIGN, Outcome.LIKELY_HOSTILE, Outcome.CONFIRMED_HOSTILE, Outcome.NOT_ENOUGH_INFORMATION]
 
 
-def _reports(rng: random.Random) -> list[Report]:
+def _reports(rng: random.Random) -> list[tuple[int, Report]]:
+    """(pattern, report) pairs: patterns 1 and 2 are the two campaigns."""
     first_monday = (NOW - timedelta(days=NOW.weekday(), weeks=WEEKS - 1)).replace(hour=0, minute=0)
     made = []
-    for kinds, channel, per_week in PATTERNS:
+    for pattern, (kinds, channel, per_week) in enumerate(PATTERNS):
         for week, count in enumerate(per_week):
             for _ in range(count):
                 created = first_monday + timedelta(
@@ -77,7 +80,7 @@ def _reports(rng: random.Random) -> list[Report]:
                 )
                 if created > NOW - timedelta(hours=1):
                     continue
-                made.append(_report(rng, created, kinds, channel))
+                made.append((pattern, _report(rng, created, kinds, channel)))
     return made
 
 
@@ -114,8 +117,17 @@ async def main() -> None:
                 engine, Sealer(KeyRing((data_key(os.urandom(32)),), "example"), os.urandom(32))
             )
             async with uow_factory() as uow:
-                for report in _reports(rng):
+                made = _reports(rng)
+                for _, report in made:
                     await uow.reports.add(report)
+                for campaign in CAMPAIGNS:
+                    members = sorted((r for p, r in made if p == campaign), key=lambda r: r.created_at)
+                    # Formed when the third report linked to the first two, as bot.campaigns does.
+                    formed = members[2].created_at
+                    campaign_id = await uow.campaigns.create(formed)
+                    await uow.campaigns.put_members(
+                        campaign_id, [r.reference for r in members], "system", formed
+                    )
                 first_monday = NOW - timedelta(days=NOW.weekday(), weeks=WEEKS - 1)
                 for week, count in enumerate(CHECKS_PER_WEEK):
                     for _ in range(count):
@@ -130,7 +142,8 @@ async def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_bytes(render_png(stats))
     print(
-        f"{OUT.relative_to(ROOT)}: {stats.reports} reports, {stats.checks} checks, {len(stats.weeks)} weeks"
+        f"{OUT.relative_to(ROOT)}: {stats.reports} reports, {stats.checks} checks, "
+        f"{stats.campaigns} campaigns, {len(stats.weeks)} weeks"
     )
 
 

@@ -1,7 +1,8 @@
 """The statistics as a PNG chart (matplotlib, Agg backend: no display, safe in any thread).
 
 Three panels sharing the weeks: reports by kind of approach and by where it happened (stacked
-bars, one series per kind or channel seen), and staff's contact checks. A Figure is built
+bars, one series per kind or channel seen), and staff's contact checks beside the campaigns
+that formed. A Figure is built
 directly, not through pyplot, so no global state is touched and renders can run side by side.
 """
 
@@ -48,14 +49,18 @@ def build_figure(stats: Statistics, *, width: float = 10.0, height: float = 8.0)
     )
     channels_axes.set_title("Reports per week by where the approach happened")
     checks = [w.checks for w in stats.weeks]
-    checks_axes.bar(labels, checks, color="#6b6b6b", label="Contact checks")
-    checks_axes.set_ylim(0, max([*checks, 1]) * 1.15)
-    checks_axes.set_title("Contact checks by staff per week")
+    formed = [w.new_campaigns for w in stats.weeks]
+    checks_axes.bar([x - 0.2 for x in labels], checks, width=0.4, color="#6b6b6b", label="Contact checks")
+    checks_axes.bar([x + 0.2 for x in labels], formed, width=0.4, color="#c0392b", label="New campaigns")
+    checks_axes.set_ylim(0, max([*checks, *formed, 1]) * 1.35)
+    checks_axes.legend(loc="upper left", fontsize="small", ncols=2, frameon=False)
+    checks_axes.set_title("Contact checks by staff, and campaigns formed, per week")
     checks_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     checks_axes.set_xticks(labels, [f"{w.starts_on:%d %b}" for w in stats.weeks])
     checks_axes.tick_params(axis="x", labelrotation=45 if len(labels) > 8 else 0)
     figure.suptitle(
-        f"Tipline: {stats.reports} report{'' if stats.reports == 1 else 's'} since {stats.since:%d %b %Y}. "
+        f"Tipline: {stats.reports} report{'' if stats.reports == 1 else 's'} since {stats.since:%d %b %Y}, "
+        f"{stats.campaigns} campaign{'' if stats.campaigns == 1 else 's'}. "
         f"Median to acknowledge {hours_label(stats.median_to_acknowledge_hours)}, "
         f"to an outcome {hours_label(stats.median_to_outcome_hours)}",
         fontsize="medium",

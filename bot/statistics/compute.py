@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.statistics.model import CheckFacts, ReportFacts, Statistics, WeekCounts
+from bot.statistics.model import CampaignFacts, CheckFacts, ReportFacts, Statistics, WeekCounts
 
 UNKNOWN_CHANNEL = "unknown"  # the reporter did not say where the approach happened
 DEFAULT_WEEKS = 12
+DISMISSED = "dismissed"  # bot.campaigns' status for "not one campaign": not counted
 
 
 def week_of(moment: datetime | date) -> date:
@@ -29,7 +30,11 @@ def start_of(day: date) -> datetime:
 
 
 def compute(
-    reports: Iterable[ReportFacts], checks: Iterable[CheckFacts], since: date, now: datetime
+    reports: Iterable[ReportFacts],
+    checks: Iterable[CheckFacts],
+    since: date,
+    now: datetime,
+    campaigns: Iterable[CampaignFacts] = (),
 ) -> Statistics:
     """Counts per week from the week of `since` to the week of `now` (every week listed, quiet
     ones as zero), totals, and the median hours from a report's arrival to its acknowledgement
@@ -37,7 +42,8 @@ def compute(
     start = start_of(since)
     kept = [r for r in reports if start <= r.created_at <= now]
     checked = [c for c in checks if start <= c.at <= now]
-    weeks = _weeks(kept, checked, since, now)
+    active = [c for c in campaigns if c.status != DISMISSED and c.reports > 0]
+    weeks = _weeks(kept, checked, since, now, [c for c in active if start <= c.created_at <= now])
     to_ack = [_hours(r.acknowledged_at - r.created_at) for r in kept if r.acknowledged_at is not None]
     closed = [r for r in kept if r.outcome is not None and r.closed_at is not None]
     to_outcome = [_hours(r.closed_at - r.created_at) for r in closed if r.closed_at is not None]
@@ -56,11 +62,18 @@ def compute(
         closed_with_outcome=len(to_outcome),
         median_to_outcome_hours=_median(to_outcome),
         by_outcome=_sorted(Counter(r.outcome for r in closed if r.outcome is not None)),
+        campaigns=len(active),
+        campaigns_by_status=_sorted(Counter(c.status for c in active)),
+        reports_in_campaigns=sum(c.reports for c in active),
     )
 
 
 def _weeks(
-    reports: Sequence[ReportFacts], checks: Sequence[CheckFacts], since: date, now: datetime
+    reports: Sequence[ReportFacts],
+    checks: Sequence[CheckFacts],
+    since: date,
+    now: datetime,
+    formed: Sequence[CampaignFacts],
 ) -> list[WeekCounts]:
     mondays: list[date] = []
     monday, last = week_of(since), week_of(now)
@@ -71,6 +84,7 @@ def _weeks(
     for report in reports:
         by_week[week_of(report.created_at)].append(report)
     checks_per_week = Counter(week_of(c.at) for c in checks)
+    formed_per_week = Counter(week_of(c.created_at) for c in formed)
     return [
         WeekCounts(
             starts_on=m,
@@ -78,6 +92,7 @@ def _weeks(
             by_kind=_sorted(Counter(kind for r in by_week[m] for kind in r.approach_kinds)),
             by_channel=_sorted(Counter(r.channel or UNKNOWN_CHANNEL for r in by_week[m])),
             checks=checks_per_week[m],
+            new_campaigns=formed_per_week[m],
         )
         for m in mondays
     ]

@@ -23,7 +23,8 @@ def digest_lines(payload: DigestPayload) -> list[str]:
         lines.append(_week("This week so far", current))
     lines += [
         f"{stats.reports} report{_s(stats.reports)} in the last {weeks} week{_s(weeks)}; "
-        f"{stats.checks} contact check{_s(stats.checks)} by staff",
+        f"{stats.checks} contact check{_s(stats.checks)} by staff; "
+        f"{stats.campaigns} campaign{_s(stats.campaigns)} ({stats.reports_in_campaigns} of the reports)",
         f"Median time to acknowledge: {hours_label(stats.median_to_acknowledge_hours)}; "
         f"to an outcome: {hours_label(stats.median_to_outcome_hours)}",
         f"Sent {payload.schedule} (the STATS_DIGEST setting). More: python app.py reports stats",

@@ -61,3 +61,13 @@ def hours_label(hours: float | None) -> str:
     if hours < 48:
         return f"{hours:.1f} hours"
     return f"{hours / 24:.1f} days"
+
+
+_CAMPAIGN_STATUS = {
+    "open": "Open (formed by linking, not yet looked at)",
+    "confirmed": "Confirmed by the team",
+}
+
+
+def campaign_status_label(value: str) -> str:
+    return _CAMPAIGN_STATUS.get(value, value.capitalize())

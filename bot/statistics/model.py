@@ -29,6 +29,16 @@ class CheckFacts:
     outcome: str
 
 
+@dataclass(frozen=True)
+class CampaignFacts:
+    """One campaign (bot.campaigns) with reports in the period: when it formed, its status, and
+    how many of its reports arrived in the period."""
+
+    created_at: datetime
+    status: str
+    reports: int
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -41,6 +51,7 @@ class WeekCounts(_Frozen):
     by_kind: dict[str, int] = Field(default_factory=dict)  # a report of two kinds counts in each
     by_channel: dict[str, int] = Field(default_factory=dict)  # "unknown" when the reporter did not say
     checks: int = 0
+    new_campaigns: int = 0  # formed this week (dismissed ones not counted)
 
 
 class Statistics(_Frozen):
@@ -61,3 +72,8 @@ class Statistics(_Frozen):
     closed_with_outcome: int
     median_to_outcome_hours: float | None
     by_outcome: dict[str, int]
+    # Campaigns with reports in the period (dismissed ones not counted), by status, and how many
+    # of the period's reports are in one.
+    campaigns: int = 0
+    campaigns_by_status: dict[str, int] = Field(default_factory=dict)
+    reports_in_campaigns: int = 0

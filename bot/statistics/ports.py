@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from bot.statistics.model import CheckFacts, ReportFacts
+from bot.statistics.model import CampaignFacts, CheckFacts, ReportFacts
 
 
 class StatisticsReads(Protocol):
@@ -16,4 +16,8 @@ class StatisticsReads(Protocol):
 
     async def checks_since(self, since: datetime) -> Sequence[CheckFacts]:
         """Every contact check made at or after `since`."""
+        ...
+
+    async def campaigns_since(self, since: datetime) -> Sequence[CampaignFacts]:
+        """Every campaign with a report created at or after `since`, and how many it has since."""
         ...

@@ -21,4 +21,5 @@ async def gather_in(uow: UnitOfWork, now: datetime, since: date | None = None) -
     start = start_of(first)
     reports = await uow.statistics.reports_since(start)
     checks = await uow.statistics.checks_since(start)
-    return compute(reports, checks, first, now)
+    campaigns = await uow.statistics.campaigns_since(start)
+    return compute(reports, checks, first, now, campaigns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from bot.statistics.labels import (
+    campaign_status_label,
     channel_label,
     check_label,
     hours_label,
@@ -26,6 +27,8 @@ def summary_lines(stats: Statistics) -> list[str]:
         f"Median time to an outcome: {hours_label(stats.median_to_outcome_hours)} "
         f"({stats.closed_with_outcome} closed with an outcome)",
         f"Contact checks by staff: {stats.checks}",
+        f"Campaigns with reports in these weeks: {stats.campaigns} "
+        f"({stats.reports_in_campaigns} of the reports are in one)",
     ]
 
 
@@ -39,6 +42,7 @@ def render_text(stats: Statistics) -> str:
     parts.append(_totals("Reported from", stats.by_platform, platform_label))
     parts.append(_totals("Outcomes", stats.by_outcome, outcome_label))
     parts.append(_totals("Contact checks", stats.checks_by_outcome, check_label))
+    parts.append(_totals("Campaigns", stats.campaigns_by_status, campaign_status_label))
     parts.append(_weekly(stats))
     return "\n\n".join(parts) + "\n"
 
@@ -53,9 +57,15 @@ def _totals(title: str, counts: Mapping[str, int], name: Callable[[str], str]) -
 
 def _weekly(stats: Statistics) -> str:
     kinds = list(stats.by_kind)
-    header = ["Week of", "Reports", "Checks", *(kind_label(k) for k in kinds)]
+    header = ["Week of", "Reports", "Checks", "New campaigns", *(kind_label(k) for k in kinds)]
     rows = [
-        [f"{w.starts_on:%d %b %Y}", str(w.reports), str(w.checks), *(str(w.by_kind.get(k, 0)) for k in kinds)]
+        [
+            f"{w.starts_on:%d %b %Y}",
+            str(w.reports),
+            str(w.checks),
+            str(w.new_campaigns),
+            *(str(w.by_kind.get(k, 0)) for k in kinds),
+        ]
         for w in stats.weeks
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]

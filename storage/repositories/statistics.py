@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.statistics.model import CheckFacts, ReportFacts
-from storage.models import ReportRow, WatchlistCheckRow
+from bot.statistics.model import CampaignFacts, CheckFacts, ReportFacts
+from storage.models import CampaignMemberRow, CampaignRow, ReportRow, WatchlistCheckRow
 from storage.protection.fields import REPORT_DOCUMENT
 from storage.protection.sealing import Sealer
 
@@ -51,6 +51,17 @@ class SqlStatisticsReads:
             .order_by(WatchlistCheckRow.at)
         )
         return [CheckFacts(at=row.at, outcome=row.outcome) for row in rows]
+
+    async def campaigns_since(self, since: datetime) -> Sequence[CampaignFacts]:
+        rows = await self._session.execute(
+            select(CampaignRow.created_at, CampaignRow.status, func.count(ReportRow.id))
+            .join(CampaignMemberRow, CampaignMemberRow.campaign_id == CampaignRow.id)
+            .join(ReportRow, ReportRow.reference == CampaignMemberRow.report_reference)
+            .where(ReportRow.created_at >= since)
+            .group_by(CampaignRow.id, CampaignRow.created_at, CampaignRow.status)
+            .order_by(CampaignRow.created_at)
+        )
+        return [CampaignFacts(created_at=at, status=status, reports=int(n)) for at, status, n in rows]
 
 
 def _text(value: Any) -> str | None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import matplotlib.image
 from matplotlib.container import BarContainer
 
-from bot.statistics import compute
+from bot.statistics import CampaignFacts, compute
 from bot.statistics.chart import build_figure, render_png
 from tests.statistics.seed import NOW, THIS_WEEK, at, check, facts
 
@@ -23,7 +23,10 @@ def _stats():
         facts(at(1), kinds=("consultancy",), channel="email"),
         facts(at(0), kinds=("recruiter",), channel=None),
     ]
-    return compute(reports, [check(at(2)), check(at(0))], THIS_WEEK - timedelta(weeks=WEEKS - 1), NOW)
+    campaigns = [CampaignFacts(at(1, day=3), "open", 3), CampaignFacts(at(0), "dismissed", 2)]
+    return compute(
+        reports, [check(at(2)), check(at(0))], THIS_WEEK - timedelta(weeks=WEEKS - 1), NOW, campaigns
+    )
 
 
 def _series(axes) -> dict[str, list[float]]:
@@ -42,7 +45,7 @@ def test_the_kinds_panel_has_a_series_per_kind_and_a_bar_per_week():
         'Paid consultancy or "insight" work': [0, 0, 1, 0],
     }
     assert _series(channels) == {"LinkedIn": [2, 0, 0, 0], "Email": [0, 0, 1, 0], "Not said": [0, 0, 0, 1]}
-    assert _series(checks) == {"Contact checks": [0, 1, 0, 1]}
+    assert _series(checks) == {"Contact checks": [0, 1, 0, 1], "New campaigns": [0, 0, 1, 0]}
     assert [t.get_text() for t in checks.get_xticklabels()] == ["23 Feb", "02 Mar", "09 Mar", "16 Mar"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.statistics import compute, default_since
+from bot.statistics import CampaignFacts, compute, default_since
 from tests.statistics.seed import NOW, THIS_WEEK, at, check, facts
 
 
@@ -75,3 +75,15 @@ def test_facts_before_since_are_left_out():
 def test_the_default_is_twelve_whole_weeks_this_one_included():
     assert default_since(NOW) == THIS_WEEK - timedelta(weeks=11)
     assert default_since(NOW).weekday() == 0
+
+
+def test_campaigns_with_reports_in_the_period_are_counted_and_dismissed_ones_are_not():
+    campaigns = [
+        CampaignFacts(at(3), "open", 2),  # formed before since, still getting reports
+        CampaignFacts(at(1, day=2), "confirmed", 4),
+        CampaignFacts(at(1), "dismissed", 3),  # the team says it is not one
+    ]
+    stats = compute([], [], THIS_WEEK - timedelta(weeks=1), NOW, campaigns)
+    assert (stats.campaigns, stats.reports_in_campaigns) == (2, 6)
+    assert stats.campaigns_by_status == {"confirmed": 1, "open": 1}
+    assert [w.new_campaigns for w in stats.weeks] == [1, 0]

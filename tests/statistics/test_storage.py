@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.campaigns.model import CampaignStatus
 from bot.report import ApproachKind, Channel, Outcome
 from bot.statistics.service import gather
 from tests.statistics.seed import NOW, THIS_WEEK, at, stored_report
@@ -50,3 +51,22 @@ async def test_the_reads_give_kinds_channel_platform_and_triage_times(uow_factor
 async def test_an_empty_database_gives_zeros_not_an_error(uow_factory):
     stats = await gather(uow_factory, NOW)
     assert stats.reports == 0 and len(stats.weeks) == 12 and stats.median_to_acknowledge_hours is None
+
+
+async def test_campaigns_are_read_with_their_reports_in_the_period(uow_factory):
+    old = stored_report(at(6), [ApproachKind.RECRUITER], Channel.LINKEDIN)
+    recent = [stored_report(at(n), [ApproachKind.RECRUITER], Channel.LINKEDIN) for n in (0, 1)]
+    other = stored_report(at(1), [ApproachKind.CONSULTANCY], Channel.EMAIL)
+    await _store(uow_factory, old, *recent, other)
+    async with uow_factory() as uow:
+        growing = await uow.campaigns.create(at(1))
+        await uow.campaigns.put_members(
+            growing, [old.reference, *(r.reference for r in recent)], "system", at(1)
+        )
+        dismissed = await uow.campaigns.create(at(1), CampaignStatus.DISMISSED, decided=True)
+        await uow.campaigns.put_members(dismissed, [other.reference], "cli:alice", at(1))
+        await uow.commit()
+    stats = await gather(uow_factory, NOW, THIS_WEEK - timedelta(weeks=1))
+    assert (stats.campaigns, stats.reports_in_campaigns) == (1, 2)  # the old report is before since
+    assert stats.campaigns_by_status == {"open": 1}
+    assert [w.new_campaigns for w in stats.weeks] == [1, 0]
