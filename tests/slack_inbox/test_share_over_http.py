@@ -16,7 +16,7 @@ from storage.models import AuditEventRow
 from tests.slack.harness import ALICE
 from tests.slack_inbox.support import CHANNEL, MEMBER, OUTSIDER
 from tests.slack_inbox.test_over_http import Inbox, _report, eventually, inbox
-from tests.triage.support import refusals
+from tests.triage.support import audit_detail, refusals
 
 __all__ = ["inbox"]
 
@@ -51,7 +51,7 @@ async def test_a_member_gets_the_bundle_in_the_cards_thread_and_it_is_audited(in
     await eventually(audited)
     [row] = await _audited(engine, SHARED)
     assert (row.actor, row.report_reference) == (f"slack:{MEMBER}", reference)
-    assert row.detail == {
+    assert audit_detail(row) == {
         "format": "stix",
         "shared_to": "slack thread",
         "tlp": "TLP:AMBER",

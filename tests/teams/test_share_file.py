@@ -18,7 +18,7 @@ from storage.models import AuditEventRow
 from tests.teams import activities as teams
 from tests.teams.test_inbox import choose_inbox, press_on_card, quick_report, shown
 from tests.teams.tipline import Tipline, running_tipline
-from tests.triage.support import refusals
+from tests.triage.support import audit_detail, refusals
 
 SAM_CHAT = teams.personal_conversation_id(teams.SAM.teams_id)
 EVE_CHAT = teams.personal_conversation_id(teams.EVE.teams_id)
@@ -106,7 +106,7 @@ async def test_allowed_the_bundle_is_uploaded_shown_and_audited(tipline: Tipline
     ]
     [row] = await exports(tipline)
     assert (row.actor, row.report_reference) == (f"teams:{teams.SAM.aad_object_id}", reported)
-    assert row.detail == {
+    assert audit_detail(row) == {
         "format": "stix",
         "shared_to": "teams chat",
         "tlp": "TLP:AMBER",
