@@ -13,24 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sharing.audit import SHARED
 from storage.models import AuditEventRow
-from storage.protection.fields import AUDIT_DETAIL, audit_row
-from tests.keys import TEST_SEALER
 from tests.slack.harness import ALICE
 from tests.slack_inbox.support import CHANNEL, MEMBER, OUTSIDER
 from tests.slack_inbox.test_over_http import Inbox, _report, eventually, inbox
-from tests.triage.support import refusals
+from tests.triage.support import audit_detail, refusals
 
 __all__ = ["inbox"]
 
 
 async def _audited(engine, action: str) -> list[AuditEventRow]:
     async with AsyncSession(engine) as session:
-        rows = list(await session.scalars(select(AuditEventRow).where(AuditEventRow.action == action)))
-    for row in rows:  # the detail is sealed at rest
-        row.detail = TEST_SEALER.open_json(
-            row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)
-        )
-    return rows
+        return list(await session.scalars(select(AuditEventRow).where(AuditEventRow.action == action)))
 
 
 async def test_a_member_gets_the_bundle_in_the_cards_thread_and_it_is_audited(inbox: Inbox, engine):
@@ -59,7 +52,7 @@ async def test_a_member_gets_the_bundle_in_the_cards_thread_and_it_is_audited(in
     await eventually(audited)
     [row] = await _audited(engine, SHARED)
     assert (row.actor, row.report_reference) == (f"slack:{MEMBER}", reference)
-    assert row.detail == {
+    assert audit_detail(row) == {
         "format": "stix",
         "shared_to": "slack thread",
         "tlp": "TLP:AMBER",

@@ -15,12 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.teams.file_consent import CONSENT, DECLINED, FILE_INFO, NOT_UPLOADED, OPEN_CHAT
 from bot.sharing.audit import SHARED
 from storage.models import AuditEventRow
-from storage.protection.fields import AUDIT_DETAIL, audit_row
-from tests.keys import TEST_SEALER
 from tests.teams import activities as teams
 from tests.teams.test_inbox import choose_inbox, press_on_card, quick_report, shown
 from tests.teams.tipline import Tipline, running_tipline
-from tests.triage.support import refusals
+from tests.triage.support import audit_detail, refusals
 
 SAM_CHAT = teams.personal_conversation_id(teams.SAM.teams_id)
 EVE_CHAT = teams.personal_conversation_id(teams.EVE.teams_id)
@@ -69,12 +67,7 @@ async def answer(tipline: Tipline, action: str, context: dict, info: dict | None
 
 async def exports(tipline: Tipline) -> list[AuditEventRow]:
     async with AsyncSession(tipline.runtime.database) as session:
-        rows = list(await session.scalars(select(AuditEventRow).where(AuditEventRow.action == SHARED)))
-    for row in rows:  # the detail is sealed at rest
-        row.detail = TEST_SEALER.open_json(
-            row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)
-        )
-    return rows
+        return list(await session.scalars(select(AuditEventRow).where(AuditEventRow.action == SHARED)))
 
 
 async def test_allowed_the_bundle_is_uploaded_shown_and_audited(tipline: Tipline, reported: str):
@@ -113,7 +106,7 @@ async def test_allowed_the_bundle_is_uploaded_shown_and_audited(tipline: Tipline
     ]
     [row] = await exports(tipline)
     assert (row.actor, row.report_reference) == (f"teams:{teams.SAM.aad_object_id}", reported)
-    assert row.detail == {
+    assert audit_detail(row) == {
         "format": "stix",
         "shared_to": "teams chat",
         "tlp": "TLP:AMBER",

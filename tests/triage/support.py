@@ -152,6 +152,11 @@ class Refusal:
     detail: dict[str, Any]
 
 
+def audit_detail(row: AuditEventRow) -> dict:
+    """An audit row's detail, opened (it is sealed at rest)."""
+    return dict(TEST_SEALER.open_json(row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)))
+
+
 async def refusals(engine: AsyncEngine) -> list[Refusal]:
     """Every triage.refused audit event, with or without a report (a refused list has none)."""
     async with AsyncSession(engine) as session:
