@@ -39,6 +39,7 @@ from adapters.cli.dispatch import run_command
 from adapters.cli.keys import print_rotation, progress_printer, write_opened
 from adapters.cli.parser import build_parser
 from adapters.console.chat import run_chat
+from adapters.evidence_files import remove_files
 from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
 from adapters.inbox.webhook import WebhookInbox
@@ -67,6 +68,7 @@ from bot.ports import Deadline, UnitOfWorkFactory
 from bot.report import Outcome, Report
 from bot.reporter_desk import ReporterDesk
 from bot.reporter_push import REPORTER_DESTINATION, ReporterInbox
+from bot.retention.purge import Retention, RetentionPolicy
 from bot.routing import Router
 from bot.security import (
     DestinationConfig,
@@ -79,6 +81,7 @@ from bot.service import ReportingService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.sharing.settings import SharingSettings, load_sharing_settings
 from bot.shutdown import Grace, finish
+from bot.statistics.digest import WeeklyDigest
 from bot.triage import TriageService
 from bot.watchlist.check import ContactCheck
 from bot.watchlist.intake import IntakeScreen
@@ -115,6 +118,7 @@ class Runtime:
     reporter_inbox: ReporterInbox
     watchlist: WatchlistService
     campaigns: CampaignService
+    retention: Retention
     teams: TeamsTransport | None = None
     sealer: Sealer | None = None  # encryption at rest (storage.protection): evidence files too
 
@@ -138,7 +142,7 @@ class Runtime:
         tasks = [
             asyncio.create_task(self.worker.run(stop)),
             asyncio.create_task(self.scheduler.run(stop)),
-            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop)),
+            asyncio.create_task(housekeeping.run(self.unit_of_work, utc_now, stop, retention=self.retention)),
         ]
         try:
             yield
@@ -273,8 +277,14 @@ async def runtime(
             on_queued=worker.wake,
             region=settings.phone_region,
         )
-        scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake)
-        await housekeeping.tidy(uow, utc_now())
+        # The weekly statistics go to the security channels on Slack and Teams, where there are some.
+        channels = [d for d in (SLACK_CHANNEL_DESTINATION, TEAMS_CHANNEL_DESTINATION) if d in destinations]
+        digest = WeeklyDigest(settings.stats_digest, channels)
+        scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake, digest=digest)
+        retention = Retention(
+            uow, RetentionPolicy(settings.retention_closed, settings.draft_keep_days), remove_files
+        )
+        await housekeeping.tidy(uow, utc_now(), retention)
         if transport is not None:
             reporter_inbox.register("teams", transport.reporter_channel(uow))
         yield Runtime(
@@ -289,6 +299,7 @@ async def runtime(
             reporter_inbox,
             watchlist,
             CampaignService(uow, utc_now, triage.check_member, settings.phone_region),
+            retention,
             transport,
             sealer,
         )
@@ -407,6 +418,7 @@ async def run(
                 sharing=sharing,
                 watchlist=rt.watchlist,
                 campaigns=rt.campaigns,
+                retention=rt.retention,
             )
 
 

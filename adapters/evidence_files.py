@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -78,3 +78,21 @@ async def _fetch(url: str, headers: Mapping[str, str] | None, max_bytes: int) ->
                 return None
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def remove_files(paths: Sequence[str]) -> int:
+    """Delete evidence copies (a purged report's); how many were removed. One already gone
+    counts as removed; one that cannot be removed is logged (never its name) and left."""
+    return await asyncio.to_thread(_remove, list(paths))
+
+
+def _remove(paths: list[str]) -> int:
+    removed = 0
+    for path in paths:
+        try:
+            Path(path).unlink(missing_ok=True)
+            Path(path + ".part").unlink(missing_ok=True)
+            removed += 1
+        except OSError as exc:
+            log.error("evidence file could not be deleted (%s)", type(exc).__name__)
+    return removed

@@ -62,7 +62,13 @@ class Envelope:
     def reply(self, messages: list[Message], queued: int = 0) -> Reply:
         """The turn's reply, with what the conversation's state says about it."""
         waiting = self.flow_running or self.awaiting is not None or self.checking
-        unsent = self.state is not None and self.state.times_sent > 0 and self.flow_running
+        # Sent, and being added to since: not while the "add more detail?" offer is all there is.
+        unsent = (
+            self.state is not None
+            and self.state.times_sent > 0
+            and self.flow_running
+            and self.state.phase is not Phase.SENT
+        )
         return Reply(messages, waiting, self.reference, queued=queued, unsent_detail=unsent)
 
 

@@ -27,6 +27,7 @@ from bot.outbox import idempotency_key, queue_event
 from bot.ports import Deadline, DeadlineKind, UnitOfWork, UnitOfWorkFactory
 from bot.report import Report, Status
 from bot.security import DeadlinePolicy
+from bot.statistics.digest import WeeklyDigest
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +94,12 @@ class DeadlineScheduler:
         on_queued: Callable[[], None] = lambda: None,
         *,
         batch_size: int = 50,
+        digest: WeeklyDigest | None = None,
     ) -> None:
         self._uow_factory = uow_factory
+        # The weekly statistics digest's times are deadlines too (bot.statistics.digest); with
+        # none given, a digest row left from an earlier setting is claimed and not sent.
+        self.digest = digest or WeeklyDigest(None, ())
         self.policy = policy
         self._clock = clock
         self._on_queued = on_queued
@@ -104,6 +109,7 @@ class DeadlineScheduler:
         """Queue every reminder due now. Returns how many outbox entries were queued."""
         now = self._clock()
         queued = 0
+        await self._plan_digest(now)
         for stage in ("near", "missed"):
             # Each deadline looked at leaves the list (claimed here or by another replica, or
             # marked met), so this ends; the cap is only a guard against a storage bug.
@@ -133,8 +139,20 @@ class DeadlineScheduler:
                 return list(await uow.deadlines.needing_warning(now, self._batch_size))
             return list(await uow.deadlines.needing_missed_notice(now, self._batch_size))
 
+    async def _plan_digest(self, now: datetime) -> None:
+        if not self.digest.enabled:
+            return
+        async with self._uow_factory() as uow:
+            await self.digest.plan(uow, now)
+            await uow.commit()
+
     async def _remind(self, deadline: Deadline, stage: Stage, now: datetime) -> int:
         reference, kind = deadline.report_reference, deadline.kind
+        if kind is DeadlineKind.WEEKLY_DIGEST:
+            async with self._uow_factory() as uow:
+                queued = await self.digest.send_due(uow, deadline, now)
+                await uow.commit()
+            return queued
         async with self._uow_factory() as uow:
             report = await uow.reports.get(reference)
             met_at = already_met(report, kind) if report is not None else None

@@ -1,5 +1,7 @@
-"""What storage forgets on a schedule: cancelled drafts past their keep-until date, and the
-ids of platform events handled long enough ago that no platform will send them again."""
+"""What storage forgets on a schedule: cancelled drafts past their keep-until date, the
+ids of platform events handled long enough ago that no platform will send them again, and,
+once a day (bot.retention: once across replicas and restarts), closed reports past
+RETENTION_CLOSED."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.ports import UnitOfWorkFactory
+from bot.retention.purge import Retention
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +28,14 @@ class Tidied:
     events: int
 
 
-async def tidy(uow_factory: UnitOfWorkFactory, now: datetime) -> Tidied:
+async def tidy(uow_factory: UnitOfWorkFactory, now: datetime, retention: Retention | None = None) -> Tidied:
+    """`retention`: drafts go through it, so evidence files they hold go too, audited."""
+    drafts = 0
+    if retention is not None:
+        drafts, _ = await retention.purge_drafts(now)
     async with uow_factory() as uow:
-        drafts = await uow.conversations.delete_expired(now)
+        if retention is None:
+            drafts = await uow.conversations.delete_expired(now)
         events = await uow.events.prune(now - EVENT_KEEP)
         await uow.commit()
     if drafts or events:
@@ -36,15 +44,23 @@ async def tidy(uow_factory: UnitOfWorkFactory, now: datetime) -> Tidied:
 
 
 async def run(
-    uow_factory: UnitOfWorkFactory, clock: Callable[[], datetime], stop: asyncio.Event, interval: float = 3600
+    uow_factory: UnitOfWorkFactory,
+    clock: Callable[[], datetime],
+    stop: asyncio.Event,
+    interval: float = 3600,
+    retention: Retention | None = None,
 ) -> None:
-    """Tidy every `interval` seconds until `stop` is set; a failed pass is logged and retried later."""
+    """Tidy every `interval` seconds until `stop` is set, and purge when the daily purge is due
+    (never at start-up: a command such as `reports purge --dry-run` must find things as they
+    are); a failed pass is logged and retried later."""
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
         if stop.is_set():
             return
         try:
-            await tidy(uow_factory, clock())
+            await tidy(uow_factory, clock(), retention)
+            if retention is not None:
+                await retention.run_due(clock())
         except Exception as exc:
             log.error("housekeeping: pass failed: %s", type(exc).__name__)

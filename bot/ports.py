@@ -6,17 +6,22 @@ SQLite and PostgreSQL rather than fakes, so the protocols stay small.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
-from typing import Any, NamedTuple, Protocol, Self
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Self
 
 from bot.campaigns.ports import CampaignRepository
 from bot.normalise import Normalised
 from bot.report import Report, Status
+from bot.retention.ports import RetentionRepository
+from bot.statistics.ports import StatisticsReads
 from bot.watchlist.ports import WatchlistRepository
+
+if TYPE_CHECKING:  # bot.audit.chain builds on AuditEvent below
+    from bot.audit.chain import ChainedEntry, ChainHead
 
 
 class ConcurrencyConflict(Exception):
@@ -109,6 +114,9 @@ class ReportMessage:
 class DeadlineKind(StrEnum):
     ACKNOWLEDGE = "acknowledge"  # the security team should acknowledge by then
     FEEDBACK = "feedback"  # the reporter should have heard an outcome by then
+    # Not a report's: the weekly statistics digest's next time (bot.statistics.digest), keyed
+    # by its day ("2026-12-07") where a report's deadlines have the report's reference.
+    WEEKLY_DIGEST = "weekly_digest"
 
 
 @dataclass
@@ -233,9 +241,18 @@ class ProcessedEventRepository(Protocol):
 
 
 class AuditRepository(Protocol):
+    """Append-only: there is no update and no delete. Entries join the hash chain
+    (bot.audit.chain) when the unit of work commits."""
+
     async def add(self, event: AuditEvent) -> None: ...
 
     async def for_report(self, reference: str) -> Sequence[AuditEvent]: ...
+
+    async def head(self) -> ChainHead: ...
+
+    def chain(self) -> AsyncIterator[ChainedEntry]:
+        """Every entry, in sequence order."""
+        ...
 
 
 class ReportMessageRepository(Protocol):
@@ -366,6 +383,8 @@ class UnitOfWork(Protocol):
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
     campaigns: CampaignRepository
+    retention: RetentionRepository
+    statistics: StatisticsReads
 
     async def __aenter__(self) -> Self: ...
 

@@ -31,6 +31,7 @@ from bot.ports import (
 from bot.presenter import present, present_notice
 from bot.report import EvidenceFile, Report, Reporter
 from bot.report_submission import save_report
+from bot.reporter_data import data_copy, is_my_data
 from bot.reporter_desk import (
     ADD,
     ANSWER,
@@ -304,6 +305,8 @@ class ReportingService:
             reply = await self._token_action(uow, reporter, action, now)
         elif isinstance(action, TextAnswer) and is_my_reports(action.text):
             reply = DeskReply(await desk.my_reports(uow, reporter), envelope.awaiting)
+        elif isinstance(action, TextAnswer) and is_my_data(action.text):
+            reply = DeskReply(await data_copy(uow, reporter, envelope, now), envelope.awaiting, deferred=True)
         elif isinstance(action, TextAnswer) and (reference := add_request(action.text)) is not None:
             reply = await desk.start_adding(uow, reporter, reference)
         elif isinstance(action, TextAnswer) and envelope.awaiting is not None:
@@ -327,6 +330,7 @@ class ReportingService:
         if isinstance(action, TextAnswer):
             return (
                 is_my_reports(action.text)
+                or is_my_data(action.text)
                 or add_request(action.text) is not None
                 or envelope.awaiting is not None
             )

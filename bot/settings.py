@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import phonenumbers
+
+from bot.durations import ACCEPTED_FORMS, parse_duration
+from bot.statistics.schedule import DEFAULT as DEFAULT_DIGEST
+from bot.statistics.schedule import DEFAULT_SCHEDULE, DigestSchedule, parse_schedule
 
 KNOWN_DESTINATIONS = ("file",)
 
@@ -35,6 +40,10 @@ class Settings:
     log_level: str
     shutdown_grace_seconds: float = 10.0  # SHUTDOWN_GRACE: how long a stop may take
     delivery_lease_seconds: float = 30.0  # DELIVERY_LEASE: how soon a dead worker's delivery is retried
+    # RETENTION_CLOSED: how long a closed report is kept before it is purged; None: "never".
+    retention_closed: timedelta | None = timedelta(days=400)
+    # STATS_DIGEST: when the weekly statistics go to the Slack and Teams security channels (None: off)
+    stats_digest: DigestSchedule | None = DEFAULT_SCHEDULE
     # Encryption at rest (storage.protection.keys reads these; docs/data-protection.md).
     data_key: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEY
     data_keys: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEYS: old ones first, newest last
@@ -59,6 +68,8 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         log_level=_str(env, "LOG_LEVEL", "INFO").upper(),
         shutdown_grace_seconds=_float(env, "SHUTDOWN_GRACE", 10.0),
         delivery_lease_seconds=_float(env, "DELIVERY_LEASE", 30.0),
+        retention_closed=_retention(env, "RETENTION_CLOSED", timedelta(days=400)),
+        stats_digest=_digest(env, "STATS_DIGEST"),
         data_key=env.get("TIPLINE_DATA_KEY", "").strip() or None,
         data_keys=env.get("TIPLINE_DATA_KEYS", "").strip() or None,
         key_file=_path(env, "KEY_FILE", base_dir),
@@ -109,6 +120,30 @@ def _on_off(env: Mapping[str, str], name: str, default: bool) -> bool:
         return False
     usual = "on" if default else "off"
     raise SettingsError(f"{name}: '{raw}' is not on or off; use on or off ({usual} is the default)")
+
+
+def _retention(env: Mapping[str, str], name: str, default: timedelta) -> timedelta | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() == "never":
+        return None
+    try:
+        value = parse_duration(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{name}: '{raw}' is not a length of time; write {ACCEPTED_FORMS}, e.g. 400d, or never"
+        ) from None
+    if value < timedelta(days=1):
+        raise SettingsError(f"{name}: '{raw}' is less than a day; keep closed reports for 1d or more")
+    return value
+
+
+def _digest(env: Mapping[str, str], name: str) -> DigestSchedule | None:
+    try:
+        return parse_schedule(_str(env, name, DEFAULT_DIGEST))
+    except ValueError as exc:
+        raise SettingsError(f"{name}: {exc} (the default is {DEFAULT_DIGEST!r})") from None
 
 
 def _str(env: Mapping[str, str], name: str, default: str) -> str:

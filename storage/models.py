@@ -144,6 +144,21 @@ class AuditEventRow(Base):
     action: Mapped[str] = mapped_column(String(100))
     report_reference: Mapped[str | None] = mapped_column(String(REFERENCE_LENGTH), index=True)
     detail: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
+    # The chain (bot.audit.chain): 1, 2, 3... with no gaps, the previous entry's hash and this one's.
+    sequence: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainRow(Base):
+    """The newest audit entry's sequence and hash: one row (id 1), which every writer locks
+    before it appends, so concurrent writers on any number of replicas form one chain."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class ReportMessageRow(Base):
@@ -319,6 +334,45 @@ class CampaignLinkRow(Base):
     found_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("reference_a", "reference_b"),)
+
+
+class ReportStubRow(Base):
+    """What is left of a report purged after its retention period (bot.retention): enough to
+    count it, never what anyone wrote or who reported it."""
+
+    __tablename__ = "report_stubs"
+
+    reference: Mapped[str] = mapped_column(String(REFERENCE_LENGTH), primary_key=True)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime]
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(20))
+    approach_kinds: Mapped[list[str]] = mapped_column(Json)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    reported_from: Mapped[str] = mapped_column(String(50))
+    acknowledged_at: Mapped[datetime | None]
+    campaign_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the campaign may go
+
+
+class ScheduledRunRow(Base):
+    """When a scheduled job (the daily purge) is next due: the replica whose conditional update
+    moves it on runs the job, so it runs once however many replicas there are or restarts come."""
+
+    __tablename__ = "scheduled_runs"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    next_run_at: Mapped[datetime]
+    last_run_at: Mapped[datetime | None]
+
+
+class InstanceSecretRow(Base):
+    """Random values this installation makes once, e.g. the key of the reporters' pseudonyms."""
+
+    __tablename__ = "instance_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 class DataProtectionRow(Base):

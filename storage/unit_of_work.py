@@ -21,6 +21,8 @@ from bot.ports import (
     ReportMessageRepository,
     ReportRepository,
 )
+from bot.retention.ports import RetentionRepository
+from bot.statistics.ports import StatisticsReads
 from bot.watchlist.ports import WatchlistRepository
 from storage.protection.sealing import Sealer
 from storage.repositories import (
@@ -34,6 +36,8 @@ from storage.repositories import (
     SqlProcessedEventRepository,
     SqlReportMessageRepository,
     SqlReportRepository,
+    SqlRetentionRepository,
+    SqlStatisticsReads,
     SqlWatchlistRepository,
 )
 
@@ -54,6 +58,8 @@ class SqlUnitOfWork:
     addresses: ChatAddressRepository
     watchlist: WatchlistRepository
     campaigns: CampaignRepository
+    retention: RetentionRepository
+    statistics: StatisticsReads
 
     def __init__(
         self,
@@ -88,13 +94,16 @@ class SqlUnitOfWork:
         self.reports = SqlReportRepository(session, self._sealer, self._region)
         self.outbox = SqlOutboxRepository(session, self._sealer)
         self.events = SqlProcessedEventRepository(session)
-        self.audit = SqlAuditRepository(session, self._sealer)
+        self._audit = SqlAuditRepository(session, self._sealer)
+        self.audit = self._audit
         self.messages = SqlReportMessageRepository(session, self._sealer)
         self.deadlines = SqlDeadlineRepository(session)
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
         self.watchlist = SqlWatchlistRepository(session, self._sealer)
         self.campaigns = SqlCampaignRepository(session)
+        self.retention = SqlRetentionRepository(session, self._sealer)
+        self.statistics = SqlStatisticsReads(session, self._sealer)
         return self
 
     async def __aexit__(
@@ -115,7 +124,14 @@ class SqlUnitOfWork:
                     self._gate.release()
 
     async def commit(self) -> None:
-        await self.session.commit()
+        session = self.session  # outside `async with`: RuntimeError
+        # The audit entries join the chain last, so its head row is locked only until this commit.
+        await self._audit.append_pending()
+        await session.commit()
 
     async def rollback(self) -> None:
+        self._audit = SqlAuditRepository(
+            self.session, self._sealer
+        )  # what was added is abandoned with the rest
+        self.audit = self._audit
         await self.session.rollback()

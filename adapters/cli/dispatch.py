@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from adapters.cli.audit import verify_audit
 from adapters.cli.campaigns import run_campaigns
 from adapters.cli.importing import import_reports
 from adapters.cli.outbox import list_outbox, retry_outbox
@@ -35,11 +36,15 @@ from adapters.cli.reports import (
     report_timeline,
     show_report,
 )
+from adapters.cli.retention import purge_reports
+from adapters.cli.stats import run_stats
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
 from bot.campaigns.service import CampaignService
 from bot.ports import UnitOfWorkFactory
 from bot.report_import import ReportImport
+from bot.retention.purge import Retention
+from bot.sharing.audit import Shared, record_shared
 from bot.sharing.settings import SharingSettings
 from bot.triage import NotAllowed, TriageError, TriageService
 from bot.watchlist.service import WatchlistService
@@ -60,7 +65,7 @@ def cli_actor() -> Actor:
 
 def handles(args: argparse.Namespace) -> bool:
     """True for the commands run_command knows."""
-    return getattr(args, "command", None) in {"reports", "outbox", "watchlist", "campaigns"}
+    return getattr(args, "command", None) in {"reports", "outbox", "watchlist", "campaigns", "audit"}
 
 
 async def run_command(
@@ -74,6 +79,7 @@ async def run_command(
     sharing: SharingSettings | None = None,
     watchlist: WatchlistService | None = None,
     campaigns: CampaignService | None = None,
+    retention: Retention | None = None,
 ) -> int:
     """Run a `reports`, `outbox`, `watchlist` or `campaigns` command; returns the exit code.
     `sharing`: the defaults of the STIX and MISP exports (SHARING_TLP, SHARING_ORGANISATION)."""
@@ -81,6 +87,9 @@ async def run_command(
     sharing = sharing or SharingSettings()
     campaigns = campaigns or CampaignService(uow_factory, clock, triage.check_member, triage.region)
     try:
+        if args.command == "audit":
+            await triage.check_member(actor, f"audit.{args.audit_command}")
+            return await verify_audit(uow_factory, out, err)
         if args.command == "watchlist" and watchlist is not None:
             return await run_watchlist(args, watchlist, actor, out, err)
         if args.command == "campaigns":
@@ -88,6 +97,13 @@ async def run_command(
         if args.command == "reports" and args.reports_command == "import":
             importer = ReportImport(uow_factory, clock, triage.region)
             return await import_reports(Path(args.file), importer, triage, actor, out, err)
+        if args.command == "reports" and args.reports_command == "purge":
+            if retention is None:
+                raise ValueError("reports purge: no retention policy given to run_command")
+            await triage.check_member(actor, "reports.purge")
+            return await purge_reports(retention, actor, args.dry_run, clock, out)
+        if args.command == "reports" and args.reports_command == "stats":
+            return await run_stats(args, triage, uow_factory, clock, actor, out, err)
         if args.command == "reports":
             return await _reports(args, triage, actor, sharing, out, err)
         if args.command == "outbox":
@@ -169,13 +185,24 @@ async def _export(
             args.include_narrative,
         )
         reports = await reports_to_share(triage, actor, request.references)
-        if args.output is None:
-            write_shared(reports, request, sharing, out)
-            return 0
         text = io.StringIO()
         write_shared(reports, request, sharing, text)  # a refused export leaves no file behind
-        with open_private(Path(args.output)) as file:
-            file.write(text.getvalue())
+        if args.output is None:
+            out.write(text.getvalue())
+        else:
+            with open_private(Path(args.output)) as file:
+                file.write(text.getvalue())
+        shared = Shared(
+            request.fmt,
+            [r.reference for r in reports],
+            "screen" if args.output is None else "file",
+            request.tlp,
+            request.include_narrative,
+            request.as_threat_actor,
+        )
+        await record_shared(triage, actor, shared)
+        if args.output is None:
+            return 0
         print(
             f"Exported {len(reports)} report{'' if len(reports) == 1 else 's'} as {request.fmt} "
             f"({request.tlp.label}) to {args.output}.",
@@ -187,7 +214,7 @@ async def _export(
     if args.output is None:
         return await export_reports(triage, actor, args.format, out, args.references)
     with open_private(Path(args.output)) as file:
-        code = await export_reports(triage, actor, args.format, file, args.references)
+        code = await export_reports(triage, actor, args.format, file, args.references, to="file")
     print(f"Exported to {args.output}.", file=err)
     return code
 

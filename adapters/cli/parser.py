@@ -10,7 +10,9 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from adapters.cli.data_parser import add_audit, add_report_actions
 from adapters.cli.keys import add_evidence, add_keys
+from adapters.cli.stats_args import add_stats
 from bot.ports import OutboxStatus
 from bot.report import LinkKind, Outcome, Status
 from bot.sharing.tlp import Tlp, parse_tlp
@@ -27,6 +29,7 @@ examples:
   app.py reports list --status new
   app.py reports show TIP-7K3Q9D
   app.py reports find linkedin.com/in/jane-smith
+  app.py reports stats --since 2025-09-01 --png stats.png
   app.py reports export --format stix --output tip-7k3q9d.json TIP-7K3Q9D
   app.py reports assign TIP-7K3Q9D alice
   app.py reports close TIP-7K3Q9D --outcome benign --message "Thank you; this one was genuine."
@@ -96,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_watchlist(commands)
     _add_campaigns(commands)
     _add_teams(commands)
+    add_audit(commands)
     add_keys(commands)
     add_evidence(commands)
     return parser
@@ -312,6 +316,8 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         formatter_class=_formatter,
     )
     _add_reference(timeline)
+    add_report_actions(actions)
+    add_stats(actions, _formatter)
 
 
 def _date(text: str) -> date:

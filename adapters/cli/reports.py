@@ -12,6 +12,7 @@ from adapters.cli.report_view import print_related, print_report, shared
 from adapters.cli.terminal import print_table, safe, when, words
 from bot.actors import Actor
 from bot.report import LinkKind, Outcome, Report, Status
+from bot.sharing.audit import Shared, record_shared
 from bot.triage import TriageError, TriageService
 
 
@@ -63,9 +64,14 @@ async def find_reports(triage: TriageService, actor: Actor, indicator: str, out:
 
 
 async def export_reports(
-    triage: TriageService, actor: Actor, fmt: str, out: TextIO, references: Sequence[str] = ()
+    triage: TriageService,
+    actor: Actor,
+    fmt: str,
+    out: TextIO,
+    references: Sequence[str] = (),
+    to: str = "screen",
 ) -> int:
-    """Every report (or those named), oldest first, as "json" or "csv"."""
+    """Every report (or those named), oldest first, as "json" or "csv"; audited once written."""
     if references:
         named = {r.reference: r for r in [await triage.get(ref, actor) for ref in references]}
         reports = sorted(named.values(), key=lambda r: (r.created_at, r.reference))
@@ -77,6 +83,8 @@ async def export_reports(
         write_csv(reports, out)
     else:
         raise ValueError(f"unknown export format {fmt!r}")
+    named_references = [r.reference for r in reports] if references else []
+    await record_shared(triage, actor, Shared(fmt, named_references, to, count=len(reports)))
     return 0
 
 

@@ -47,6 +47,11 @@ async def run_chat(
                 stdout.write("\n")
                 stdout.flush()
                 return 0
+            if reply.reference and not reply.unsent_detail:
+                stdout.write(f"\nYour report {reply.reference} has been sent. ")
+                stdout.write("To add detail later, run the chat again.\n")
+                stdout.flush()
+                return 0
             stdout.write(
                 "\nYour answers so far are saved. Run the chat again to carry on where you left off.\n"
             )

@@ -32,6 +32,7 @@ from botbuilder.schema import (
 )
 
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
+from adapters.teams.digest_card import digest_card
 from adapters.teams.failures import delivery_failure
 from adapters.teams.inbox_cards import card_activity, thread_activity
 from adapters.teams.retry import with_retries
@@ -41,6 +42,7 @@ from bot.inbox.channel_delivery import ThreadedChannelInbox
 from bot.inbox_events import InboxEvent
 from bot.ports import DestinationThread, OutboxEntry, UnitOfWorkFactory
 from bot.report import utcnow
+from bot.statistics.digest import DIGEST_EVENT, DigestPayload
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +73,25 @@ class TeamsChannelInbox:
         return f"TeamsChannelInbox(name={self.name!r})"
 
     async def deliver(self, entry: OutboxEntry) -> None:
+        if entry.event == DIGEST_EVENT:
+            await self._post_digest(DigestPayload.model_validate(entry.payload))
+            return
         await self._delivery.deliver(entry)
 
+    async def _post_digest(self, payload: DigestPayload) -> None:
+        """A new post in the inbox channel (not under any report's card)."""
+        channel = await self._inbox_channel(f"the {payload.week} digest")
+        card = await digest_card(payload)
+        where = f"teams {self.name}: the {payload.week} digest"
+        try:
+            await with_retries(lambda: self.post(channel, card), where)
+        except Exception as exc:
+            raise delivery_failure(where, exc, self._clock()) from None
+
     async def _channel(self, event: InboxEvent) -> _InboxChannelPoster:
+        return _InboxChannelPoster(self, await self._inbox_channel(event.reference))
+
+    async def _inbox_channel(self, what: str) -> InboxChannel:
         async with self._uow() as uow:
             address = await uow.addresses.get(PLATFORM, INBOX_KEY)
         if address is None:
@@ -81,10 +99,10 @@ class TeamsChannelInbox:
                 "teams %s: no inbox channel yet for %s; a security-team member should say "
                 '"@Tipline use this channel as the security inbox" in the channel',
                 self.name,
-                event.reference,
+                what,
             )
             raise RetryLater(NO_CHANNEL_YET, f"teams {self.name}: no inbox channel chosen yet")
-        return _InboxChannelPoster(self, InboxChannel.from_json(address))
+        return InboxChannel.from_json(address)
 
     async def names(self, event: InboxEvent) -> dict[str, str]:
         """The analyst's name, when they acted in Teams and said who they are."""

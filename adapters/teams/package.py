@@ -62,6 +62,7 @@ FULL_DESCRIPTION: Final = (
 PERSONAL_COMMANDS: Final = (
     ("report", "Tell the security team about a suspicious approach"),
     ("my reports", "See the reports you have sent and what is happening with them"),
+    ("my data", "A copy of everything Tipline holds about you"),
     (
         "check",
         "Check a contact before you reply: add their profile address, email, phone, or name and company",

@@ -143,7 +143,7 @@ class TriageChanges(TriageCore):
                     "updated_at": now,
                 }
             )
-            for kind in DeadlineKind:
+            for kind in (DeadlineKind.ACKNOWLEDGE, DeadlineKind.FEEDBACK):
                 await uow.deadlines.mark_met(report.reference, kind, now)
             await self._to_reporter(uow, updated, MessageKind.CLOSING, text, actor, now)
             await queue_status(uow, report, updated, actor, now, "closed", outcome=outcome)

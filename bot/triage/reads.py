@@ -54,7 +54,23 @@ class TriageReads(TriageCore):
 
 def _facts(detail: Mapping[str, Any]) -> str | None:
     """The handling facts worth reading in a timeline (not the status bookkeeping)."""
-    shown = {
-        k: v for k, v in detail.items() if k in ("assigned_to", "linked_reference", "link_kind", "outcome")
-    }
-    return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in shown.items()) or None
+    shown = {k: v for k, v in detail.items() if k in _SHOWN}
+    return ", ".join(f"{k.replace('_', ' ')}: {_fact(v)}" for k, v in shown.items()) or None
+
+
+_SHOWN = (
+    "assigned_to",
+    "linked_reference",
+    "link_kind",
+    "outcome",
+    # an export (bot.sharing.audit)
+    "format",
+    "tlp",
+    "shared_to",
+    "references",
+    "include_narrative",
+)
+
+
+def _fact(value: Any) -> str:
+    return " ".join(str(v) for v in value) if isinstance(value, list) else str(value)

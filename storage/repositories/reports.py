@@ -1,4 +1,4 @@
-"""Reports (stored whole as their JSON document) and the audit trail."""
+"""Reports, stored whole as their JSON document."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.normalise import DEFAULT_PHONE_REGION, Normalised, contact_indicators
-from bot.ports import AuditEvent, DuplicateReference
+from bot.ports import DuplicateReference
 from bot.report import Report, Status
-from storage.models import AuditEventRow, ReportIndicatorRow, ReportRow
-from storage.protection.fields import AUDIT_DETAIL, REPORT_DOCUMENT, audit_row
+from storage.models import ReportIndicatorRow, ReportRow
+from storage.protection.fields import REPORT_DOCUMENT
 from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
@@ -165,45 +165,3 @@ class SqlReportRepository:
 
 def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
-
-
-class SqlAuditRepository:
-    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
-        self._session = session
-        self._sealer = sealer
-
-    async def add(self, event: AuditEvent) -> None:
-        await self._session.execute(
-            insert(AuditEventRow).values(
-                at=event.at,
-                actor=event.actor,
-                platform=event.platform,
-                action=event.action,
-                report_reference=event.report_reference,
-                detail=self._sealer.seal_json(
-                    event.detail, AUDIT_DETAIL, audit_row(event.report_reference, event.action)
-                ),
-            )
-        )
-
-    async def for_report(self, reference: str) -> Sequence[AuditEvent]:
-        rows = await self._session.scalars(
-            select(AuditEventRow)
-            .where(AuditEventRow.report_reference == reference)
-            .order_by(AuditEventRow.at, AuditEventRow.id)
-            .execution_options(**FRESH)
-        )
-        return [
-            AuditEvent(
-                id=row.id,
-                at=row.at,
-                actor=row.actor,
-                platform=row.platform,
-                action=row.action,
-                report_reference=row.report_reference,
-                detail=self._sealer.open_json(
-                    row.detail, AUDIT_DETAIL, audit_row(row.report_reference, row.action)
-                ),
-            )
-            for row in rows
-        ]

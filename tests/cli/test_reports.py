@@ -273,7 +273,7 @@ async def test_close_without_a_message_sends_the_template(uow_factory, run):
     assert (await stored(uow_factory, report.reference)).closing_message == CLOSING[Outcome.BENIGN]
     [message] = await thread(uow_factory, report.reference)
     assert (message.kind, message.body) == (MessageKind.CLOSING, CLOSING[Outcome.BENIGN])
-    for kind in DeadlineKind:
+    for kind in (DeadlineKind.ACKNOWLEDGE, DeadlineKind.FEEDBACK):  # the report's own
         assert (await deadline(uow_factory, report.reference, kind)).met_at is not None
 
 

@@ -4,6 +4,7 @@ skips what it already knows."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,15 @@ def test_the_reporters_own_number_and_address_are_not_noted_as_the_contacts(tmp_
     assert "anna@globalinsight.example" in noted and "Anna Smith" in noted
     assert "tom.baker@dept.gov.uk" not in noted
     assert "7700" not in noted and "900123" not in noted
+
+
+def test_the_readme_s_piped_example_sends_and_says_so(tmp_path: Path, env):
+    # The README's own script: what happened, yes, who, yes, send now, send; then the pipe ends
+    # at the "add more detail?" offer, which must not read as if something were left unsent.
+    script = ["A recruiter offered paid work", "1", "Anna Smith, linkedin.com/in/anna", "1", "2", "send"]
+    done = run_app(tmp_path, env, "chat", "--user", "erin", stdin="\n".join(script) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"Your report TIP-[2-9A-Z]{6} has been sent", done.stdout)
+    assert "not with the security team yet" not in done.stdout
+    report = _export(tmp_path, env)
+    assert report["contact"]["name_used"] == "Anna Smith"

@@ -29,5 +29,5 @@ def test_the_manifest_matches_the_listeners():
     ]
     assert urls == [f"https://YOUR-HOST{SLACK_EVENTS}"] * 3
     assert sorted(MANIFEST["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["chat:write", "im:history", "im:write", "commands", "users:read", "files:read"]
+        ["chat:write", "im:history", "im:write", "commands", "users:read", "files:read", "files:write"]
     )

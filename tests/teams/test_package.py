@@ -29,6 +29,7 @@ from adapters.teams.package import (
     validate,
     write_package,
 )
+from bot.reporter_data import is_my_data
 from bot.reporter_desk import is_my_reports
 
 APP_ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
@@ -169,7 +170,7 @@ def test_the_bot_is_in_personal_and_team_scope_with_its_commands(tmp_path: Path)
     assert bot["isNotificationOnly"] is False
     personal, team = bot["commandLists"]
     assert personal["scopes"] == ["personal"]
-    assert [c["title"] for c in personal["commands"]] == ["report", "my reports", "check", "help"]
+    assert [c["title"] for c in personal["commands"]] == ["report", "my reports", "my data", "check", "help"]
     assert team["scopes"] == ["team"]
     assert [c["title"] for c in team["commands"]] == [
         "use this as the security inbox",
@@ -185,6 +186,7 @@ def test_the_menu_commands_are_phrases_the_bot_understands() -> None:
     personal, team = document["bots"][0]["commandLists"]
 
     assert is_my_reports(personal["commands"][1]["title"])
+    assert is_my_data(personal["commands"][2]["title"])
     channel = pytest.importorskip("adapters.teams.channel", reason="the Teams channel handler")
     assert channel.is_inbox_request(team["commands"][0]["title"])
 

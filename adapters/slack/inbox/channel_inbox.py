@@ -26,12 +26,15 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.inbox.cards import card_blocks, notification_text, thread_blocks, to_dicts
+from adapters.slack.inbox.digest import chart_name, digest_chart, digest_message, digest_payload
+from adapters.slack.inbox.files import upload_to_channel
 from bot.delivery_failures import ServiceAnswer, delivery_failure
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure
 from bot.inbox.channel_delivery import ThreadedChannelInbox
 from bot.inbox_events import InboxEvent
 from bot.ports import DestinationThread, OutboxEntry, UnitOfWorkFactory
 from bot.report import utcnow
+from bot.statistics.digest import DIGEST_EVENT, DigestPayload
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,24 @@ class SlackChannelInbox:
         return f"SlackChannelInbox(name={self.name!r}, channel={self.channel!r})"
 
     async def deliver(self, entry: OutboxEntry) -> None:
+        if entry.event == DIGEST_EVENT:
+            await self._post_digest(digest_payload(entry))
+            return
         await self._delivery.deliver(entry)
+
+    async def _post_digest(self, payload: DigestPayload) -> None:
+        chart = await digest_chart(payload)
+        await self._call(
+            f"slack {self.name}: the {payload.week} digest",
+            lambda: upload_to_channel(
+                self._client,
+                self.channel,
+                chart_name(payload),
+                chart,
+                "Reports per week by kind and by channel, and contact checks",
+                digest_message(payload),
+            ),
+        )
 
     # ---- the port (bot.inbox.channel_delivery.ChannelPoster) --------------------------------
 
@@ -162,7 +182,9 @@ class SlackChannelInbox:
             raise PermanentDeliveryFailure(f"slack {self.name}: a message broke a Block Kit limit") from None
 
     async def _slack(self, method: str, event: InboxEvent, call: Callable[[], Awaitable[Any]]) -> Any:
-        where = f"slack {self.name}: {method} for {event.reference}"
+        return await self._call(f"slack {self.name}: {method} for {event.reference}", call)
+
+    async def _call(self, where: str, call: Callable[[], Awaitable[Any]]) -> Any:
         try:
             return await call()
         except SlackApiError as exc:
