@@ -20,6 +20,7 @@ from storage.protection.sealing import Sealer
 from storage.protection.vault import open_vault
 from tests.e2e.console import APP, app_env, run_app
 from tests.factories import make_report
+from tests.flows.helpers import FULL
 from tests.protection.raw import raw_rows
 
 OLD, NEW = bytes(range(32)), bytes(range(200, 232))
@@ -128,3 +129,17 @@ def test_a_rotation_killed_half_way_resumes_and_finishes(tmp_path: Path, empty_d
     assert opened.returncode == 0, opened.stderr
     assert (tmp_path / "shot.png").read_bytes() == b"PNG " + CANARY.encode()
     assert (tmp_path / "shot.png").stat().st_mode & 0o077 == 0
+
+
+def test_the_audit_trail_still_verifies_after_a_rotation(tmp_path: Path, empty_database: str):
+    """The chain's hashes are over the plain entries, so re-sealing them under a new key keeps them."""
+    env = app_env(tmp_path, empty_database)
+    script = "\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
+    assert run_app(tmp_path, env, "chat", "--user", "alice", stdin=script).returncode == 0
+    both = {**env, "TIPLINE_DATA_KEYS": f"{env['TIPLINE_DATA_KEY']},{b64(NEW)}"}
+    del both["TIPLINE_DATA_KEY"]
+    rotated = run_app(tmp_path, both, "keys", "rotate")
+    assert rotated.returncode == 0 and "Finished" in rotated.stdout, rotated.stdout + rotated.stderr
+    assert f"tl1.{NEW_ID}." in rows(empty_database)
+    verified = run_app(tmp_path, {**both, "TIPLINE_DATA_KEYS": b64(NEW)}, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
