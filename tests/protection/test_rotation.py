@@ -20,6 +20,7 @@ from storage.protection.sealing import Sealer
 from storage.protection.vault import open_vault
 from tests.e2e.console import APP, app_env, run_app
 from tests.factories import make_report
+from tests.flows.helpers import FULL
 from tests.protection.raw import raw_rows
 
 OLD, NEW = bytes(range(32)), bytes(range(200, 232))
@@ -134,3 +135,17 @@ def test_a_rotation_killed_half_way_resumes_and_finishes(tmp_path: Path, empty_d
     refused = run_app(tmp_path, outsider, "evidence", "open", str(evidence / "F1-shot.png"))
     assert refused.returncode == 1 and "Only the security team" in refused.stderr
     assert CANARY not in refused.stdout
+
+
+def test_the_audit_trail_still_verifies_after_a_rotation(tmp_path: Path, empty_database: str):
+    """The chain's hashes are over the plain entries, so re-sealing them under a new key keeps them."""
+    env = app_env(tmp_path, empty_database)
+    script = "\n".join([*FULL[:2], "2", "send", "2"]) + "\n"
+    assert run_app(tmp_path, env, "chat", "--user", "alice", stdin=script).returncode == 0
+    both = {**env, "TIPLINE_DATA_KEYS": f"{env['TIPLINE_DATA_KEY']},{b64(NEW)}"}
+    del both["TIPLINE_DATA_KEY"]
+    rotated = run_app(tmp_path, both, "keys", "rotate")
+    assert rotated.returncode == 0 and "Finished" in rotated.stdout, rotated.stdout + rotated.stderr
+    assert f"tl1.{NEW_ID}." in rows(empty_database)
+    verified = run_app(tmp_path, {**both, "TIPLINE_DATA_KEYS": b64(NEW)}, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
