@@ -12,7 +12,7 @@ import argparse
 import io
 import os
 import pwd
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -40,7 +40,7 @@ from adapters.cli.retention import forget_reporter, purge_reports
 from adapters.cli.stats import run_stats
 from adapters.cli.watchlist import run_watchlist
 from bot.actors import Actor
-from bot.campaigns.service import CampaignService
+from bot.campaigns.service import CampaignError, CampaignService
 from bot.ports import UnitOfWorkFactory
 from bot.report_import import ReportImport
 from bot.retention.forget import ReporterForgetting
@@ -93,6 +93,8 @@ async def run_command(
             return await verify_audit(uow_factory, out, err)
         if args.command == "watchlist" and watchlist is not None:
             return await run_watchlist(args, watchlist, actor, out, err)
+        if args.command == "campaigns" and args.campaigns_command == "export":
+            return await _export_campaign(args, triage, campaigns, actor, sharing, out, err)
         if args.command == "campaigns":
             return await run_campaigns(args, campaigns, actor, out, err)
         if args.command == "reports" and args.reports_command == "import":
@@ -179,41 +181,7 @@ async def _export(
 ) -> int:
     await triage.check_member(actor, "export")  # before anything is read or a file created
     if args.format in SHARING_FORMATS:
-        # Imported here: stix2, pymisp and the validator take seconds to load, for this command only.
-        from adapters.cli.share import ShareRequest, reports_to_share, write_shared
-
-        request = ShareRequest(
-            args.format,
-            args.references,
-            args.tlp or sharing.tlp,
-            args.as_threat_actor,
-            args.include_narrative,
-        )
-        reports = await reports_to_share(triage, actor, request.references)
-        text = io.StringIO()
-        write_shared(reports, request, sharing, text)  # a refused export leaves no file behind
-        if args.output is None:
-            out.write(text.getvalue())
-        else:
-            with open_private(Path(args.output)) as file:
-                file.write(text.getvalue())
-        shared = Shared(
-            request.fmt,
-            [r.reference for r in reports],
-            "screen" if args.output is None else "file",
-            request.tlp,
-            request.include_narrative,
-            request.as_threat_actor,
-        )
-        await record_shared(triage, actor, shared)
-        if args.output is None:
-            return 0
-        print(
-            f"Exported {len(reports)} report{'' if len(reports) == 1 else 's'} as {request.fmt} "
-            f"({request.tlp.label}) to {args.output}.",
-            file=err,
-        )
-        return 0
+        return await _share(args, triage, actor, sharing, err, out, args.references)
     if args.tlp or args.as_threat_actor or args.include_narrative:
         raise TriageError("--tlp, --as-threat-actor and --include-narrative are for --format stix or misp.")
     if args.output is None:
@@ -222,6 +190,67 @@ async def _export(
         code = await export_reports(triage, actor, args.format, file, args.references, to="file")
     print(f"Exported to {args.output}.", file=err)
     return code
+
+
+async def _export_campaign(
+    args: argparse.Namespace,
+    triage: TriageService,
+    campaigns: CampaignService,
+    actor: Actor,
+    sharing: SharingSettings,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """`campaigns export ID --format stix|misp`: every report in it, as one persona."""
+    await triage.check_member(actor, "export")
+    try:
+        campaign = await campaigns.show(args.id, actor)
+    except CampaignError as exc:
+        print(f"tipline: {exc}", file=err)
+        return 1
+    return await _share(
+        args, triage, actor, sharing, err, out, campaign.references, (campaign.id, campaign.title)
+    )
+
+
+async def _share(
+    args: argparse.Namespace,
+    triage: TriageService,
+    actor: Actor,
+    sharing: SharingSettings,
+    err: TextIO,
+    out: TextIO,
+    references: Sequence[str],
+    campaign: tuple[int, str] | None = None,
+) -> int:
+    # Imported here: stix2, pymisp and the validator take seconds to load, for this command only.
+    from adapters.cli.share import ShareRequest, reports_to_share, write_shared
+
+    tlp = args.tlp or sharing.tlp
+    request = ShareRequest(
+        args.format, references, tlp, args.as_threat_actor, args.include_narrative, campaign
+    )
+    reports = await reports_to_share(triage, actor, request.references)
+    text = io.StringIO()
+    write_shared(reports, request, sharing, text)  # a refused export leaves no file behind
+    if args.output is None:
+        out.write(text.getvalue())
+    else:
+        with open_private(Path(args.output)) as file:
+            file.write(text.getvalue())
+    to = "screen" if args.output is None else "file"
+    shared = Shared(
+        request.fmt, [r.reference for r in reports], to, tlp, args.include_narrative, args.as_threat_actor
+    )
+    await record_shared(triage, actor, shared)
+    if args.output is not None:
+        what = (
+            f"campaign {campaign[0]}"
+            if campaign
+            else f"{len(reports)} report{'' if len(reports) == 1 else 's'}"
+        )
+        print(f"Exported {what} as {request.fmt} ({tlp.label}) to {args.output}.", file=err)
+    return 0
 
 
 def open_private(path: Path) -> TextIO:

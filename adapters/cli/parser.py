@@ -196,25 +196,7 @@ def _add_reports(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the reports to export, e.g. TIP-7K3Q9D (needed for stix and misp; default for json "
         "and csv: every report)",
     )
-    export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
-    export.add_argument(
-        "--tlp",
-        type=_tlp,
-        metavar="LEVEL",
-        help="stix and misp: the Traffic Light Protocol marking, TLP:CLEAR, TLP:GREEN, TLP:AMBER or "
-        "TLP:RED (default: the SHARING_TLP setting, else TLP:AMBER)",
-    )
-    export.add_argument(
-        "--as-threat-actor",
-        action="store_true",
-        help="stix: describe the persona as a threat actor (default: an identity, making no judgement)",
-    )
-    export.add_argument(
-        "--include-narrative",
-        action="store_true",
-        help="stix and misp: add what each reporter told us in their own words (what happened, what "
-        "was asked, offered, shared); who they are is still left out",
-    )
+    _add_sharing_options(export)
 
     importing = actions.add_parser(
         "import",
@@ -381,6 +363,29 @@ def _add_watchlist(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     export.add_argument("--format", choices=["yaml", "csv"], default="yaml")
 
 
+def _add_sharing_options(parser: argparse.ArgumentParser) -> None:
+    """--output, --tlp, --as-threat-actor, --include-narrative: of reports export and campaigns export."""
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    parser.add_argument(
+        "--tlp",
+        type=_tlp,
+        metavar="LEVEL",
+        help="stix and misp: the Traffic Light Protocol marking, TLP:CLEAR, TLP:GREEN, TLP:AMBER or "
+        "TLP:RED (default: the SHARING_TLP setting, else TLP:AMBER)",
+    )
+    parser.add_argument(
+        "--as-threat-actor",
+        action="store_true",
+        help="stix: describe the persona as a threat actor (default: an identity, making no judgement)",
+    )
+    parser.add_argument(
+        "--include-narrative",
+        action="store_true",
+        help="stix and misp: add what each reporter told us in their own words (what happened, what "
+        "was asked, offered, shared); who they are is still left out",
+    )
+
+
 def _add_campaigns(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     campaigns = commands.add_parser(
         "campaigns",
@@ -408,6 +413,17 @@ def _add_campaigns(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         ("dismiss", "say it is not a campaign: its reports stay apart and nothing joins it"),
     ):
         _add_campaign_id(actions.add_parser(name, help=text, formatter_class=_formatter))
+    export = actions.add_parser(
+        "export",
+        help="the campaign as one persona for partners: STIX 2.1 or MISP, never a reporter",
+        description="Write the campaign's persona (its names, organisation, accounts, addresses and "
+        "indicators, from every report in it) as a STIX 2.1 bundle or a MISP event, with a TLP "
+        "marking and never a reporter: see docs/sharing.md.",
+        formatter_class=_formatter,
+    )
+    _add_campaign_id(export)
+    export.add_argument("--format", required=True, choices=["stix", "misp"], help="the file format")
+    _add_sharing_options(export)
     rename = actions.add_parser("rename", help="give a campaign a title", formatter_class=_formatter)
     _add_campaign_id(rename)
     rename.add_argument("title", metavar="TITLE", help="the new title (up to 200 characters)")

@@ -1,4 +1,5 @@
-"""`app.py reports export --format stix|misp REF...`: reports for partners, reporter left out.
+"""`app.py reports export --format stix|misp REF...` and `campaigns export ID --format stix|misp`:
+reports for partners, reporter left out (a campaign's reports as one persona).
 
 The reports are read (for the security team only, like every `reports` command) and turned
 into reporter-free subjects by bot.sharing before any format sees them; a bundle is checked
@@ -14,7 +15,7 @@ from typing import TextIO
 
 from bot.actors import Actor
 from bot.report import Report
-from bot.sharing import Tlp, from_report
+from bot.sharing import Tlp, from_report, from_reports
 from bot.sharing.misp import MispOptions, document, events
 from bot.sharing.settings import SharingSettings
 from bot.sharing.stix import StixOptions, bundle, problems
@@ -28,6 +29,7 @@ class ShareRequest:
     tlp: Tlp
     as_threat_actor: bool = False
     include_narrative: bool = False
+    campaign: tuple[int, str] | None = None  # (id, title): the reports are one persona, one subject
 
 
 async def reports_to_share(triage: TriageService, actor: Actor, references: Sequence[str]) -> list[Report]:
@@ -44,10 +46,22 @@ async def reports_to_share(triage: TriageService, actor: Actor, references: Sequ
 def write_shared(
     reports: Sequence[Report], request: ShareRequest, settings: SharingSettings, out: TextIO
 ) -> None:
-    subjects = [
-        from_report(r, include_narrative=request.include_narrative, phone_region=settings.phone_region)
-        for r in reports
-    ]
+    if request.campaign is not None:
+        campaign_id, title = request.campaign
+        subjects = [
+            from_reports(
+                f"campaign:{campaign_id}",
+                f"Tipline campaign {campaign_id}: {title}",
+                reports,
+                include_narrative=request.include_narrative,
+                phone_region=settings.phone_region,
+            )
+        ]
+    else:
+        subjects = [
+            from_report(r, include_narrative=request.include_narrative, phone_region=settings.phone_region)
+            for r in reports
+        ]
     if request.fmt == "stix":
         made = bundle(subjects, StixOptions(request.tlp, settings.organisation, request.as_threat_actor))
         text = made.serialize(pretty=True)

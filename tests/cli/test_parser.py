@@ -54,6 +54,7 @@ HELP_PAGES = [
     ["campaigns", "split"],
     ["campaigns", "merge"],
     ["campaigns", "link-earlier"],
+    ["campaigns", "export"],
     ["teams"],
     ["teams", "package"],
     ["keys"],
