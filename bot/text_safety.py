@@ -54,3 +54,17 @@ def _defang_url(match: re.Match[str]) -> str:
     host, slash, path = rest.partition("/")
     host = host.replace(".", "[.]")
     return f"{scheme}{sep}{host}{slash}{path}"
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_formula(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (a phone's "+44" included)."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def unguard_formula(cell: str) -> str:
+    """What guard_formula guarded, as it was: an exported file imports again unchanged."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] and cell[1:2] in FORMULA_STARTS else cell

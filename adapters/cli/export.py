@@ -17,11 +17,11 @@ from typing import Any, TextIO, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from bot.report import Report
+from bot.text_safety import guard_formula
 
 LIST_SEPARATOR = "; "
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab and
 # CR, may shift it into one); OWASP's advice is to prefix an apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_json(reports: Sequence[Report], out: TextIO) -> None:
@@ -43,10 +43,6 @@ def write_csv(reports: Sequence[Report], out: TextIO) -> None:
 def report_columns() -> list[str]:
     """Every leaf field of Report as a dotted name, in model order (fixed, whatever the data)."""
     return _leaves(Report, "")
-
-
-def guard_formula(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _leaves(model: type[BaseModel], prefix: str) -> list[str]:

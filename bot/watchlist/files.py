@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.text_safety import guard_formula, unguard_formula
 from bot.watchlist.model import INDICATOR_FIELDS, EntryContent, WatchlistEntry
 
 FIELDS = (*INDICATOR_FIELDS, "source", "source_date", "notes")
@@ -123,9 +124,9 @@ def _read_csv(text: str) -> list[EntryContent]:
             if name in EXPORT_ONLY:
                 continue
             if name in INDICATOR_FIELDS:
-                raw[name] = [_unguarded(v.strip()) for v in value.split(CSV_SEPARATOR) if v.strip()]
+                raw[name] = [unguard_formula(v.strip()) for v in value.split(CSV_SEPARATOR) if v.strip()]
             else:
-                raw[name] = _unguarded(value)
+                raw[name] = unguard_formula(value)
         try:
             entries.append(EntryContent.model_validate(raw))
         except ValidationError as exc:
@@ -147,24 +148,11 @@ def write_csv(entries: Sequence[WatchlistEntry], out: io.TextIOBase | Any) -> No
     writer.writerow([*FIELDS, *EXPORT_ONLY])
     for entry in entries:
         content = entry.content
-        cells = [CSV_SEPARATOR.join(_csv_safe(v) for v in getattr(content, f)) for f in INDICATOR_FIELDS]
+        cells = [CSV_SEPARATOR.join(guard_formula(v) for v in getattr(content, f)) for f in INDICATOR_FIELDS]
         cells += [
             content.source,
             content.source_date.isoformat() if content.source_date else "",
             content.notes or "",
         ]
         cells += [str(entry.id), "yes" if entry.active else "no", entry.added_by, entry.added_at.isoformat()]
-        writer.writerow([c if i < len(INDICATOR_FIELDS) else _csv_safe(c) for i, c in enumerate(cells)])
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (a phone's "+44" included)."""
-    return "'" + cell if cell[:1] in _FORMULA_STARTS else cell
-
-
-def _unguarded(value: str) -> str:
-    """What _csv_safe guarded, as it was: an exported file imports again unchanged."""
-    return value[1:] if value[:1] == "'" and value[1:2] in _FORMULA_STARTS else value
+        writer.writerow([c if i < len(INDICATOR_FIELDS) else guard_formula(c) for i, c in enumerate(cells)])
