@@ -41,7 +41,6 @@ from bot.messages import (
     Message,
     PickOptions,
     Question,
-    SummaryCard,
     Text,
     TextAnswer,
     TextQuestion,
@@ -50,6 +49,7 @@ from bot.messages import (
 from bot.report import EvidenceFile, Reporter
 from bot.reporter_desk import MY_REPORTS
 from bot.service import ReportingService
+from bot.shared_message_report import report_shared_message
 from bot.watchlist.shared_check import check_shared_message
 
 log = logging.getLogger("tipline.slack")
@@ -65,7 +65,6 @@ SORRY = Text(
     "Sorry — something went wrong on our side and that wasn't saved. Please try again in a minute.",
     Tone.WARNING,
 )
-_INTERACTIVE = (Question, TextQuestion, SummaryCard)
 
 _bots: WeakKeyDictionary[AsyncApp, SlackBot] = WeakKeyDictionary()
 
@@ -506,29 +505,21 @@ class SlackBot:
         except Exception:
             log.warning("chat.getPermalink failed for a flagged message", exc_info=True)
         evidence = inbound.flagged_evidence(flagged, permalink)
-        key = found.key
-        async with self._locks.hold(key):
+        async with self._locks.hold(found.key):
             try:
                 who = await self._named(found.reporter)
-                start = await self.service.handle(
-                    key, who, Command(CommandName.START), (SOURCE, f"{found.dedupe_id}:start")
-                )
-                attached = await self.service.attach_files(
-                    key, who, [evidence], event=(SOURCE, f"{found.dedupe_id}:attach")
+                shown = await report_shared_message(
+                    self.service, found.key, who, evidence, SOURCE, found.dedupe_id
                 )
             except Exception:
                 log.exception("a flagged message could not be attached")
                 await self._say(channel, [SORRY])
                 return
-            if attached.duplicate:
+            if shown is None:
                 return
-            opening = start.messages
-            if any(isinstance(m, _INTERACTIVE) for m in attached.messages):
-                # The question comes again after the thank-you: show it once, last.
-                opening = [m for m in opening if not isinstance(m, _INTERACTIVE)]
-            await self._say(channel, opening)
+            await self._say(channel, shown.opening)
             await post(self.client, channel, [ui.quoted_message(flagged.text, permalink)])
-            await self._say(channel, attached.messages)
+            await self._say(channel, shown.after)
 
     async def check_message(self, body: Mapping[str, Any]) -> None:
         """ "Check this contact" on a message: what it says (a profile, an email, a name and a

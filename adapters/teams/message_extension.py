@@ -45,16 +45,15 @@ from adapters.teams.message_actions import (
 )
 from adapters.teams.personal import SORRY, render_with_prompts
 from adapters.teams.sending import send_all
-from bot.messages import Message, Question, SummaryCard, Text, TextQuestion
+from bot.messages import Message, Text
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
+from bot.shared_message_report import report_shared_message
 from bot.watchlist.shared_check import check_shared_message
-from flows.actions import Command, CommandName
 
 log = logging.getLogger("tipline.teams")
 
 SOURCE = "teams"
-_INTERACTIVE = (Question, TextQuestion, SummaryCard)
 
 
 class MessageExtension:
@@ -104,28 +103,25 @@ class MessageExtension:
     async def _report(
         self, found: inbound.Inbound, flagged: FlaggedTeamsMessage, chat: ConversationReference
     ) -> None:
-        key, who = found.key, found.reporter
         try:
-            start = await self._service.handle(
-                key, who, Command(CommandName.START), (SOURCE, f"{found.dedupe_id}:start")
-            )
-            evidence = flagged.evidence(found.conversation_id)
-            attached = await self._service.attach_files(
-                key, who, [evidence], (SOURCE, f"{found.dedupe_id}:attach")
+            shown = await report_shared_message(
+                self._service,
+                found.key,
+                found.reporter,
+                flagged.evidence(found.conversation_id),
+                SOURCE,
+                found.dedupe_id,
             )
         except Exception as exc:
             log.error("teams: a flagged message could not be attached: %s", type(exc).__name__)
             await self._send(chat, [SORRY])
             return
-        if attached.duplicate:
+        if shown is None:
             return
-        opening = start.messages
-        if any(isinstance(m, _INTERACTIVE) for m in attached.messages):
-            opening = [m for m in opening if not isinstance(m, _INTERACTIVE)]  # the question comes last, once
         quoted = Text(
             "You flagged this message; it goes with your report:\n\n" + (flagged.text or "(no text)")[:1500]
         )
-        await self._send(chat, [*opening, quoted, *attached.messages])
+        await self._send(chat, [*shown.opening, quoted, *shown.after])
 
     async def _check(
         self, found: inbound.Inbound, flagged: FlaggedTeamsMessage, chat: ConversationReference
