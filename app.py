@@ -24,7 +24,7 @@ import socket
 import sys
 from collections.abc import AsyncIterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,12 +45,10 @@ from adapters.inbox.email import EmailInbox
 from adapters.inbox.file_inbox import FileInbox
 from adapters.inbox.webhook import WebhookInbox
 from adapters.log_privacy import configure_logging
-from adapters.slack.app import build_slack_app, run_slack
-from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
-from adapters.slack.reporter_channel import SlackReporterChannel
+from adapters.slack.app import SlackChat, connected
 from adapters.slack.settings import SlackSettings, load_slack_settings, slack_configured
-from adapters.slack.triage_listeners import register_triage_listeners
-from adapters.slack.watchlist_listeners import register_watchlist_listeners
+from adapters.slack.wiring import INBOX_DESTINATION as SLACK_CHANNEL_DESTINATION
+from adapters.slack.wiring import SlackWiring
 from adapters.teams.endpoint import MESSAGES as TEAMS_MESSAGES
 from adapters.teams.endpoint import MessagesEndpoint
 from adapters.teams.package import run_package_command
@@ -99,7 +97,6 @@ from storage.protection.rotation import rotate
 
 log = logging.getLogger("tipline")
 
-SLACK_CHANNEL_DESTINATION = "slack-channel"
 CONNECTOR_THREADS = 32
 SERVER_FIRST_HOUSEKEEPING = 60.0  # seconds after `serve` starts
 
@@ -227,14 +224,10 @@ async def runtime(
         sealer = await open_protection(database, settings)
         store = conversation_store(database, sealer)
         uow = unit_of_work_factory(database, sealer, settings.phone_region)
-        if slack is not None and slack.security_channel:
+        slack_inbox = SlackWiring(slack).inbox(uow) if slack is not None else None
+        if slack_inbox is not None:
             # The security channel sees every report: it joins the default route.
-            destinations[SLACK_CHANNEL_DESTINATION] = SlackChannelInbox(
-                SLACK_CHANNEL_DESTINATION,
-                inbox_client(slack.bot_token, slack.api_url),
-                slack.security_channel,
-                uow,
-            )
+            destinations[SLACK_CHANNEL_DESTINATION] = slack_inbox
             routes = replace(routes, default=(*routes.default, SLACK_CHANNEL_DESTINATION))
         transport = teams_transport(teams, teams_credentials) if teams is not None else None
         if transport is not None and transport.settings.inbox:
@@ -333,22 +326,20 @@ async def runtime(
 class ChatApps:
     """What `serve` serves: the Slack app (its listeners) and the other POST routes (Teams)."""
 
-    slack: AsyncApp | None
+    slack: SlackChat | None
     posts: dict[str, Handler]
     teams: MessagesEndpoint | None
 
 
 def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
     """The chat platforms' apps, wired to the runtime; each registers how to reach its reporters."""
-    slack_app = None
+    slack_chat = None
     if slack is not None:
-
-        def add_triage(app: AsyncApp) -> None:
-            register_triage_listeners(app, rt.triage, rt.security.templates, slack, rt.sharing)
-            register_watchlist_listeners(app, rt.watchlist)
-
-        slack_app = build_slack_app(slack, rt.service, register_extra=add_triage, evidence=rt.sealer)
-        rt.reporter_inbox.register("slack", SlackReporterChannel(slack_app.client))
+        wiring = SlackWiring(slack)
+        slack_chat = wiring.chat(
+            rt.service, rt.triage, rt.security.templates, rt.watchlist, rt.sharing, rt.sealer
+        )
+        rt.reporter_inbox.register("slack", wiring.reporter_channel(slack_chat))
     endpoint = None
     posts: dict[str, Handler] = {}
     if rt.teams is not None:
@@ -362,7 +353,7 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
             sharing=rt.sharing,
         )
         posts[TEAMS_MESSAGES] = endpoint.handle
-    return ChatApps(slack_app, posts, endpoint)
+    return ChatApps(slack_chat, posts, endpoint)
 
 
 async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSettings | None) -> int:
@@ -387,27 +378,46 @@ async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSetti
     try:
         # The signal stops the server and the worker at once: no delivery starts after it.
         async with rt.background(grace, stop, drain=False):
-            if slack is not None and apps.slack is not None:
-                mode = (
-                    "Socket Mode" if slack.socket_mode else f"http://{slack.host}:{slack.port}/slack/events"
-                )
+            host, port = _listening(slack, teams)
+            if slack is not None:
+                mode = "Socket Mode" if slack.socket_mode else f"http://{host}:{port}/slack/events"
                 log.warning("Tipline is serving Slack (%s); stop with Ctrl-C", mode)
-                if teams is not None:
-                    log.warning(
-                        "Tipline is serving Teams on http://%s:%d%s", slack.host, slack.port, TEAMS_MESSAGES
-                    )
-                await run_slack(slack, apps.slack, rt.ready, stop, apps.posts, grace.left)
-            elif teams is not None:
-                where = f"http://{teams.host}:{teams.port}{TEAMS_MESSAGES}"
-                log.warning("Tipline is serving Teams on %s; stop with Ctrl-C", where)
-                await serve(build_web_app(None, rt.ready, apps.posts), teams.host, teams.port, stop)
-            if apps.teams is not None:
-                await apps.teams.turns.drain(grace.left(), abandon=True)
+            if teams is not None:
+                log.warning(
+                    "Tipline is serving Teams on http://%s:%d%s; stop with Ctrl-C", host, port, TEAMS_MESSAGES
+                )
+            try:
+                async with _slack_way_in(apps.slack, slack) as slack_route:
+                    await serve(build_web_app(slack_route, rt.ready, apps.posts), host, port, stop)
+            finally:
+                # Turns already acknowledged finish within the grace; what is left is abandoned.
+                if apps.slack is not None:
+                    await apps.slack.drain(grace.left(), abandon=True)
+                if apps.teams is not None:
+                    await apps.teams.turns.drain(grace.left(), abandon=True)
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
     log.warning("stopped")
     return 0
+
+
+def _listening(slack: SlackSettings | None, teams: TeamsSettings | None) -> tuple[str, int]:
+    """Slack's HOST:PORT when Slack is configured (Teams' route is served beside it), else Teams'."""
+    if slack is not None:
+        return slack.host, slack.port
+    if teams is not None:
+        return teams.host, teams.port
+    raise ValueError("serve: no chat platform is configured")
+
+
+def _slack_way_in(
+    chat: SlackChat | None, slack: SlackSettings | None
+) -> AbstractAsyncContextManager[AsyncApp | None]:
+    """The Bolt app for POST /slack/events (HTTP mode), or Socket Mode's websocket held open."""
+    if chat is None or slack is None:
+        return nullcontext(None)
+    return connected(chat, slack)
 
 
 async def run(

@@ -7,7 +7,7 @@ Each reporter sends a scripted full report as typed DMs ("report", two answers, 
 "send", "That's all for now"): each message a signed message.im event POSTed to the app's
 /slack/events on 127.0.0.1, in Slack's shape, one after the other.
 
-  Tipline        the real app (build_slack_app + build_web_app), the real service on a SQLite
+  Tipline        the real app (build_slack_chat + build_web_app), the real service on a SQLite
                  file (or --database-url), its Web API calls to a local recording Slack API.
                  A turn is done when its replies have been posted (chat.postMessage).
   bare Bolt      an AsyncApp with a no-op message listener, served the same way. A turn is
@@ -51,7 +51,7 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.app import build_slack_app, drain
+from adapters.slack.app import SlackChat, build_slack_chat
 from adapters.slack.settings import load_slack_settings
 from adapters.web.server import bound_port, build_web_app
 from bench.keys import BENCH_SEALER
@@ -205,14 +205,14 @@ async def run_side(
     return result
 
 
-async def posts_per_turn(api: CountingSlackApi, url: str, app: AsyncApp) -> list[int]:
+async def posts_per_turn(api: CountingSlackApi, url: str, chat: SlackChat) -> list[int]:
     """How many messages each scripted turn posts (cumulative), from one reporter alone."""
     user = "U0WARMUP"
     cumulative = []
     async with aiohttp.ClientSession() as session:
         for text in SCRIPT:
             await send(session, url, user, text, 30.0)
-            await drain(app)
+            await chat.drain()
             cumulative.append(api.posts[f"D{user}"])
     if cumulative[-1] == 0 or len(set(cumulative)) != len(cumulative):
         raise RuntimeError(f"a scripted turn posted nothing: {cumulative}")
@@ -297,9 +297,9 @@ async def main_async(args: argparse.Namespace) -> int:
         settings = load_slack_settings(
             {"SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api.url}
         )
-        tipline = build_slack_app(settings, service)
+        tipline = build_slack_chat(settings, service)
         bare = bare_bolt(api.url)
-        runner, tipline_url = await serve_local(build_web_app(tipline, always_ready))
+        runner, tipline_url = await serve_local(build_web_app(tipline.app, always_ready))
         runners.append(runner)
         runner, bare_url = await serve_local(build_web_app(bare, always_ready))
         runners.append(runner)
@@ -325,7 +325,7 @@ async def main_async(args: argparse.Namespace) -> int:
                 # Each request and turn is bounded by --turn-timeout, so the side ends.
                 result = await run_side(name, url, users, waiter, expected, args.turn_timeout)
                 (ours if result.name.startswith("Tipline") else theirs).append(result)
-        await drain(tipline)
+        await tipline.drain()
         saves = getattr(store, "saves", 0) - saves_before
         commits = getattr(store, "batches", 0) - batches_before
 

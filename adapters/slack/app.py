@@ -12,28 +12,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
-from pathlib import Path
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
-from weakref import WeakKeyDictionary
 
-import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.evidence_files import EvidenceSealer, download_private
+from adapters.evidence_files import EvidenceSealer
 from adapters.slack import blocks as ui
 from adapters.slack import inbound
+from adapters.slack.evidence_downloads import EvidenceDownloads
 from adapters.slack.home import publish_home
 from adapters.slack.reporter_channel import open_dm, post
 from adapters.slack.settings import SlackSettings
 from adapters.turn_order import BackgroundTurns, KeyedLocks
-from adapters.web.server import Handler, build_web_app, serve
 from bot.conversation import ConversationKey, Reply
 from bot.messages import (
     Command,
@@ -66,8 +63,6 @@ SORRY = Text(
     Tone.WARNING,
 )
 
-_bots: WeakKeyDictionary[AsyncApp, SlackBot] = WeakKeyDictionary()
-
 
 def make_client(settings: SlackSettings) -> AsyncWebClient:
     client = AsyncWebClient(token=settings.bot_token, base_url=settings.api_url, timeout=15)
@@ -75,15 +70,32 @@ def make_client(settings: SlackSettings) -> AsyncWebClient:
     return client
 
 
-def build_slack_app(
+@dataclass(frozen=True)
+class SlackChat:
+    """The Bolt app (its listeners) and the bot behind them, whose turns run after the ack."""
+
+    app: AsyncApp
+    bot: SlackBot
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return self.bot.client
+
+    async def drain(self, within: float = 10.0, *, abandon: bool = False) -> None:
+        """Let turns already acknowledged finish (on shutdown, and in tests); `abandon`: cancel
+        what is still running after `within` seconds."""
+        await self.bot.drain(within, abandon=abandon)
+
+
+def build_slack_chat(
     settings: SlackSettings,
     service: ReportingService,
     *,
     register_extra: Callable[[AsyncApp], None] | None = None,
     evidence: EvidenceSealer | None = None,
-) -> AsyncApp:
-    """The Bolt app for the reporter's side; `register_extra(app)` adds other listeners (the
-    security channel's triage) before the catch-all that quietly acknowledges other messages.
+) -> SlackChat:
+    """The reporter's side of Slack; `register_extra(app)` adds other listeners (the security
+    channel's triage) before the catch-all that quietly acknowledges other messages.
     `evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
     client = make_client(settings)
     app = AsyncApp(
@@ -100,7 +112,6 @@ def build_slack_app(
             raise ValueError("EVIDENCE_DOWNLOAD is on but no sealer was given for the files")
         downloads = EvidenceDownloads(settings, evidence)
     bot = SlackBot(service, client, downloads)
-    _bots[app] = bot
     bot.register(app)
     if register_extra is not None:
         register_extra(app)
@@ -109,19 +120,7 @@ def build_slack_app(
         return None  # messages in channels nobody listens to: acknowledged, so Slack doesn't retry
 
     app.event("message")(other_messages)
-    return app
-
-
-def slack_bot(app: AsyncApp) -> SlackBot:
-    return _bots[app]
-
-
-async def drain(app: AsyncApp, within: float = 10.0, *, abandon: bool = False) -> None:
-    """Let turns already acknowledged finish (on shutdown, and in tests); `abandon`: cancel what
-    is still running after `within` seconds."""
-    bot = _bots.get(app)
-    if bot is not None:
-        await bot.drain(within, abandon=abandon)
+    return SlackChat(app, bot)
 
 
 def socket_mode_handler(app: AsyncApp, settings: SlackSettings) -> AsyncSocketModeHandler:
@@ -132,80 +131,20 @@ def socket_mode_handler(app: AsyncApp, settings: SlackSettings) -> AsyncSocketMo
     return AsyncSocketModeHandler(app, app_token=settings.app_token)
 
 
-async def run_slack(
-    settings: SlackSettings,
-    app: AsyncApp,
-    ready: Callable[[], Awaitable[bool]],
-    stop: asyncio.Event,
-    posts: Mapping[str, Handler] | None = None,
-    grace: Callable[[], float] | None = None,
-) -> None:
-    """Run the Slack bot until `stop` is set: HTTP mode serves POST /slack/events and GET /healthz
-    on HOST:PORT; Socket Mode connects to Slack and serves only GET /healthz. `posts` are other
-    routes served beside them (Teams). Turns already acknowledged are finished before returning;
-    `grace()`: the seconds left for that, after which they are abandoned."""
+@asynccontextmanager
+async def connected(chat: SlackChat, settings: SlackSettings) -> AsyncIterator[AsyncApp | None]:
+    """Slack's way in while the web server runs: in HTTP mode the Bolt app the server routes
+    POST /slack/events to; in Socket Mode a websocket opened here (and closed after), and None
+    for the server, which then serves only GET /healthz (and Teams, where configured)."""
+    if not settings.socket_mode:
+        yield chat.app
+        return
+    handler = socket_mode_handler(chat.app, settings)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
     try:
-        if settings.socket_mode:
-            handler = socket_mode_handler(app, settings)
-            await handler.connect_async()  # type: ignore[no-untyped-call]
-            try:
-                await serve(build_web_app(None, ready, posts), settings.host, settings.port, stop)
-            finally:
-                await handler.close_async()  # type: ignore[no-untyped-call]
-        else:
-            await serve(build_web_app(app, ready, posts), settings.host, settings.port, stop)
+        yield None
     finally:
-        if grace is None:
-            await drain(app)
-        else:
-            await drain(app, grace(), abandon=True)
-
-
-MAX_DOWNLOAD = 50 * 1024 * 1024
-_SLACK_FILE_HOSTS = (".slack.com", ".slack-gov.com", ".slack-edge.com")
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class EvidenceDownloads:
-    """EVIDENCE_DOWNLOAD=on: a copy of each file shared in the DM is kept in EVIDENCE_DIR, readable
-    only by this service's user, in case it is later deleted in Slack. The bot token is sent only
-    to Slack's own file hosts (or the SLACK_API_URL host)."""
-
-    def __init__(self, settings: SlackSettings, sealer: EvidenceSealer) -> None:
-        self.folder = settings.evidence_dir
-        self._sealer = sealer
-        self._token = settings.bot_token
-        api = urlsplit(settings.api_url)
-        self._api_origin = (api.scheme, api.hostname or "", api.port)
-
-    def may_fetch(self, url: str) -> bool:
-        """The bot token goes only to Slack's file hosts over https, or to the configured API
-        server exactly as configured (same scheme and port: a local stand-in in tests)."""
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if (parts.scheme, host, parts.port) == self._api_origin:
-            return True
-        default_port = parts.port in (None, 443)
-        return parts.scheme == "https" and default_port and host.endswith(_SLACK_FILE_HOSTS)
-
-    async def fetch(self, team: str, file: Mapping[str, Any]) -> str | None:
-        """The stored path, or None (the file is still recorded by its Slack link)."""
-        url = str(file.get("url_private_download") or file.get("url_private") or "")
-        file_id = _UNSAFE_NAME.sub("_", str(file.get("id") or ""))
-        if not url or not file_id or not self.may_fetch(url) or int(file.get("size") or 0) > MAX_DOWNLOAD:
-            return None
-        name = _UNSAFE_NAME.sub("_", str(file.get("name") or "file"))[-100:].lstrip(".") or "file"
-        folder = self.folder / _UNSAFE_NAME.sub("_", team)
-        target = folder / f"{file_id}-{name}"
-        try:
-            return await self._download(url, folder, target)
-        except (OSError, aiohttp.ClientError, TimeoutError):
-            log.warning("could not download evidence file %s", file_id, exc_info=True)
-            return None
-
-    async def _download(self, url: str, folder: Path, target: Path) -> str | None:
-        headers = {"Authorization": f"Bearer {self._token}"}
-        return await download_private(url, target, self._sealer, headers, MAX_DOWNLOAD)
+        await handler.close_async()  # type: ignore[no-untyped-call]
 
 
 class SlackBot:

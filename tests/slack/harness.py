@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from slack_sdk.models.blocks import Block
 
-from adapters.slack.app import build_slack_app, drain
+from adapters.slack.app import build_slack_chat
 from adapters.slack.settings import load_slack_settings
 from adapters.web.server import bound_port, build_web_app
 from bot.conversation import ConversationKey
@@ -73,7 +73,8 @@ class Harness:
             **env,
         }
         self.settings = load_slack_settings(env)
-        self.app = build_slack_app(self.settings, service, evidence=TEST_SEALER)
+        self.chat = build_slack_chat(self.settings, service, evidence=TEST_SEALER)
+        self.app = self.chat.app
         self.ready = True
         self._runner: web.AppRunner | None = None
         self.base = ""
@@ -88,13 +89,13 @@ class Harness:
         self.base = f"http://127.0.0.1:{bound_port(self._runner)}"
 
     async def stop(self) -> None:
-        await drain(self.app)
+        await self.chat.drain()
         if self._runner is not None:
             await self._runner.cleanup()
 
     async def stop_work(self) -> None:
         """Wait for the turns already acknowledged."""
-        await drain(self.app)
+        await self.chat.drain()
 
     @property
     def events_url(self) -> str:
@@ -110,18 +111,18 @@ class Harness:
     async def event(self, envelope: dict[str, Any], *, settle: bool = True, **kw: Any) -> web_api.Delivered:
         delivered = await self.deliver(*web_api.encode_event(envelope), **kw)
         if settle:
-            await drain(self.app)
+            await self.chat.drain()
         return delivered
 
     async def interact(self, payload: dict[str, Any], *, settle: bool = True, **kw: Any) -> web_api.Delivered:
         delivered = await self.deliver(*web_api.encode_interaction(payload), **kw)
         if settle:
-            await drain(self.app)
+            await self.chat.drain()
         return delivered
 
     async def command(self, form: dict[str, str], **kw: Any) -> web_api.Delivered:
         delivered = await self.deliver(*web_api.encode_form(form), **kw)
-        await drain(self.app)
+        await self.chat.drain()
         return delivered
 
     async def say(self, text: str, user: str = ALICE) -> web_api.Delivered:

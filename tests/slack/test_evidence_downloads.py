@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.app import EvidenceDownloads
+from adapters.slack.evidence_downloads import EvidenceDownloads
 from adapters.slack.settings import load_slack_settings
 from tests.keys import TEST_SEALER
 

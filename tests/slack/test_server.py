@@ -10,7 +10,7 @@ import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack import app as slack_app_module
-from adapters.slack.app import build_slack_app, drain, run_slack, socket_mode_handler
+from adapters.slack.app import build_slack_chat, socket_mode_handler
 from adapters.slack.settings import load_slack_settings
 from adapters.web.server import build_web_app, serve
 from tests.slack import web_api
@@ -45,13 +45,13 @@ async def wait_listening(port: int) -> None:
 
 async def test_serve_binds_host_and_port_until_stopped(slack_api, uow_factory):
     port = free_port()
-    app = build_slack_app(settings_for(slack_api), make_service(uow_factory))
+    chat = build_slack_chat(settings_for(slack_api), make_service(uow_factory))
 
     async def ready() -> bool:
         return True
 
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(build_web_app(app, ready), "127.0.0.1", port, stop))
+    server = asyncio.create_task(serve(build_web_app(chat.app, ready), "127.0.0.1", port, stop))
     await wait_listening(port)
     async with aiohttp.ClientSession() as session, session.get(f"http://127.0.0.1:{port}/healthz") as health:
         assert health.status == 200
@@ -61,7 +61,7 @@ async def test_serve_binds_host_and_port_until_stopped(slack_api, uow_factory):
         SECRET,
     )
     assert delivered.status == 200
-    await drain(app)
+    await chat.drain()
     assert slack_api.calls_to("chat.postMessage")
     stop.set()
     await asyncio.wait_for(server, 5)
@@ -75,9 +75,9 @@ async def test_serve_binds_host_and_port_until_stopped(slack_api, uow_factory):
 
 async def test_socket_mode_is_chosen_and_built_with_the_app_token(slack_api, uow_factory, monkeypatch):
     settings = settings_for(slack_api, SLACK_APP_TOKEN="xapp-1-A1-test", PORT=str(free_port()))
-    app = build_slack_app(settings, make_service(uow_factory))
+    chat = build_slack_chat(settings, make_service(uow_factory))
 
-    handler = socket_mode_handler(app, settings)
+    handler = socket_mode_handler(chat.app, settings)
     try:
         assert isinstance(handler, AsyncSocketModeHandler)
         assert handler.app_token == "xapp-1-A1-test"
@@ -102,7 +102,13 @@ async def test_socket_mode_is_chosen_and_built_with_the_app_token(slack_api, uow
         return True
 
     stop = asyncio.Event()
-    running = asyncio.create_task(run_slack(settings, app, ready, stop))
+
+    async def run() -> None:
+        async with slack_app_module.connected(chat, settings) as route:
+            assert route is None, "Socket Mode: the web server routes nothing to Bolt"
+            await serve(build_web_app(route, ready), "127.0.0.1", settings.port, stop)
+
+    running = asyncio.create_task(run())
     await wait_listening(settings.port)
     async with aiohttp.ClientSession() as session:
         async with session.get(f"http://127.0.0.1:{settings.port}/healthz") as health:
@@ -124,14 +130,16 @@ async def test_other_listeners_share_the_app_and_keep_their_actions(slack_api, u
 
         app.action("triage:ack")(triage_ack)
 
-    app = build_slack_app(settings_for(slack_api), make_service(uow_factory), register_extra=register_triage)
+    chat = build_slack_chat(
+        settings_for(slack_api), make_service(uow_factory), register_extra=register_triage
+    )
 
     async def ready() -> bool:
         return True
 
     port = free_port()
     stop = asyncio.Event()
-    server = asyncio.create_task(serve(build_web_app(app, ready), "127.0.0.1", port, stop))
+    server = asyncio.create_task(serve(build_web_app(chat.app, ready), "127.0.0.1", port, stop))
     await wait_listening(port)
     payload = web_api.block_actions(
         "U0ANALYST", [web_api.button("triage:ack", "TIP-ABCDEF", "card|TIP-ABCDEF")], channel="C0SECURITY"
@@ -140,7 +148,7 @@ async def test_other_listeners_share_the_app_and_keep_their_actions(slack_api, u
         f"http://127.0.0.1:{port}/slack/events", *web_api.encode_interaction(payload), SECRET
     )
     assert delivered.status == 200
-    await drain(app)
+    await chat.drain()
     assert seen == ["TIP-ABCDEF"]
     assert slack_api.calls_to("chat.postMessage") == [], "the reporter's side took no part"
     stop.set()

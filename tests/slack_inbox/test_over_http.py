@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.app import build_slack_app
+from adapters.slack.app import build_slack_chat
 from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.inbox.modals import CLOSE_OUTCOME
 from adapters.slack.reporter_channel import SlackReporterChannel
@@ -108,11 +108,12 @@ async def inbox(slack_api: RecordingSlackApi, uow_factory: UowFactory) -> AsyncI
     )
     slack = Harness(slack_api, service, uow_factory, SLACK_SECURITY_CHANNEL=CHANNEL)
     settings = slack.settings
-    slack.app = build_slack_app(
+    slack.chat = build_slack_chat(
         settings,
         service,
         register_extra=lambda app: register_triage_listeners(app, triage, templates, settings),
     )
+    slack.app = slack.chat.app
     destinations = {
         "slack": SlackChannelInbox(
             "slack", inbox_client(settings.bot_token, settings.api_url), CHANNEL, uow_factory

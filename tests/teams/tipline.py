@@ -16,10 +16,9 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.async_app import AsyncApp
 
 import app
-from adapters.slack.app import drain
+from adapters.slack.app import SlackChat
 from adapters.slack.settings import load_slack_settings
 from adapters.teams.endpoint import MESSAGES, MessagesEndpoint
 from adapters.teams.settings import load_teams_settings
@@ -43,7 +42,7 @@ class Tipline:
     connector: RecordingConnector
     issuer: TokenIssuer | None
     session: aiohttp.ClientSession
-    slack: AsyncApp | None = None
+    slack: SlackChat | None = None
 
     async def post(self, activity: dict[str, Any], token: str | bool | None = True) -> int:
         """POST the activity as the Bot Framework does; token True: a valid one for it."""
@@ -81,7 +80,7 @@ class Tipline:
         while True:
             await self.endpoint.turns.drain()
             if self.slack is not None:
-                await drain(self.slack)
+                await self.slack.drain()
             await self.runtime.worker.drain(timeout=within)
             async with self.runtime.unit_of_work() as uow:
                 pending = await uow.outbox.list(OutboxStatus.PENDING)
@@ -178,7 +177,9 @@ async def running_tipline(
         apps = app.chat_apps(rt, slack)
         assert apps.teams is not None
         endpoint = apps.teams
-        runner = web.AppRunner(build_web_app(apps.slack, rt.ready, apps.posts), access_log=None)
+        runner = web.AppRunner(
+            build_web_app(apps.slack.app if apps.slack else None, rt.ready, apps.posts), access_log=None
+        )
         await runner.setup()
         try:
             await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -187,6 +188,6 @@ async def running_tipline(
                 yield Tipline(url, rt, endpoint, connector, issuer, session, apps.slack)
                 await endpoint.turns.drain()
                 if apps.slack is not None:
-                    await drain(apps.slack)
+                    await apps.slack.drain()
         finally:
             await runner.cleanup()
