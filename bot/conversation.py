@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.messages import Message
+from bot.messages import Message, Question, TextQuestion
 from bot.ports import ConversationStatus, ConversationStore, StoredConversation, UnitOfWork
 from bot.reporter_desk import Awaiting
 from flows.state import ConversationState, Phase
@@ -32,6 +32,14 @@ class Reply:
     duplicate: bool = False  # the same inbound event was already handled
     queued: int = 0  # deliveries queued for the security inbox this turn
     unsent_detail: bool = False  # detail added after the report was sent, not sent yet
+    moved_on: bool = False  # the click answered a question that had moved on: nothing was used
+
+    def asks_again(self, token: str) -> bool:
+        """The question `token` names is asked again, with the problem: the answer couldn't be
+        used, so its buttons or form stay for the reporter to correct."""
+        return any(
+            isinstance(m, (Question, TextQuestion)) and m.token == token and m.problem for m in self.messages
+        )
 
 
 @dataclass
@@ -59,7 +67,7 @@ class Envelope:
     def flow_running(self) -> bool:
         return self.state is not None and self.state.phase is not Phase.FINISHED
 
-    def reply(self, messages: list[Message], queued: int = 0) -> Reply:
+    def reply(self, messages: list[Message], queued: int = 0, *, moved_on: bool = False) -> Reply:
         """The turn's reply, with what the conversation's state says about it."""
         waiting = self.flow_running or self.awaiting is not None or self.checking
         # Sent, and being added to since: not while the "add more detail?" offer is all there is.
@@ -69,7 +77,9 @@ class Envelope:
             and self.flow_running
             and self.state.phase is not Phase.SENT
         )
-        return Reply(messages, waiting, self.reference, queued=queued, unsent_detail=unsent)
+        return Reply(
+            messages, waiting, self.reference, queued=queued, unsent_detail=unsent, moved_on=moved_on
+        )
 
 
 def load_envelope(stored: StoredConversation | None, now: datetime, flow_id: str) -> Envelope:

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope, store_envelope
 from bot.evidence import attach as attach_evidence
@@ -62,6 +62,15 @@ from flows.state import Phase
 log = logging.getLogger(__name__)
 
 IDLE_TOKEN = "idle"  # noqa: S105 - a question token, not a secret
+
+
+class FlowTurn(NamedTuple):
+    """What a turn of the flow said, how many deliveries it queued, and whether the click it
+    answered had moved on."""
+
+    messages: list[Message]
+    queued: int
+    moved_on: bool = False
 
 
 class _NeedsUnitOfWork(Exception):
@@ -163,8 +172,7 @@ class ReportingService:
                 # A flagged or forwarded message's words are read for the report, as the story is.
                 shared = "\n\n".join(f.text for f in files if f.text)
                 action: UserAction = SharedText(shared) if shared else Command(CommandName.RESUME)
-                resumed, _ = await self._flow_turn(uow, envelope, reporter, action, now)
-                messages += resumed
+                messages += (await self._flow_turn(uow, envelope, reporter, action, now)).messages
             await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
             await uow.commit()
         if queued:
@@ -211,22 +219,24 @@ class ReportingService:
             desk = await self._reporter_side(uow, envelope, reporter, action, now)
             messages: list[Message] = list(desk.messages) if desk else []
             queued = desk.queued if desk else 0
+            moved_on = False
             news_first = bool(desk and desk.messages and desk.awaiting is None) and not envelope.flow_running
             if news_first and isinstance(action, Command) and action.name is CommandName.START:
                 # They came back to news (an outcome, say): offer a new report rather than launch one.
                 messages += self._idle_greeting()
             elif desk is None or (desk.awaiting is None and isinstance(action, Command)):
-                flow_messages, flow_queued = await self._flow_turn(uow, envelope, reporter, action, now)
-                messages += flow_messages
-                queued += flow_queued
+                flowed = await self._flow_turn(uow, envelope, reporter, action, now)
+                messages += flowed.messages
+                queued += flowed.queued
+                moved_on = flowed.moved_on
             elif envelope.awaiting is None and envelope.flow_running:
-                resumed, _ = await self._flow_turn(uow, envelope, reporter, Command(CommandName.RESUME), now)
-                messages += resumed
+                resumed = await self._flow_turn(uow, envelope, reporter, Command(CommandName.RESUME), now)
+                messages += resumed.messages
             await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
             await uow.commit()
         if queued:
             self.on_queued()
-        return envelope.reply(messages, queued)
+        return envelope.reply(messages, queued, moved_on=moved_on)
 
     async def _ordinary_turn(
         self,
@@ -246,11 +256,11 @@ class ReportingService:
         if self._for_the_desk(action, envelope) or self._for_the_check(action, envelope):
             return None
         try:
-            messages, _ = await self._flow_turn(None, envelope, reporter, action, now)
+            flowed = await self._flow_turn(None, envelope, reporter, action, now)
         except _NeedsUnitOfWork:
             return None
         await store_envelope(store, key, envelope, loaded.stored, now, self.engine.draft_keep_days, event)
-        return envelope.reply(messages)
+        return envelope.reply(flowed.messages, moved_on=flowed.moved_on)
 
     async def _open(
         self, uow: UnitOfWork, key: ConversationKey, event: tuple[str, str] | None, now: datetime
@@ -366,10 +376,10 @@ class ReportingService:
         reporter: Reporter,
         action: UserAction,
         now: datetime,
-    ) -> tuple[list[Message], int]:
+    ) -> FlowTurn:
         if not envelope.flow_running:
             if not self._starts(action):
-                return self._idle_help(action) + self._idle_greeting(), 0
+                return FlowTurn(self._idle_help(action) + self._idle_greeting(), 0)
             turn = self.engine.start(now)
             envelope.reference = None
         else:
@@ -379,7 +389,8 @@ class ReportingService:
         envelope.state = turn.state
         queued = await self._carry_out(uow, turn, envelope, reporter, now)
         alert = await self._alert(uow, envelope, reporter, before, now)
-        return alert + present(self.engine.flow, turn.outputs, envelope.reference), queued
+        messages = alert + present(self.engine.flow, turn.outputs, envelope.reference)
+        return FlowTurn(messages, queued, turn.moved_on)
 
     async def _alert(
         self,

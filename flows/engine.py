@@ -99,7 +99,7 @@ class Engine(NotedAnswers):
         if isinstance(action, SharedText):
             return self._heard(state, action.text)
         if isinstance(action, (PickOptions, SubmitForm)) and action.token != self.token(state):
-            return Turn(state, (Say(self.flow.text("stale")), self._put(state)))
+            return Turn(state, (Say(self.flow.text("stale")), self._put(state)), moved_on=True)
         if state.noted:
             return self._confirming(state, action)
         step = self.flow.step(state.step_id)
@@ -223,7 +223,9 @@ class Engine(NotedAnswers):
         picked: str | None = None
         if isinstance(action, PickOptions):
             if action.token != self.token(state):
-                return Turn(state, (Say(self.flow.text("stale")), self._offer_again(state, offers)))
+                return Turn(
+                    state, (Say(self.flow.text("stale")), self._offer_again(state, offers)), moved_on=True
+                )
             picked = action.values[0] if action.values else None
         elif isinstance(action, TextAnswer):
             result = read_choice(action.text, offers, multiple=False)
@@ -288,7 +290,7 @@ class Engine(NotedAnswers):
     # ---- commands ----------------------------------------------------------
     def _command(self, state: ConversationState, command: Command, now: datetime) -> Turn:
         if command.token is not None and command.token != self.token(state):
-            return Turn(state, (Say(self.flow.text("stale")), self._put(state)))
+            return Turn(state, (Say(self.flow.text("stale")), self._put(state)), moved_on=True)
         name = command.name
         step = self.flow.step(state.step_id)
         if state.noted and name in (CommandName.BACK, CommandName.EDIT, CommandName.SEND, CommandName.KEEP):

@@ -98,3 +98,5 @@ class Turn:
     state: ConversationState
     outputs: tuple[Output, ...]
     effects: tuple[Effect, ...] = ()
+    # The click or command answered a question that had already moved on: nothing was used.
+    moved_on: bool = False

@@ -37,7 +37,6 @@ from bot.messages import (
     CommandName,
     Message,
     PickOptions,
-    Question,
     Text,
     TextAnswer,
     TextQuestion,
@@ -324,7 +323,7 @@ class SlackBot:
                 log.exception("a reporter's click failed")
                 await self._say(channel, [SORRY])
                 return None
-            if not reply.duplicate and not _asks_again(reply, action.token) and found.message_ts:
+            if not reply.duplicate and not reply.asks_again(action.token) and found.message_ts:
                 await self._mark_answered(body, channel, found.message_ts, found.chosen or "")
             await self._say(channel, reply.messages)
             return reply
@@ -472,13 +471,6 @@ class SlackBot:
         await self._turn(
             found, channel, lambda who: check_shared_message(self.service, key, who, flagged.text, event)
         )
-
-
-def _asks_again(reply: Reply, token: str) -> bool:
-    """The click's question is asked again (the answer couldn't be used): leave its buttons."""
-    return any(
-        isinstance(m, (Question, TextQuestion)) and m.token == token and m.problem for m in reply.messages
-    )
 
 
 def _form_errors(reply: Reply, token: str) -> dict[str, str]:

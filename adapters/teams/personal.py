@@ -140,14 +140,11 @@ class PersonalChat:
     ) -> None:
         """The submitted card becomes read-only once its answer is used (or is no longer current)."""
         token = getattr(found.action, "token", None)
-        if token is not None and _asks_again(reply, token):
+        if token is not None and reply.asks_again(token):
             return  # the answer couldn't be used: leave the card so they can correct it
         value = body.get("value")
         shown = str(value.get(SHOWN) or "") if isinstance(value, Mapping) else ""
-        stale = self._service.engine.flow.text("stale")
-        chosen = (
-            "Not used: this question had already moved on" if _said(reply, stale) else found.chosen or "Sent"
-        )
+        chosen = "Not used: this question had already moved on" if reply.moved_on else found.chosen or "Sent"
         original = cards.render(Text(shown))[0] if shown else {"type": "message", "attachments": []}
         assert found.reply_to_id is not None
         try:
@@ -193,13 +190,3 @@ def _stamp(node: Any, prompt: str) -> None:
     elif isinstance(node, list):
         for item in node:
             _stamp(item, prompt)
-
-
-def _asks_again(reply: Reply, token: str) -> bool:
-    return any(
-        isinstance(m, (Question, TextQuestion)) and m.token == token and m.problem for m in reply.messages
-    )
-
-
-def _said(reply: Reply, text: str) -> bool:
-    return any(isinstance(m, Text) and m.text == text for m in reply.messages)

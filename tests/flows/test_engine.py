@@ -214,6 +214,7 @@ def test_an_old_button_is_answered_kindly_and_never_applied_to_the_new_question(
     assert r.step == "channel"
     r.act(PickOptions(old_token, ("in_person",)))
     assert any(isinstance(o, Say) and "already moved on" in o.text for o in r.turn.outputs)
+    assert r.turn.moved_on, "the service tells the adapters so; they never compare wording"
     assert r.step == "channel" and "channel" not in r.state.answers
     assert r.state.answers["approach_kinds"] == ["recruiter"]
 

@@ -95,6 +95,8 @@ async def test_a_card_submitted_again_after_it_was_answered_is_refused_kindly(ti
     later = words(tipline, since=posted)
     assert "already moved on" in later, "the old card is answered kindly"
     assert "Who contacted you?" in later, "and the current question is asked again"
+    settled = json.dumps(tipline.connector.current(card[0]))
+    assert "Not used: this question had already moved on" in settled, "the old card says it wasn't used"
     async with tipline.runtime.unit_of_work() as uow:
         stored = await uow.conversations.get(f"teams:{teams.TENANT}:{teams.ALICE.aad_object_id}")
     assert "A headhunter offered me a paid trip" in json.dumps(stored.state)
