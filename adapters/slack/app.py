@@ -42,6 +42,7 @@ from bot.messages import (
     TextQuestion,
     Tone,
 )
+from bot.receive import receive
 from bot.report import EvidenceFile, Reporter
 from bot.reporter_desk import MY_REPORTS
 from bot.service import ReportingService
@@ -248,20 +249,14 @@ class SlackBot:
         found = inbound.from_message(body)
         if found is None or found.channel is None:
             return
-        channel, key = found.channel, found.key
-        if found.files:
-            files = await self._evidence(body)
-            await self._turn(
-                found,
-                channel,
-                lambda who: self.service.attach_files(key, who, files, event=(SOURCE, found.dedupe_id)),
-            )
-        action = found.action
-        if action is not None:
-            event = f"{found.dedupe_id}:text" if found.files else found.dedupe_id
-            await self._turn(
-                found, channel, lambda who: self.service.handle(key, who, action, (SOURCE, event))
-            )
+        files = await self._evidence(body) if found.files else []
+        if not files and found.action is None:
+            return
+        await self._turn(
+            found,
+            found.channel,
+            lambda who: receive(self.service, found.key, who, found.action, files, SOURCE, found.dedupe_id),
+        )
 
     async def _evidence(self, body: Mapping[str, Any]) -> list[EvidenceFile]:
         """Files as the event names them, completed with files.info when Slack sent only an id,

@@ -29,6 +29,7 @@ from adapters.teams.text import plain
 from bot.conversation import Reply
 from bot.messages import Choice, Message, Question, SummaryCard, Text, TextQuestion, Tone
 from bot.ports import UnitOfWorkFactory
+from bot.receive import receive
 from bot.service import IDLE_TOKEN, ReportingService
 
 log = logging.getLogger("tipline.teams")
@@ -76,19 +77,14 @@ class PersonalChat:
             if await self._first_time(found.dedupe_id):
                 await self._say(context, self.welcome())
             return
+        if not found.files and found.action is None:
+            return
         try:
-            if found.files:
-                event = (SOURCE, f"{found.dedupe_id}:files" if found.action else found.dedupe_id)
-                files = list(found.files)
-                if self._downloads is not None:
-                    files = await self._downloads.keep(files, body)
-                attached = await self._service.attach_files(found.key, found.reporter, files, event)
-                if not attached.duplicate:
-                    await self._say(context, attached.messages)
-            if found.action is None:
-                return
-            reply = await self._service.handle(
-                found.key, found.reporter, found.action, (SOURCE, found.dedupe_id)
+            files = list(found.files)
+            if files and self._downloads is not None:
+                files = await self._downloads.keep(files, body)
+            reply = await receive(
+                self._service, found.key, found.reporter, found.action, files, SOURCE, found.dedupe_id
             )
         except Exception as exc:
             log.error("a Teams reporter's turn failed: %s", type(exc).__name__)

@@ -137,6 +137,9 @@ async def test_a_file_with_a_comment_is_attached_and_the_comment_answers(slack):
     conversation = await slack.conversation()
     assert len(conversation.state["files"]) == 1
     assert conversation.state["flow"]["answers"]["what_happened"] == "He messaged me this"
+    said = slack.texts()
+    assert said.count("“chat.png” will go with your report as evidence") == 1, "one reply to the message"
+    assert said.index("“chat.png” will go with") < said.index("Who contacted you?"), "files first, then words"
 
 
 async def test_with_evidence_download_on_a_private_copy_is_kept(slack_api, uow_factory, tmp_path):
