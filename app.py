@@ -196,7 +196,7 @@ async def open_protection(database: AsyncEngine, settings: Settings) -> Sealer:
     ring = await start_ring(database, key_settings(settings))
     # Migration 0006 indexes reports already there in plain normal forms (there is no index key
     # before 0008 makes one); the blind index replaces them straight after.
-    await upgrade_database(database, plain_index_key, settings.phone_region)
+    await upgrade_database(database, plain_index_key, settings.phone_region, ring)
     sealer = await open_vault(database, ring)
     await blind_plain_indexes(database, sealer)
     return sealer

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.normalise import DEFAULT_PHONE_REGION, IndexKey, plain_index_key
+from storage.protection.keys import KeyRing
 from storage.protection.sealing import Sealer
 from storage.unit_of_work import SqlUnitOfWork
 from storage.write_gate import write_gate
@@ -109,16 +110,20 @@ def alembic_config() -> Config:
 
 
 async def upgrade_database(
-    engine: AsyncEngine, index_key: IndexKey = plain_index_key, region: str = DEFAULT_PHONE_REGION
+    engine: AsyncEngine,
+    index_key: IndexKey = plain_index_key,
+    region: str = DEFAULT_PHONE_REGION,
+    data_keys: KeyRing | None = None,
 ) -> None:
     """Apply every migration not yet applied. Safe to call on each start, from several processes.
     `index_key` and `region` are the unit of work's: a migration that fills the indicator index
-    writes what the repositories would."""
+    writes what the repositories would. `data_keys`: a migration that seals values already there
+    seals them under the current one (without it they stay plain until `keys rotate`)."""
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade, index_key, region)
+        await conn.run_sync(_upgrade, index_key, region, data_keys)
 
 
-def _upgrade(connection: Connection, index_key: IndexKey, region: str) -> None:
+def _upgrade(connection: Connection, index_key: IndexKey, region: str, data_keys: KeyRing | None) -> None:
     if connection.dialect.name == "postgresql":
         # Two replicas starting together would both try to create the tables; the second
         # waits here for the first to commit, then finds nothing left to do. (On SQLite the
@@ -128,6 +133,7 @@ def _upgrade(connection: Connection, index_key: IndexKey, region: str) -> None:
     config.attributes["connection"] = connection
     config.attributes["index_key"] = index_key
     config.attributes["phone_region"] = region
+    config.attributes["data_keys"] = data_keys
     command.upgrade(config, "head")
 
 

@@ -230,7 +230,7 @@ class WatchlistEntryRow(Base):
     # The normalised content's hash: importing the same alert twice adds nothing.
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     content: Mapped[Any] = mapped_column(Json)  # sealed (storage.protection)
-    source: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(Text)  # sealed (storage.protection)
     active: Mapped[bool] = mapped_column(Boolean)
     added_by: Mapped[str] = mapped_column(String(200))
     added_at: Mapped[datetime]
@@ -293,7 +293,7 @@ class CampaignRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     status: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(Text)  # sealed (storage.protection)
     # A member of the security team decided something about it: automatic linking may add
     # reports to it, never merge it with another or take a report out of it.
     decided: Mapped[bool] = mapped_column(Boolean)
@@ -372,7 +372,7 @@ class InstanceSecretRow(Base):
     __tablename__ = "instance_secrets"
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)  # sealed (storage.protection)
 
 
 class DataProtectionRow(Base):

@@ -101,7 +101,7 @@ class SqlUnitOfWork:
         self.threads = SqlDestinationThreadRepository(session)
         self.addresses = SqlChatAddressRepository(session)
         self.watchlist = SqlWatchlistRepository(session, self._sealer)
-        self.campaigns = SqlCampaignRepository(session)
+        self.campaigns = SqlCampaignRepository(session, self._sealer)
         self.retention = SqlRetentionRepository(session, self._sealer)
         self.statistics = SqlStatisticsReads(session, self._sealer)
         return self

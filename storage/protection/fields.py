@@ -3,7 +3,8 @@
 The row's binding is what the row is known by on both the way in and the way out, so a
 repository can compute it before the row has an id: a report's reference, a conversation's
 key, a delivery's idempotency key. A message is bound to its report, an audit entry to its
-report and action.
+report and action; a campaign's title, which is only ever given to a campaign that exists,
+to its id.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ MESSAGE_BODY = "report_messages.body"
 OUTBOX_PAYLOAD = "outbox.payload"
 AUDIT_DETAIL = "audit_events.detail"
 WATCHLIST_CONTENT = "watchlist_entries.content"
+WATCHLIST_SOURCE = "watchlist_entries.source"
+CAMPAIGN_TITLE = "campaigns.title"  # a title the security team typed (NULL: none given)
+INSTANCE_SECRET = "instance_secrets.value"  # noqa: S105 - a column, e.g. the pseudonym key
 
 
 def audit_row(report_reference: str | None, action: str) -> str:
@@ -44,4 +48,10 @@ SEALED_COLUMNS = (
     SealedColumn(OUTBOX_PAYLOAD, "id", ("idempotency_key",)),
     SealedColumn(AUDIT_DETAIL, "id", ("report_reference", "action")),
     SealedColumn(WATCHLIST_CONTENT, "id", ("fingerprint",)),
+    SealedColumn(WATCHLIST_SOURCE, "id", ("fingerprint",)),
+    SealedColumn(CAMPAIGN_TITLE, "id", ("id",)),
+    SealedColumn(INSTANCE_SECRET, "name", ("name",)),
 )
+
+# Sealed columns whose plaintext is text rather than JSON.
+TEXT_FIELDS = frozenset({MESSAGE_BODY, WATCHLIST_SOURCE, CAMPAIGN_TITLE, INSTANCE_SECRET})

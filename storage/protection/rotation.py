@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.models import metadata
 from storage.protection.blind_index import blind_plain_indexes
-from storage.protection.fields import SEALED_COLUMNS, SealedColumn
+from storage.protection.fields import SEALED_COLUMNS, TEXT_FIELDS, SealedColumn
 from storage.protection.files import rotate_files
-from storage.protection.sealing import TEXT_FIELDS, Sealer, UnreadableValue
+from storage.protection.sealing import Sealer, UnreadableValue
 from storage.protection.vault import reseal_vault
 
 BATCH = 200

@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from storage.protection.fields import TEXT_FIELDS
 from storage.protection.keys import DataKey, KeyRing
 
 MARKER = "tl1."
@@ -150,7 +151,3 @@ def _bound(header: str, field: str, row: str) -> bytes:
     # The key id, the column and the row's own key: a ciphertext copied to another row or
     # column, or relabelled with another key id, fails to open.
     return f"{header}|{field}|{row}".encode()
-
-
-# Sealed columns whose plaintext is text rather than JSON.
-TEXT_FIELDS = frozenset({"report_messages.body"})

@@ -13,14 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.model import Campaign, CampaignStatus, Evidence, Link, Membership, StoredLink
 from storage.models import CampaignLinkRow, CampaignMemberRow, CampaignRow, ReportRow
+from storage.protection.fields import CAMPAIGN_TITLE
+from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, upsert
 
 _CHUNK = 500  # references per IN (...): well under every database's parameter limit
 
 
 class SqlCampaignRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer  # a title the team typed is sealed at rest, bound to the campaign's id
 
     async def create(
         self, now: datetime, status: CampaignStatus = CampaignStatus.OPEN, *, decided: bool = False
@@ -40,7 +43,7 @@ class SqlCampaignRepository:
         if row is None:
             return None
         members = await self._members([campaign_id])
-        return _campaign(row, members.get(campaign_id, ()))
+        return _campaign(row, members.get(campaign_id, ()), self._sealer)
 
     async def list(self) -> Sequence[Campaign]:
         rows = list(
@@ -49,7 +52,7 @@ class SqlCampaignRepository:
             )
         )
         members = await self._members([row.id for row in rows])  # one query for every campaign
-        return [_campaign(row, members.get(row.id, ())) for row in rows]
+        return [_campaign(row, members.get(row.id, ()), self._sealer) for row in rows]
 
     async def change(
         self,
@@ -64,7 +67,7 @@ class SqlCampaignRepository:
         if status is not None:
             values["status"] = status.value
         if title is not None:
-            values["title"] = title
+            values["title"] = self._sealer.seal_text(title, CAMPAIGN_TITLE, str(campaign_id))
         if decided is not None:
             values["decided"] = decided
         await self._session.execute(
@@ -176,11 +179,11 @@ class SqlCampaignRepository:
         )
 
 
-def _campaign(row: CampaignRow, references: Sequence[str]) -> Campaign:
+def _campaign(row: CampaignRow, references: Sequence[str], sealer: Sealer) -> Campaign:
     return Campaign(
         id=row.id,
         status=CampaignStatus(row.status),
-        title=row.title,
+        title=None if row.title is None else sealer.open_text(row.title, CAMPAIGN_TITLE, str(row.id)),
         decided=row.decided,
         created_at=row.created_at,
         updated_at=row.updated_at,

@@ -27,7 +27,7 @@ from storage.models import (
     ReportStubRow,
     ScheduledRunRow,
 )
-from storage.protection.fields import CONVERSATION_STATE, MESSAGE_BODY
+from storage.protection.fields import CONVERSATION_STATE, INSTANCE_SECRET, MESSAGE_BODY
 from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
@@ -227,4 +227,4 @@ class SqlRetentionRepository:
         )
         if value is None:
             raise LookupError(f"no instance secret {name!r}; run `python app.py db upgrade`")
-        return value
+        return self._sealer.open_text(value, INSTANCE_SECRET, name)  # sealed by migration 0009

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.watchlist.model import EntryContent, IndexedIndicator, WatchlistEntry
 from storage.models import WatchlistCheckRow, WatchlistEntryRow, WatchlistIndicatorRow
-from storage.protection.fields import WATCHLIST_CONTENT
+from storage.protection.fields import WATCHLIST_CONTENT, WATCHLIST_SOURCE
 from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists
 
@@ -33,7 +33,8 @@ class SqlWatchlistRepository:
             "content": self._sealer.seal_json(
                 content.model_dump(mode="json"), WATCHLIST_CONTENT, fingerprint
             ),
-            "source": content.source,
+            # The entry's content holds the source too; this copy, sealed alike, is the column's.
+            "source": self._sealer.seal_text(content.source, WATCHLIST_SOURCE, fingerprint),
             "active": True,
             "added_by": added_by,
             "added_at": now,
