@@ -1,6 +1,6 @@
-"""What storage forgets on a schedule: cancelled drafts past their keep-until date, the
-ids of platform events handled long enough ago that no platform will send them again, and,
-once a day (bot.retention: once across replicas and restarts), closed reports past
+"""What storage forgets on a schedule: cancelled drafts past their keep-until date and drafts
+abandoned for as long, the ids of platform events handled long enough ago that no platform will
+send them again, and, once a day (bot.retention: once across replicas and restarts), closed reports past
 RETENTION_CLOSED."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ async def tidy(uow_factory: UnitOfWorkFactory, now: datetime, retention: Retenti
     """`retention`: drafts go through it, so evidence files they hold go too, audited."""
     drafts = 0
     if retention is not None:
-        drafts, _ = await retention.purge_drafts(now)
+        drafts = (await retention.purge_drafts(now)).total
     async with uow_factory() as uow:
         if retention is None:
             drafts = await uow.conversations.delete_expired(now)

@@ -33,13 +33,18 @@ def _summary(result: PurgeResult, retention: Retention, verb: str) -> str:
     kept = retention.policy.closed_for
     what = [_plural(len(result.reports), "closed report")]
     what.append(_plural(result.drafts, "cancelled draft"))
+    what.append(_plural(result.abandoned, "abandoned draft"))
     rule = (
         f"closed reports are kept {format_duration(kept)} after closing (RETENTION_CLOSED)"
         if kept is not None
         else "closed reports are kept for good (RETENTION_CLOSED=never)"
     )
-    drafts = f"cancelled drafts {retention.policy.draft_keep_days} days after the cancel (DRAFT_KEEP_DAYS)"
-    return f"{verb} {' and '.join(what)}; {rule}, {drafts}."
+    days = retention.policy.draft_keep_days
+    drafts = (
+        f"cancelled drafts {days} days after the cancel and drafts never sent {days} days after "
+        "their last answer (DRAFT_KEEP_DAYS)"
+    )
+    return f"{verb} {', '.join(what[:-1])} and {what[-1]}; {rule}, {drafts}."
 
 
 async def purge_reports(

@@ -63,6 +63,15 @@ class RetentionRepository(Protocol):
         """Delete the draft if it is still that version and still expired; 1 or 0."""
         ...
 
+    async def abandoned_drafts(self, quiet_since: datetime) -> Sequence[tuple[str, int, list[Any]]]:
+        """Drafts never sent nor cancelled, untouched since before `quiet_since` (a running flow,
+        no report made yet, no question of the team awaiting an answer): (key, version, files)."""
+        ...
+
+    async def delete_abandoned_draft(self, key: str, version: int, quiet_since: datetime) -> int:
+        """Delete the draft if it is still that version and still quiet since then; 1 or 0."""
+        ...
+
     async def delete_finished_conversation(self, key: str, reference: str) -> bool:
         """Forget the finished conversation at `key` if it is the one that made `reference`
         (it holds the answers the report was built from)."""

@@ -1,5 +1,6 @@
-"""The purge: closed reports past RETENTION_CLOSED and cancelled drafts past DRAFT_KEEP_DAYS
-are deleted with everything held beside them, each report leaving a stub for statistics.
+"""The purge: closed reports past RETENTION_CLOSED, cancelled drafts past DRAFT_KEEP_DAYS and
+drafts abandoned (never sent nor cancelled, untouched for DRAFT_KEEP_DAYS) are deleted with
+everything held beside them, each report leaving a stub for statistics.
 
 Each report goes in a transaction of its own that locks it and checks again that it is still
 due, so two purgers at once (two replicas, or the scheduler and `reports purge`) delete it
@@ -35,7 +36,11 @@ RemoveFiles = Callable[[Sequence[str]], Awaitable[int]]
 @dataclass(frozen=True)
 class RetentionPolicy:
     closed_for: timedelta | None  # RETENTION_CLOSED; None: closed reports are kept
-    draft_keep_days: int  # DRAFT_KEEP_DAYS, counted from the cancel (bot.conversation)
+    draft_keep_days: int  # DRAFT_KEEP_DAYS: from the cancel (bot.conversation), or the last answer
+
+    def quiet_since(self, now: datetime) -> datetime:
+        """A draft not touched since then was abandoned."""
+        return now - timedelta(days=self.draft_keep_days)
 
 
 @dataclass(frozen=True)
@@ -51,8 +56,20 @@ class PurgedReport:
 @dataclass
 class PurgeResult:
     reports: list[PurgedReport] = field(default_factory=list)
-    drafts: int = 0
-    draft_files: int = 0
+    drafts: int = 0  # cancelled
+    draft_files: int = 0  # held by the cancelled and the abandoned drafts
+    abandoned: int = 0  # drafts never sent nor cancelled, gone quiet
+
+
+@dataclass(frozen=True)
+class DraftsPurged:
+    cancelled: int = 0
+    abandoned: int = 0
+    files: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.cancelled + self.abandoned
 
 
 async def _no_files(paths: Sequence[str]) -> int:
@@ -117,8 +134,9 @@ class Retention:
                     )
                 )
             drafts = await uow.retention.expired_drafts(now)
-            result.drafts = len(drafts)
-            result.draft_files = sum(len(_evidence_paths(files)) for _, _, files in drafts)
+            abandoned = await uow.retention.abandoned_drafts(self.policy.quiet_since(now))
+            result.drafts, result.abandoned = len(drafts), len(abandoned)
+            result.draft_files = sum(len(_evidence_paths(files)) for _, _, files in [*drafts, *abandoned])
         return result
 
     async def purge(self, now: datetime, actor: Actor = SYSTEM) -> PurgeResult:
@@ -130,30 +148,42 @@ class Retention:
             purged = await self._purge_report(reference, now, actor)
             if purged is not None:
                 result.reports.append(purged)
-        result.drafts, result.draft_files = await self.purge_drafts(now, actor)
-        if result.reports or result.drafts:
+        drafts = await self.purge_drafts(now, actor)
+        result.drafts, result.abandoned, result.draft_files = drafts.cancelled, drafts.abandoned, drafts.files
+        if result.reports or drafts.total:
             log.info(
-                "retention: purged %d closed reports and %d cancelled drafts",
+                "retention: purged %d closed reports, %d cancelled and %d abandoned drafts",
                 len(result.reports),
                 result.drafts,
+                result.abandoned,
             )
         return result
 
-    async def purge_drafts(self, now: datetime, actor: Actor = SYSTEM) -> tuple[int, int]:
-        """Cancelled drafts past their keep-until time, with any evidence files they hold."""
+    async def purge_drafts(self, now: datetime, actor: Actor = SYSTEM) -> DraftsPurged:
+        """Cancelled drafts past their keep-until time, and drafts abandoned for DRAFT_KEEP_DAYS,
+        with any evidence files they hold. Each is deleted only if it is still the version read
+        (a reporter coming back meanwhile keeps theirs)."""
+        quiet_since = self.policy.quiet_since(now)
         async with self._uow_factory() as uow:
             drafts = await uow.retention.expired_drafts(now)
-            if not drafts:
-                return 0, 0
-            paths = [path for _, _, files in drafts for path in _evidence_paths(files)]
-            deleted = 0
-            for key, version, _ in drafts:
-                deleted += await uow.retention.delete_draft(key, version, now)
+            abandoned = await uow.retention.abandoned_drafts(quiet_since)
+            if not drafts and not abandoned:
+                return DraftsPurged()
+            paths: list[str] = []
+            cancelled = quiet = 0
+            for key, version, files in drafts:
+                if await uow.retention.delete_draft(key, version, now):
+                    cancelled += 1
+                    paths += _evidence_paths(files)
+            for key, version, files in abandoned:
+                if await uow.retention.delete_abandoned_draft(key, version, quiet_since):
+                    quiet += 1
+                    paths += _evidence_paths(files)
             removed = await self._remove_files(paths)
-            detail = {"drafts": deleted, "evidence_files": removed}
+            detail = {"drafts": cancelled, "abandoned_drafts": quiet, "evidence_files": removed}
             await uow.audit.add(AuditEvent(now, actor.id, actor.platform, "drafts.purged", detail=detail))
             await uow.commit()
-        return deleted, removed
+        return DraftsPurged(cancelled, quiet, removed)
 
     async def _due(self, uow: UnitOfWork, now: datetime) -> list[str]:
         cutoff = self.cutoff(now)

@@ -153,6 +153,34 @@ class SqlRetentionRepository:
         )
         return rowcount(result)
 
+    def _quiet(self, quiet_since: datetime) -> list[ColumnElement[bool]]:
+        return [
+            ConversationRow.status == ConversationStatus.ACTIVE.value,
+            ConversationRow.updated_at < quiet_since,
+        ]
+
+    async def abandoned_drafts(self, quiet_since: datetime) -> Sequence[tuple[str, int, list[Any]]]:
+        rows = await self._session.execute(
+            select(ConversationRow.key, ConversationRow.version, ConversationRow.state)
+            .where(*self._quiet(quiet_since))
+            .order_by(ConversationRow.key)
+        )
+        found = []
+        for row in rows:
+            # The state is sealed: which quiet conversations are drafts is read in it, here.
+            state = self._state(row.key, row.state)
+            if state.get("flow") and not state.get("report_reference") and not state.get("awaiting"):
+                found.append((row.key, row.version, list(state.get("files") or [])))
+        return found
+
+    async def delete_abandoned_draft(self, key: str, version: int, quiet_since: datetime) -> int:
+        result = await self._session.execute(
+            delete(ConversationRow)
+            .where(ConversationRow.key == key, ConversationRow.version == version, *self._quiet(quiet_since))
+            .execution_options(**NO_SYNC)
+        )
+        return rowcount(result)
+
     def _state(self, key: str, stored: Any) -> dict[str, Any]:
         state = self._sealer.open_json(stored, CONVERSATION_STATE, key)
         return state if isinstance(state, dict) else {}

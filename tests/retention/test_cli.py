@@ -23,7 +23,7 @@ async def test_dry_run_shows_what_would_go_changes_nothing_then_purge_does_it(
 
     dry = run_app(tmp_path, env, "reports", "purge", "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "Would purge 1 closed report and 0 cancelled drafts" in dry.stdout
+    assert "Would purge 1 closed report, 0 cancelled drafts and 0 abandoned drafts" in dry.stdout
     assert "kept 400 days after closing (RETENTION_CLOSED)" in dry.stdout
     assert old.reference in dry.stdout and recent.reference not in dry.stdout
     assert "1 evidence file" in dry.stdout and "Nothing has been deleted" in dry.stdout

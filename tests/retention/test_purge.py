@@ -99,8 +99,8 @@ async def test_cancelled_drafts_past_their_keep_date_go_with_their_evidence(uow_
             state = {"flow": None, "files": [{"id": "f", "name": "x.png", "stored_path": str(path)}]}
             await uow.conversations.save(key, state, ConversationStatus.CANCELLED, None, CREATED_AT, expires)
         await uow.commit()
-    deleted, files = await retention(uow_factory).purge_drafts(CREATED_AT + timedelta(days=1))
-    assert (deleted, files) == (1, 1)
+    purged = await retention(uow_factory).purge_drafts(CREATED_AT + timedelta(days=1))
+    assert (purged.cancelled, purged.abandoned, purged.files) == (1, 0, 1)
     assert kept_file.exists() and not gone_file.exists()
     async with uow_factory() as uow:
         assert await uow.conversations.get("console:hq:old") is None
