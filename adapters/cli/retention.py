@@ -92,6 +92,13 @@ async def forget_reporter(
             "they wrote on its thread.",
             file=out,
         )
+        if forgotten.deliveries_scrubbed:
+            copies = _plural(forgotten.deliveries_scrubbed, "copy", "copies")
+            print(
+                f"  {copies} of the report in the outbox (sent, or still to go to the security team) "
+                "no longer name them.",
+                file=out,
+            )
         if forgotten.pushes_dropped:
             print(
                 f"  {_plural(forgotten.pushes_dropped, 'message')} not yet sent to them will not be sent.",

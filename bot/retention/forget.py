@@ -12,6 +12,13 @@ be read back from it without the key.
 After it, Tipline can no longer reach the reporter about the report: pushes not yet sent are
 dropped, a question to them is refused, and an acknowledgement or closing message is kept on
 the thread without being sent.
+
+Deliveries of the report kept in the outbox (sent, or still to be sent to the security team)
+carry a copy of the report as it was then: each copy is pseudonymised the same way, and the
+thread messages they carry lose the same words, so a delivery still to go tells the team what
+happened without saying who told them, and one already sent no longer holds the identity here.
+Nothing else in them changes (reference, event, times, the approach), so a retry still
+delivers the same event.
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
 
 from bot.actors import Actor
 from bot.analyst_text import parse_reference
@@ -54,6 +64,7 @@ class Forgotten:
     already: bool = False
     messages: int = 0
     pushes_dropped: int = 0
+    deliveries_scrubbed: int = 0  # outbox copies of the report, pseudonymised
 
 
 def _identity(report: Report) -> list[str]:
@@ -80,8 +91,8 @@ def _without(identity: Sequence[str]) -> Callable[[str | None], str | None]:
     return scrub
 
 
-def _pseudonymised(report: Report, alias: str, now: datetime) -> Report:
-    scrub = _without(_identity(report))
+def _scrubbed(report: Report, alias: str, scrub: Callable[[str | None], str | None]) -> Report:
+    """The report without its reporter's identity; nothing else changed."""
     actions = report.actions.model_copy(
         update={
             "shared_detail": scrub(report.actions.shared_detail),
@@ -103,10 +114,40 @@ def _pseudonymised(report: Report, alias: str, now: datetime) -> Report:
             "actions": actions,
             "contact": contact,
             "timeline": timeline,
-            "revision": report.revision + 1,
-            "updated_at": now,
         }
     )
+
+
+def _pseudonymised(report: Report, alias: str, now: datetime) -> Report:
+    scrubbed = _scrubbed(report, alias, _without(_identity(report)))
+    return scrubbed.model_copy(update={"revision": report.revision + 1, "updated_at": now})
+
+
+def _delivery_without(report: Report, alias: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A delivery's payload without the reporter's identity: the copy of the report it carries
+    (bot.inbox_events), the thread message, and the reporter a push went to."""
+    current = _pseudonymised(report, alias, report.updated_at)
+    pseudonymous = Reporter(platform=report.reporter.platform, user_id=alias).model_dump(mode="json")
+
+    def rewrite(payload: dict[str, Any]) -> dict[str, Any]:
+        fresh = dict(payload)
+        if isinstance(payload.get("report"), dict):
+            try:
+                copy = Report.model_validate(payload["report"])
+            except ValidationError:  # a copy this version can't read: the report as it is now
+                fresh["report"] = current.model_dump(mode="json")
+            else:
+                # The words that named them then, and now: a name may have changed since.
+                scrub = _without(sorted({*_identity(copy), *_identity(report)}, key=len, reverse=True))
+                fresh["report"] = _scrubbed(copy, alias, scrub).model_dump(mode="json")
+        scrub_now = _without(_identity(report))
+        if isinstance(payload.get("message"), dict) and isinstance(payload["message"].get("body"), str):
+            fresh["message"] = {**payload["message"], "body": scrub_now(payload["message"]["body"])}
+        if isinstance(payload.get("reporter"), dict):
+            fresh["reporter"] = pseudonymous
+        return fresh
+
+    return rewrite
 
 
 class ReporterForgetting:
@@ -143,6 +184,7 @@ class ReporterForgetting:
                 reference, f"{old.platform}:{old.user_id}", new, scrub
             )
             dropped = await uow.retention.drop_reporter_deliveries(reference)
+            scrubbed = await uow.retention.rewrite_deliveries(reference, _delivery_without(report, alias))
             key = ConversationKey(old.platform, old.workspace or "", old.user_id)
             await uow.retention.delete_finished_conversation(str(key), reference)
             await uow.reports.update(_pseudonymised(report, alias, now))
@@ -153,8 +195,15 @@ class ReporterForgetting:
                     platform=actor.platform,
                     action="report.reporter_pseudonymised",
                     report_reference=reference,
-                    detail={"pseudonym": alias, "messages": renamed, "pushes_dropped": dropped},
+                    detail={
+                        "pseudonym": alias,
+                        "messages": renamed,
+                        "pushes_dropped": dropped,
+                        "deliveries_scrubbed": scrubbed,
+                    },
                 )
             )
             await uow.commit()
-        return Forgotten(reference, alias, messages=renamed, pushes_dropped=dropped)
+        return Forgotten(
+            reference, alias, messages=renamed, pushes_dropped=dropped, deliveries_scrubbed=scrubbed
+        )

@@ -81,6 +81,12 @@ class RetentionRepository(Protocol):
         """Drop the pushes to the reporter about `reference` not yet sent."""
         ...
 
+    async def rewrite_deliveries(
+        self, reference: str, rewrite: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> int:
+        """Every outbox payload of `reference` (sent or not) through `rewrite`; how many changed."""
+        ...
+
     async def rewrite_reporter_messages(
         self, reference: str, old_author: str, new_author: str, scrub: Callable[[str | None], str | None]
     ) -> int:

@@ -27,7 +27,7 @@ from storage.models import (
     ReportStubRow,
     ScheduledRunRow,
 )
-from storage.protection.fields import CONVERSATION_STATE, INSTANCE_SECRET, MESSAGE_BODY
+from storage.protection.fields import CONVERSATION_STATE, INSTANCE_SECRET, MESSAGE_BODY, OUTBOX_PAYLOAD
 from storage.protection.sealing import Sealer
 from storage.repositories._sql import FRESH, NO_SYNC, insert_unless_exists, rowcount
 
@@ -211,6 +211,30 @@ class SqlRetentionRepository:
             .execution_options(**NO_SYNC)
         )
         return rowcount(result)
+
+    async def rewrite_deliveries(
+        self, reference: str, rewrite: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> int:
+        rows = await self._session.execute(
+            select(OutboxRow.id, OutboxRow.idempotency_key, OutboxRow.payload)
+            .where(OutboxRow.report_reference == reference)
+            .order_by(OutboxRow.id)
+        )
+        changed = 0
+        for row in rows.all():
+            # The payload is sealed at rest, bound to the delivery: opened, rewritten, sealed again.
+            payload = self._sealer.open_json(row.payload, OUTBOX_PAYLOAD, row.idempotency_key)
+            fresh = rewrite(payload)
+            if fresh == payload:
+                continue
+            await self._session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == row.id)
+                .values(payload=self._sealer.seal_json(fresh, OUTBOX_PAYLOAD, row.idempotency_key))
+                .execution_options(**NO_SYNC)
+            )
+            changed += 1
+        return changed
 
     async def rewrite_reporter_messages(
         self, reference: str, old_author: str, new_author: str, scrub: Callable[[str | None], str | None]

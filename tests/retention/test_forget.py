@@ -7,13 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from bot.ports import MessageKind, ReportMessage
+from bot.inbox_events import EventKind, InboxEvent, ThreadMessage
+from bot.outbox import REPORTER_DESTINATION, queue_event, queue_for_reporter
+from bot.ports import MessageKind, OutboxStatus, ReportMessage
 from bot.report import ContactPreference, Outcome, Reporter
 from bot.retention.forget import ForgetError, ReporterForgetting
 from bot.triage import TriageError
 from tests.audit.support import verdict
 from tests.factories import CREATED_AT, Clock
-from tests.triage.support import MEMBER, make_triage, reporter_pushes, store, stored, thread
+from tests.triage.support import MEMBER, inbox_event, make_triage, reporter_pushes, store, stored, thread
 
 ALICE = Reporter(platform="slack", user_id="U0ALICE", display_name="Alice Jones", workspace="T1")
 
@@ -96,3 +98,50 @@ async def test_a_wrong_reference_changes_nothing(uow_factory) -> None:
     with pytest.raises(ForgetError, match="No report TIP-ZZZZZZ; nothing was changed"):
         await ReporterForgetting(uow_factory, Clock()).forget([report.reference, "TIP-ZZZZZZ"], MEMBER)
     assert (await stored(uow_factory, report.reference)).reporter == ALICE
+
+
+async def test_copies_of_the_report_in_the_outbox_lose_her_identity_and_keep_the_approach(uow_factory):
+    report = await _alices_report(uow_factory)
+    said = ThreadMessage(
+        id=1, kind=MessageKind.ANSWER, body="Alice Jones here, call 07700 900123", from_label="Reporter"
+    )
+    async with uow_factory() as uow:
+        # The submission went to the security inbox; her answer is still to go; a push reached her.
+        await queue_event(uow, InboxEvent.about(EventKind.SUBMITTED, report, CREATED_AT), "r1", CREATED_AT)
+        await queue_event(
+            uow, InboxEvent.about(EventKind.MESSAGE, report, CREATED_AT, message=said), "msg1", CREATED_AT
+        )
+        await queue_for_reporter(uow, report, 1, CREATED_AT)
+        await uow.commit()
+    async with uow_factory() as uow:
+        sent = [e for e in await uow.outbox.list() if e.idempotency_key.endswith((".r1.file", ".reporter"))]
+        for entry in sent:
+            await uow.outbox.mark_delivered(entry.id, CREATED_AT)
+        await uow.commit()
+
+    [done] = await ReporterForgetting(uow_factory, Clock(CREATED_AT + timedelta(hours=1))).forget(
+        [report.reference], MEMBER
+    )
+
+    assert done.deliveries_scrubbed == 3
+    async with uow_factory() as uow:
+        entries = await uow.outbox.list()
+        [entry] = [
+            e for e in await uow.audit.for_report(report.reference) if e.action.endswith("pseudonymised")
+        ]
+    assert entry.detail["deliveries_scrubbed"] == 3
+    held = str([e.payload for e in entries])
+    for identity in ("U0ALICE", "Alice Jones", "07700 900123", "policy adviser", "T1"):
+        assert identity not in held
+    submitted, answer = (inbox_event(e) for e in entries if e.destination == "file")
+    for event in (submitted, answer):  # still events the inbox can render, about the same approach
+        assert event.report.reporter == Reporter(platform="slack", user_id=done.pseudonym)
+        assert event.report.reporter_role is None and not event.report.contact_preference.may_contact
+        assert "a recruiter wanted our roadmap" in event.report.what_happened
+        assert event.report.contact == report.contact and event.reference == report.reference
+    assert answer.message is not None and answer.message.body == "[the reporter] here, call [the reporter]"
+    statuses = {e.idempotency_key.split(".", 1)[1]: e.status for e in entries}
+    delivered, pending = OutboxStatus.DELIVERED, OutboxStatus.PENDING
+    assert statuses == {"r1.file": delivered, "msg1.file": pending, "msg1.reporter": delivered}
+    [push] = [e for e in entries if e.destination == REPORTER_DESTINATION]
+    assert push.payload["reporter"]["user_id"] == done.pseudonym
