@@ -75,6 +75,9 @@ async def find_links(uow: UnitOfWork, report: Report, region: str = DEFAULT_PHON
 async def link_report(
     uow: UnitOfWork, report: Report, now: datetime, region: str = DEFAULT_PHONE_REGION
 ) -> Linked:
+    # Before anything is read: a report saved meanwhile in another transaction is then either
+    # committed (and found here) or still waiting to find this one.
+    await uow.campaigns.lock_linking()
     found = await find_links(uow, report, region)
     if not found:
         own = (await uow.campaigns.memberships([report.reference])).get(report.reference)
