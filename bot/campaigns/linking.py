@@ -75,6 +75,9 @@ async def find_links(uow: UnitOfWork, report: Report, region: str = DEFAULT_PHON
 async def link_report(
     uow: UnitOfWork, report: Report, now: datetime, region: str = DEFAULT_PHONE_REGION
 ) -> Linked:
+    # Before anything is read: a report saved meanwhile in another transaction is then either
+    # committed (and found here) or still waiting to find this one.
+    await uow.campaigns.lock_linking()
     found = await find_links(uow, report, region)
     if not found:
         own = (await uow.campaigns.memberships([report.reference])).get(report.reference)
@@ -96,13 +99,8 @@ async def link_report(
     merged: list[int] = []
     for m in [own, *(m for _, m in live)]:
         if m is not None and not m.decided and m.campaign_id != target and m.campaign_id not in merged:
-            await uow.campaigns.move_all(m.campaign_id, target, now)
-            await uow.campaigns.delete(m.campaign_id)
             merged.append(m.campaign_id)
-    if joining:
-        await uow.campaigns.put_members(target, joining, SYSTEM, now)
-    campaign = await uow.campaigns.get(target)
-    size = len(campaign.references) if campaign else 0
+    size = await uow.campaigns.absorb(target, merged, joining, SYSTEM, now)
     await _audit(uow, report, now, target, formed, joining, merged)
     moved = own is None or own.campaign_id != target
     return Linked(target, formed, moved, size, tuple(found))

@@ -42,6 +42,18 @@ class CampaignRepository(Protocol):
         """Into this campaign, out of any other."""
         ...
 
+    async def absorb(
+        self, campaign_id: int, campaigns: Sequence[int], references: Sequence[str], by: str, now: datetime
+    ) -> int:
+        """Into this campaign: every report of `campaigns` (which are deleted) and `references`
+        (out of any other). How many reports it holds now."""
+        ...
+
+    async def lock_linking(self) -> None:
+        """Held until the transaction ends: one linking at a time reads and changes memberships,
+        so two reports arriving together never form two campaigns of one persona."""
+        ...
+
     async def count_members(self) -> int:
         """How many reports are in a campaign."""
         ...

@@ -158,6 +158,10 @@ def _references(texts: Sequence[str]) -> list[str]:
 
 
 async def _load(uow: UnitOfWork, campaign_id: int, for_update: bool = False) -> Campaign:
+    if for_update:
+        # A decision changes memberships as linking does: one at a time, and in the same order
+        # of locks (this one first, then the campaign rows), so the two never deadlock.
+        await uow.campaigns.lock_linking()
     campaign = await uow.campaigns.get(campaign_id, for_update=for_update)
     if campaign is None:
         raise CampaignError(f"No campaign {campaign_id}.")

@@ -15,6 +15,9 @@ from storage.models import Base
 # objects, and read with this option so a row read twice in one session is never stale.
 FRESH: dict[str, Any] = {"populate_existing": True}
 NO_SYNC: dict[str, Any] = {"synchronize_session": False}
+Rows = dict[str, Any] | Sequence[dict[str, Any]]  # one row's values, or many rows'
+# Rows per multi-row INSERT: a few columns each stays under SQLite's oldest limit of 999 parameters.
+_ROWS_PER_STATEMENT = 100
 
 
 async def insert_unless_exists(
@@ -38,7 +41,21 @@ async def upsert(
     await session.execute(stmt)
 
 
-def _insert(session: AsyncSession, model: type[Base], values: dict[str, Any]) -> Any:
+async def upsert_many(
+    session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]], unique_columns: Sequence[str]
+) -> None:
+    """`upsert` for many rows in as few statements as the parameter limits allow (one, mostly):
+    each statement is a round trip, which on PostgreSQL costs more than the row. A row whose
+    unique columns repeat an earlier one's replaces it (one statement may not touch a row twice)."""
+    unique = {tuple(row[c] for c in unique_columns): row for row in rows}
+    kept = list(unique.values())
+    for start in range(0, len(kept), _ROWS_PER_STATEMENT):
+        stmt = _insert(session, model, kept[start : start + _ROWS_PER_STATEMENT])
+        changed = {name: stmt.excluded[name] for name in kept[0] if name not in unique_columns}
+        await session.execute(stmt.on_conflict_do_update(index_elements=unique_columns, set_=changed))
+
+
+def _insert(session: AsyncSession, model: type[Base], values: Rows) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":

@@ -15,9 +15,12 @@ from bot.campaigns.model import Campaign, CampaignStatus, Evidence, Link, Member
 from storage.models import CampaignLinkRow, CampaignMemberRow, CampaignRow, ReportRow
 from storage.protection.fields import CAMPAIGN_TITLE
 from storage.protection.sealing import Sealer
-from storage.repositories._sql import FRESH, NO_SYNC, upsert
+from storage.repositories._sql import FRESH, NO_SYNC, upsert_many
 
 _CHUNK = 500  # references per IN (...): well under every database's parameter limit
+# The transaction-scoped PostgreSQL advisory lock that linking holds (bot.campaigns.linking): any
+# constant, as long as every Tipline process uses the same one. "tipc".
+LINKING_LOCK_ID = 0x74697063
 
 
 class SqlCampaignRepository:
@@ -100,14 +103,54 @@ class SqlCampaignRepository:
         return found
 
     async def put_members(self, campaign_id: int, references: Sequence[str], by: str, now: datetime) -> None:
-        for reference in dict.fromkeys(references):
-            await upsert(
-                self._session,
-                CampaignMemberRow,
-                {"report_reference": reference, "campaign_id": campaign_id, "added_by": by, "added_at": now},
-                ["report_reference"],
-            )
+        await self._put(campaign_id, references, by, now)
         await self._touch(campaign_id, now)
+
+    async def absorb(
+        self, campaign_id: int, campaigns: Sequence[int], references: Sequence[str], by: str, now: datetime
+    ) -> int:
+        """Into this campaign: every report of `campaigns` (which go) and `references` (out of
+        any other). How many reports it holds now. A few statements, however many move."""
+        if campaigns:
+            await self._session.execute(
+                update(CampaignMemberRow)
+                .where(CampaignMemberRow.campaign_id.in_(campaigns))
+                .values(campaign_id=campaign_id)
+                .execution_options(**NO_SYNC)
+            )
+            await self._session.execute(
+                delete(CampaignRow).where(CampaignRow.id.in_(campaigns)).execution_options(**NO_SYNC)
+            )
+        await self._put(campaign_id, references, by, now)
+        size = (
+            select(func.count())
+            .select_from(CampaignMemberRow)
+            .where(CampaignMemberRow.campaign_id == campaign_id)
+            .scalar_subquery()
+        )
+        if not (campaigns or references):
+            return int(await self._session.scalar(select(size)) or 0)
+        touched = await self._session.execute(
+            update(CampaignRow)
+            .where(CampaignRow.id == campaign_id)
+            .values(updated_at=now)
+            .returning(size)
+            .execution_options(**NO_SYNC)
+        )
+        return int(touched.scalar_one_or_none() or 0)
+
+    async def lock_linking(self) -> None:
+        if self._session.get_bind().dialect.name == "postgresql":
+            await self._session.execute(select(func.pg_advisory_xact_lock(LINKING_LOCK_ID)))
+        # SQLite: a writing transaction already holds the database's write lock (BEGIN IMMEDIATE).
+
+    async def _put(self, campaign_id: int, references: Sequence[str], by: str, now: datetime) -> None:
+        rows = [
+            {"report_reference": ref, "campaign_id": campaign_id, "added_by": by, "added_at": now}
+            for ref in references
+        ]
+        if rows:
+            await upsert_many(self._session, CampaignMemberRow, rows, ["report_reference"])
 
     async def count_members(self) -> int:
         return int(await self._session.scalar(select(func.count()).select_from(CampaignMemberRow)) or 0)
@@ -122,20 +165,18 @@ class SqlCampaignRepository:
         await self._touch(to_id, now)
 
     async def record_links(self, reference: str, links: Sequence[Link], now: datetime) -> None:
-        for link in links:
-            a, b = sorted((reference, link.reference))
-            await upsert(
-                self._session,
-                CampaignLinkRow,
-                {
-                    "reference_a": a,
-                    "reference_b": b,
-                    "strength": link.strength,
-                    "evidence": [e.stored() for e in link.evidence],
-                    "found_at": now,
-                },
-                ["reference_a", "reference_b"],
-            )
+        rows = [
+            {
+                "reference_a": min(reference, link.reference),
+                "reference_b": max(reference, link.reference),
+                "strength": link.strength,
+                "evidence": [e.stored() for e in link.evidence],
+                "found_at": now,
+            }
+            for link in links
+        ]
+        if rows:
+            await upsert_many(self._session, CampaignLinkRow, rows, ["reference_a", "reference_b"])
 
     async def links_among(self, references: Sequence[str]) -> Sequence[StoredLink]:
         wanted = set(references)

@@ -143,8 +143,11 @@ class SqlReportRepository:
         )
         if for_update:
             # PostgreSQL: a row lock. SQLite has none, but its transactions already take the write lock
-            # at BEGIN (see storage.db), which serialises read-modify-write the same way.
-            stmt = stmt.with_for_update()
+            # at BEGIN (see storage.db), which serialises read-modify-write the same way. FOR NO KEY
+            # UPDATE (the reference never changes): a row in another table naming this report (a
+            # campaign link or membership written by linking, which holds its lock meanwhile) only
+            # needs FOR KEY SHARE on it, so the two never wait for each other in a circle.
+            stmt = stmt.with_for_update(key_share=True)
         row = (await self._session.execute(stmt)).first()
         return None if row is None else self._report(row[0], row[1])
 
