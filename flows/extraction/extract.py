@@ -14,6 +14,8 @@ from flows.extraction.contacts import (
     find_phones,
     find_urls,
     is_profile,
+    names_someone,
+    on_hosts,
     not_a_platform_sender,
     not_the_reporters_own,
     staff_parts,
@@ -68,8 +70,16 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
         step, value = lexicon.sums.salary_note
         heard.append(Mention(step, value, salaries[0].start))
     options = _options(heard, lexicon)
-    profile_urls = [u.value for u in urls if is_profile(u.value, lexicon.profile_hosts)]
-    websites = [u.value for u in urls if not is_profile(u.value, lexicon.profile_hosts)]
+    profile_urls = [
+        u.value for u in urls if is_profile(u.value, lexicon.profile_hosts) and names_someone(u.value)
+    ]
+    # A news story, a government page or the reporter's own organisation's site is nobody's own site.
+    not_theirs = (*lexicon.not_their_sites, *lexicon.own_domains)
+    websites = [
+        u.value
+        for u in urls
+        if not is_profile(u.value, lexicon.profile_hosts) and not on_hosts(u.value, not_theirs)
+    ]
     if "channel" not in options:
         # "on reed.co.uk", a linkedin.com/in/ address: the site says where it happened.
         host_names = [u.value.split("://", 1)[1].split("/", 1)[0] for u in urls]

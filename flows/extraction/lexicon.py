@@ -71,6 +71,8 @@ class RawLexicon(BaseModel):
     fills: dict[str, str] = Field(default_factory=dict)
     compose: dict[str, list[str]] = Field(default_factory=dict)
     negations: list[str] = Field(default_factory=list)
+    hypotheticals: list[str] = Field(default_factory=list)
+    others: list[str] = Field(default_factory=list)
     moves: _RawMoves
     sums: _RawSums
     implies: list[_RawImplication] = Field(default_factory=list)
@@ -78,6 +80,7 @@ class RawLexicon(BaseModel):
     places: list[str] = Field(default_factory=list)
     profile_hosts: list[str] = Field(default_factory=list)
     own_domains: list[str] = Field(default_factory=list)
+    not_their_sites: list[str] = Field(default_factory=list)
     people: _RawPeople
 
 
@@ -128,6 +131,8 @@ class Lexicon:
     terms: dict[str, tuple[OptionTerms, ...]]  # step id -> its options' terms, in file order
     negation: re.Pattern[str]  # matches when a negation ends the text before a term
     negation_word: re.Pattern[str]  # a term with one of its own ("not tell") is not negated
+    hypothetical: re.Pattern[str]  # matches when the clause before a term supposes it ("what if they offered")
+    others: re.Pattern[str]  # someone else's story or a warning heard: finds its cue in the sentence before a term
     move_cue: re.Pattern[str]
     move_note: tuple[str, str]
     implies: tuple[Implication, ...]
@@ -135,6 +140,7 @@ class Lexicon:
     place_pattern: re.Pattern[str] | None
     profile_hosts: tuple[str, ...]
     own_domains: tuple[str, ...]  # the reporter's organisation's: staff, never the contact
+    not_their_sites: tuple[str, ...]  # well-known sites: a link there is never the contact's website
     people: People
     sums: Sums
     steps_filled: tuple[str, ...] = field(default=())
@@ -210,7 +216,18 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
         fills=dict(raw.fills),
         compose={k: tuple(v) for k, v in raw.compose.items()},
         terms=terms,
-        negation=re.compile(r"\b(?:" + negations + r")\b(?:\s+\S+){0,2}\s*$", re.IGNORECASE),
+        # "never mentioned money or travel": a negation reaches along a list joined by "or", "nor" or commas.
+        negation=re.compile(
+            r"\b(?:" + negations + r")\b(?:\s+[^\s,]+){0,2}(?:\s*(?:,|\bor\b|\bnor\b)\s*(?:[^\s,]+\s*){0,2})*\s*$",
+            re.IGNORECASE,
+        ),
+        hypothetical=re.compile(
+            r"\b(?:" + ("|".join(re.escape(h) for h in raw.hypotheticals) or r"(?!x)x") + r")\b[^.!?;,\n]*$",
+            re.IGNORECASE,
+        ),
+        others=re.compile(
+            r"\b(?:" + ("|".join(re.escape(o) for o in raw.others) or r"(?!x)x") + r")\b", re.IGNORECASE
+        ),
         negation_word=re.compile(r"\b(?:" + negations + r")\b", re.IGNORECASE),
         move_cue=re.compile(
             r"\b(?:" + "|".join(re.escape(c) for c in raw.moves.cues) + r")\b(?:\s+\S+){0,4}\s*$",
@@ -222,6 +239,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
         place_pattern=place_pattern,
         profile_hosts=tuple(h.lower() for h in raw.profile_hosts),
         own_domains=tuple(d.lower().lstrip(".") for d in raw.own_domains),
+        not_their_sites=tuple(d.lower().lstrip(".").removeprefix("www.") for d in raw.not_their_sites),
         people=People(
             name_cues=tuple(sorted((c.lower() for c in people.name_cues), key=len, reverse=True)),
             organisation_cues=tuple(
