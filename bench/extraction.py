@@ -2,7 +2,7 @@
 
     python -m bench.extraction            # held-out part, then the whole corpus
     python -m bench.extraction --misses   # also list what was missed or wrong on the tuning part only
-    python -m bench.extraction --tuning   # the tuning part alone (with its misses): nothing of the held-out part
+    python -m bench.extraction --tuning   # the tuning part alone, with its misses: the held-out part unread
 
 Scored on tests/data/first_messages_*.yaml. The held-out part (n01-n40) was written on 2026-12-04
 by someone who had not seen the rules, and is never tuned on; --misses deliberately shows only

@@ -121,7 +121,9 @@ def _dialled(raw: str) -> bool:
     return raw.lstrip("( ").startswith(("+", "0"))
 
 
-_A_DATE = re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\b(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\b")
+_A_DATE = re.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\b(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\b"
+)
 # Just before a number: it is a reference, an account or an amount, not a phone.
 _REFERENCE = re.compile(
     r"\b(?:ref|reference|invoice|order|booking|case|ticket|account|acct|policy|serial|tracking|passport|"

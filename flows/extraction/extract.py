@@ -15,14 +15,15 @@ from flows.extraction.contacts import (
     find_urls,
     is_profile,
     names_someone,
-    on_hosts,
     not_a_platform_sender,
     not_the_reporters_own,
+    on_hosts,
     staff_parts,
 )
 from flows.extraction.lexicon import Lexicon
 from flows.extraction.people import find_people
 from flows.extraction.story import Mention, amounts, mentions, places
+from flows.extraction.voice import reporters_own
 from flows.model import InputKind, Step, StepKind
 
 
@@ -51,6 +52,8 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
     before a name there)."""
     # What is about the reporter's own organisation is read as nothing: it is not the contact.
     text = blank(text, staff_parts(text, lexicon.own_domains, lexicon.people.sign_offs))
+    # Nor is what the reporter says of themselves: "I'm Tom from the Cabinet Office", their sign-off.
+    text = blank(text, reporters_own(text, lexicon.people.sign_offs))
     emails = find_emails(text)
     urls = find_urls(text, emails)
     without_addresses = blank(text, [*emails, *urls])

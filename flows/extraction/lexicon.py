@@ -131,8 +131,12 @@ class Lexicon:
     terms: dict[str, tuple[OptionTerms, ...]]  # step id -> its options' terms, in file order
     negation: re.Pattern[str]  # matches when a negation ends the text before a term
     negation_word: re.Pattern[str]  # a term with one of its own ("not tell") is not negated
-    hypothetical: re.Pattern[str]  # matches when the clause before a term supposes it ("what if they offered")
-    others: re.Pattern[str]  # someone else's story or a warning heard: finds its cue in the sentence before a term
+    hypothetical: re.Pattern[
+        str
+    ]  # matches when the clause before a term supposes it ("what if they offered")
+    others: re.Pattern[
+        str
+    ]  # someone else's story or a warning heard: finds its cue in the sentence before a term
     move_cue: re.Pattern[str]
     move_note: tuple[str, str]
     implies: tuple[Implication, ...]
@@ -218,7 +222,9 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
         terms=terms,
         # "never mentioned money or travel": a negation reaches along a list joined by "or", "nor" or commas.
         negation=re.compile(
-            r"\b(?:" + negations + r")\b(?:\s+[^\s,]+){0,2}(?:\s*(?:,|\bor\b|\bnor\b)\s*(?:[^\s,]+\s*){0,2})*\s*$",
+            r"\b(?:"
+            + negations
+            + r")\b(?:\s+[^\s,]+){0,2}(?:\s*(?:,|\bor\b|\bnor\b)\s*(?:[^\s,]+\s*){0,2})*\s*$",
             re.IGNORECASE,
         ),
         hypothetical=re.compile(
