@@ -49,7 +49,8 @@ def test_the_reporter_s_sign_off_at_the_end_is_theirs_even_without_a_work_addres
 def test_a_pasted_message_s_signature_stops_at_its_block_and_the_reporter_s_own_is_left_out():
     found = extract(
         'Reporting this as asked. Message below:\n\n"Dear Mr Patel, I represent Orion Bridge Consulting. '
-        'We can offer a generous fee.\nKind regards,\nYuri Antonov"\n\nRegards,\nSanjay Patel\nDigital Trade Unit',
+        'We can offer a generous fee.\nKind regards,\nYuri Antonov"\n\n'
+        "Regards,\nSanjay Patel\nDigital Trade Unit",
         LEXICON,
     )
     assert found.names == ["Yuri Antonov"] and found.organisations == ["Orion Bridge Consulting"]
@@ -91,7 +92,8 @@ def test_sentences_run_together_are_not_addresses():
 def test_dates_references_and_bare_digits_are_not_phones():
     found = extract(
         "they emailed on 12.11.2026 and on 03/12/2026 with ref 2026-0455-1187. Invoice 44718823, "
-        "booking reference 83736251, case ref 4471 8823 91. Call them on +44 20 7946 0999 or 0044 20 7946 0876.",
+        "booking reference 83736251, case ref 4471 8823 91. "
+        "Call them on +44 20 7946 0999 or 0044 20 7946 0876.",
         LEXICON,
     )
     assert found.phones == ["+442079460999", "+442079460876"]
