@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -59,8 +60,12 @@ def find_urls(text: str, taken: list[Found]) -> list[Found]:
         if any(t.start <= match.start() < t.end for t in taken):
             continue  # the domain of an email address
         raw = match.group(0).rstrip(_TRAILING)
-        if _SENTENCES_RUN_TOGETHER.fullmatch(raw):
-            continue  # "on linkedin.It was from...": a missing space, not an address
+        if (
+            _SENTENCES_RUN_TOGETHER.fullmatch(raw)
+            or _INITIALS.fullmatch(raw)
+            or _WORD_DOT_WORD.fullmatch(raw)
+        ):
+            continue  # "on linkedin.It was from...", "a U.K. firm", "asked me.in the end": no address
         candidate = raw if "://" in raw else "https://" + raw
         host = urlsplit(candidate).hostname or ""
         if "." not in host or not _HOST.fullmatch(host) or host.startswith(".") or host.endswith("."):
@@ -71,6 +76,13 @@ def find_urls(text: str, taken: list[Found]) -> list[Found]:
 
 # A bare "word.Word" is two sentences with the space left out; nobody types a domain that way.
 _SENTENCES_RUN_TOGETHER = re.compile(r"[a-z][a-z-]*\.[A-Z][a-z]+")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+# Two everyday words joined by a full stop whose second is also a country's domain: "me.in", "job.no".
+_WORD_DOT_WORD = re.compile(
+    r"(?i:me|you|him|her|them|us|it|job|work|this|that|there|here|today|now|then|again|too|also|so|"
+    r"back|up|out|in|on|at|to|no|yes|ok|okay|well|time|one|all|what|why|how|who|which|said|asked|me)"
+    r"\.(?i:in|at|it|to|no|me|us|be|so|my|is|do|go|am|as|an|or|on|up|we|co|tv|cc|ws|ly)"
+)
 
 
 def host_of(url: str) -> str:
@@ -108,6 +120,8 @@ def find_phones(text: str, region: str) -> list[Found]:
         )
         if len(str(number.national_number)) < 7 or inside_a_word or not _dialled(match.raw_string):
             continue
+        if not match.raw_string.lstrip("( ").startswith(("+", "00")) and not _valid_here(number):
+            continue  # "050 123 4567 (Dubai)" is no number in this country, and we can't tell which
         if _A_DATE.search(match.raw_string) or _REFERENCE.search(text, max(0, match.start - 30), match.start):
             continue
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -119,6 +133,15 @@ def _dialled(raw: str) -> bool:
     """Written as a number is dialled: with its trunk 0 or a +/00 prefix. A bare run of digits
     ("invoice 44718823", "booking 83736251") is a reference, not a phone."""
     return raw.lstrip("( ").startswith(("+", "0"))
+
+
+# The ranges set aside for drama and examples, which phonenumbers calls invalid.
+_DRAMA = ("7700900", "1632960", "8081570", "9098790", "3069990")
+
+
+def _valid_here(number: phonenumbers.PhoneNumber) -> bool:
+    """Written the national way: a number of the reporter's country, or none we can name."""
+    return phonenumbers.is_valid_number(number) or str(number.national_number).startswith(_DRAMA)
 
 
 _A_DATE = re.compile(
@@ -137,17 +160,21 @@ _REFERENCE = re.compile(
 _REPORTERS_OWN = re.compile(
     r"(?:\b(?:call|ring|phone|text|email|e-mail|mail|reach|contact|message|whatsapp)\s+me"
     r"(?:\s+back)?(?:\s+(?:on|at|via|by))?"
-    r"|\bmy\s+(?:own\s+)?(?:work\s+|personal\s+|office\s+|direct\s+)?"
-    r"(?:email|e-mail|address|number|phone|mobile|cell|extension)(?:\s+(?:address|number))?"
-    r"(?:\s+is|\s*:)?)\s*$",
+    r"|\bmy\s+(?:own\s+)?(?:work\s+|personal\s+|office\s+|direct\s+|desk\s+)?"
+    r"(?:email|e-mail|address|number|phone|mobile|cell|extension|ext\.?|line|tel|telephone|landline|whatsapp)"
+    r"(?:\s+(?:address|number|line))?(?:\s+is|\s+was|\s*:)?"
+    r"|\b(?:i['’]m|i am)\s+on)\s*$",
     re.IGNORECASE,
 )
 
 
-def not_the_reporters_own(text: str, found: list[Found]) -> list[Found]:
+def not_the_reporters_own(text: str, found: list[Found], theirs: Callable[[int], bool]) -> list[Found]:
     """Leave out what the reporter gave as their own way to be reached: it must never become an
-    indicator of the contact (and so never reach a partner in an export)."""
-    return [f for f in found if not _REPORTERS_OWN.search(text, max(0, f.start - 40), f.start)]
+    indicator of the contact (and so never reach a partner in an export). `theirs(position)`:
+    the words there are the contact's, quoted or pasted ("You can reach me on ...")."""
+    return [
+        f for f in found if theirs(f.start) or not _REPORTERS_OWN.search(text, max(0, f.start - 40), f.start)
+    ]
 
 
 def blank(text: str, spans: list[Found]) -> str:

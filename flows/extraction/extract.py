@@ -23,7 +23,7 @@ from flows.extraction.contacts import (
 from flows.extraction.lexicon import Lexicon
 from flows.extraction.people import find_people
 from flows.extraction.story import Mention, amounts, mentions, places
-from flows.extraction.voice import reporters_own
+from flows.extraction.voice import in_their_words, reporters_own
 from flows.model import InputKind, Step, StepKind
 
 
@@ -61,7 +61,9 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
     plain = blank(without_addresses, phones)
     people = find_people(plain, lexicon.people, lexicon.places, about_contact)
     # Blanked above either way, so their digits and dots are read as nothing else.
-    emails, urls, phones = (not_the_reporters_own(text, f) for f in (emails, urls, phones))
+    emails, urls, phones = (
+        not_the_reporters_own(text, f, lambda at: in_their_words(text, at)) for f in (emails, urls, phones)
+    )
     emails = not_a_platform_sender(emails)
     # Organisation names say nothing about the approach: "Horizon Strategic Consulting" is not consultancy.
     story = blank(plain, [Found("", start, end) for start, end in people.spans])

@@ -137,6 +137,8 @@ def _classify(
     )
     if name_cue and named_thing:
         return "org" if _plain(run, people) else None  # "a firm called Sterling Hale"
+    if name_cue in ("called", "named") and word_before(before, name_cue) in people.thing_nouns:
+        return None  # "a podcast called Policy Matters", "a conference called Energy Futures"
     if name_cue and not (org_cue and name_cue in ("called", "named") and org_like):
         return "org" if org_like else "name" if person_like else None
     if org_cue and (is_job_title(run.text, people) or at_a_venue(before, org_cue, run.text, people)):

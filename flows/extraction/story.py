@@ -39,6 +39,8 @@ def mentions(text: str, lexicon: Lexicon, steps: tuple[str, ...] | None = None) 
                     continue
                 if _not_happening_to_them(lowered, match.start(), lexicon):
                     continue
+                if (step_id, option.value) in lexicon.own_options and lexicon.own_cue.search(before):
+                    continue  # "my flight home", "asked about my role": theirs, not offered
                 moved = step_id == "channel" and bool(lexicon.move_cue.search(before))
                 found.append(Mention(step_id, option.value, match.start(), moved))
                 break

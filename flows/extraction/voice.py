@@ -21,6 +21,7 @@ _SELF = re.compile(
     r"|(?i:a|an|the)[ \t]+(?:[\w'’-]+[ \t]+){0,4}(?i:at|with|for|in|from|of|on)\b"  # I'm a policy adviser at
     r"|(?i:at|with|from|based|part of|on the|in the|seconded|employed)\b)"
     r"|(?i:my name is|my name['’]s)[ \t]+[A-Z]"
+    r"|(?<![\w\W])(?:(?i:hi|hello|hey)[ \t]*[,!]?[ \t]*)?(?i:this is)[ \t]+[A-Z]"
     r"|(?i:i[ \t]+(?:(?:currently|now|still|also)[ \t]+)?"
     r"(?:work|worked|am working|['’]m working|have worked|['’]ve worked)\b)"
     r"|(?i:my[ \t]+(?:own[ \t]+)?(?:team|department|unit|employer|office|directorate|organisation|"
@@ -58,7 +59,7 @@ def reporters_own(text: str, sign_offs: frozenset[str]) -> list[Found]:
     spans: list[Found] = []
     for match in _SELF.finditer(text):
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
-        if _in_their_words(text, start):
+        if in_their_words(text, start):
             continue
         end_match = _CLAUSE_END.search(text, match.end())
         end = end_match.start() if end_match else len(text)
@@ -83,9 +84,11 @@ _A_NAME = re.compile(
 )
 
 
-def _in_their_words(text: str, position: int) -> bool:
+def in_their_words(text: str, position: int) -> bool:
     """Inside an open quote, or after "Message below:" unless what was pasted has been quoted
-    and closed since."""
+    and closed since; anywhere in a message pasted whole."""
+    if _greets_someone(text) or not _NARRATES.search(text):
+        return True
     before = text[:position]
     if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
         return True
@@ -112,7 +115,7 @@ def _closing_sign_off(text: str, sign_offs: frozenset[str]) -> Found | None:
         block = "\n".join(lines[index:])
         if "@" in block or re.search(r"https?://|www\.|\.(?:com|org|net|co\.uk|eu|io)\b", block):
             return None
-        if _in_their_words(text, offsets[index]):
+        if in_their_words(text, offsets[index]):
             return None
         if any(not line.strip() for line in lines[index + 1 :]):
             return None  # a blank line inside: not one closing block

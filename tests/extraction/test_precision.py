@@ -122,3 +122,50 @@ def test_the_reporter_s_own_offer_story_still_brings_guidance():
     assert _guidance("A recruiter asked if I'd like a paid trip to Beijing.") == {"travel"}
     assert _guidance("I told him about our project before I realised") == {"shared_something"}
     assert _guidance("I told her I would need to check with my manager") == set()
+
+
+def test_initials_and_everyday_words_joined_by_a_full_stop_are_not_addresses():
+    found = extract(
+        "a U.K. based firm e.g. their CEO asked me.in the end I said no. See arbor-policy.org", LEXICON
+    )
+    assert found.websites == ["https://arbor-policy.org"]
+
+
+def test_a_number_written_the_national_way_must_be_one_here_and_the_reporter_s_line_is_theirs():
+    found = extract(
+        "My direct line is 020 7946 0123. His number was 050 123 4567 (Dubai), or +971 50 123 4567.",
+        LEXICON,
+    )
+    assert found.phones == ["+971501234567"]
+
+
+def test_the_contact_s_own_reach_me_in_a_pasted_message_is_their_number():
+    found = extract(
+        "Forwarded message from a contact I don't know:\n\nHello, I'm Li Na from the Zhongguancun "
+        "Innovation Exchange. You can reach me on +86 138 0013 8000.",
+        LEXICON,
+    )
+    assert found.phones == ["+8613800138000"] and found.names == ["Li Na"]
+
+
+def test_a_thing_called_so_and_a_nationality_are_nobody():
+    found = extract("He's Chinese American and hosts a podcast called Policy Matters.", LEXICON)
+    assert found.names == [] and found.organisations == []
+
+
+def test_the_reporter_s_own_trip_role_and_telling_their_manager_bring_no_guidance():
+    assert (
+        _guidance("I was on a work trip to Geneva when a man on my flight asked about our tariffs.") == set()
+    )
+    assert _guidance("I travel to Brussels a lot and my hotel is booked by our team.") == set()
+    assert _guidance("I've already told my line manager and shared the screenshots with IT.") == set()
+    assert _guidance("We met on LinkedIn. He hasn't asked me to keep it quiet.") == set()
+    assert _guidance("Years ago at my previous job I was offered a paid trip by a similar outfit.") == set()
+    assert _guidance("My wife got a message from someone offering her crypto.") == set()
+    assert _guidance("Is it normal for recruiters to offer cash?") == set()
+
+
+def test_what_was_offered_or_shared_still_brings_guidance():
+    assert _guidance("I already replied and sent my CV.") == {"shared_something"}
+    assert _guidance("We met for coffee in Vienna and he offered a paid trip.") >= {"met_in_person", "travel"}
+    assert _guidance("no cash, flights or crypto. A recruiter offered a fee though") == {"payment"}
