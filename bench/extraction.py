@@ -2,6 +2,7 @@
 
     python -m bench.extraction            # held-out part, then the whole corpus
     python -m bench.extraction --misses   # also list what was missed or wrong on the tuning part only
+    python -m bench.extraction --tuning   # the tuning part alone, with its misses: the held-out part unread
 
 Scored on tests/data/first_messages_*.yaml. The held-out part (n01-n40) was written on 2026-12-04
 by someone who had not seen the rules, and is never tuned on; --misses deliberately shows only
@@ -252,9 +253,20 @@ def turns_report() -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list differences on the tuning part")
+    parser.add_argument(
+        "--tuning",
+        action="store_true",
+        help="score and list the tuning part only; the held-out part is not read (each look at it leaks)",
+    )
     args = parser.parse_args()
     flow = load_flow()
-    heldout, tuning = load_corpus("heldout"), load_corpus("tuning")
+    tuning = load_corpus("tuning")
+    if args.tuning:
+        print("tuning part, differences:")
+        score(flow, tuning, misses=True)
+        report("tuning part (tuned on)", flow, tuning)
+        return
+    heldout = load_corpus("heldout")
     if args.misses:
         print("tuning part, differences:")
         score(flow, tuning, misses=True)

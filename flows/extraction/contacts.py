@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -59,6 +60,12 @@ def find_urls(text: str, taken: list[Found]) -> list[Found]:
         if any(t.start <= match.start() < t.end for t in taken):
             continue  # the domain of an email address
         raw = match.group(0).rstrip(_TRAILING)
+        if (
+            _SENTENCES_RUN_TOGETHER.fullmatch(raw)
+            or _INITIALS.fullmatch(raw)
+            or _WORD_DOT_WORD.fullmatch(raw)
+        ):
+            continue  # "on linkedin.It was from...", "a U.K. firm", "asked me.in the end": no address
         candidate = raw if "://" in raw else "https://" + raw
         host = urlsplit(candidate).hostname or ""
         if "." not in host or not _HOST.fullmatch(host) or host.startswith(".") or host.endswith("."):
@@ -67,9 +74,40 @@ def find_urls(text: str, taken: list[Found]) -> list[Found]:
     return found
 
 
+# A bare "word.Word" is two sentences with the space left out; nobody types a domain that way.
+_SENTENCES_RUN_TOGETHER = re.compile(r"[a-z][a-z-]*\.[A-Z][a-z]+")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+# Two everyday words joined by a full stop whose second is also a country's domain: "me.in", "job.no".
+_WORD_DOT_WORD = re.compile(
+    r"(?i:me|you|him|her|them|us|it|job|work|this|that|there|here|today|now|then|again|too|also|so|"
+    r"back|up|out|in|on|at|to|no|yes|ok|okay|well|time|one|all|what|why|how|who|which|said|asked|me)"
+    r"\.(?i:in|at|it|to|no|me|us|be|so|my|is|do|go|am|as|an|or|on|up|we|co|tv|cc|ws|ly)"
+)
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def on_hosts(url: str, hosts: tuple[str, ...]) -> bool:
+    """The address is on one of these sites or under one of these domains ("gov.uk")."""
+    host = host_of(url)
+    return any(host == h or host.endswith("." + h) for h in hosts)
+
+
+# On a profile site, only these paths name someone: the site's root, its jobs or its feed is nobody's.
+_LINKEDIN_SOMEONE = re.compile(r"^/(?:in|pub|company|school|showcase)/[^/]+", re.IGNORECASE)
+
+
+def names_someone(url: str) -> bool:
+    parts = urlsplit(url)
+    if host_of(url).endswith(("linkedin.com", "linkedin.cn")):
+        return bool(_LINKEDIN_SOMEONE.match(parts.path))
+    return parts.path.strip("/") != "" or bool(parts.query)
+
+
 def is_profile(url: str, profile_hosts: tuple[str, ...]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == h or host.endswith("." + h) for h in profile_hosts)
+    return on_hosts(url, profile_hosts)
 
 
 def find_phones(text: str, region: str) -> list[Found]:
@@ -80,11 +118,41 @@ def find_phones(text: str, region: str) -> list[Found]:
         inside_a_word = (match.start > 0 and text[match.start - 1].isalnum()) or (
             match.end < len(text) and text[match.end].isalnum()
         )
-        if len(str(number.national_number)) < 7 or inside_a_word:
+        if len(str(number.national_number)) < 7 or inside_a_word or not _dialled(match.raw_string):
+            continue
+        if not match.raw_string.lstrip("( ").startswith(("+", "00")) and not _valid_here(number):
+            continue  # "050 123 4567 (Dubai)" is no number in this country, and we can't tell which
+        if _A_DATE.search(match.raw_string) or _REFERENCE.search(text, max(0, match.start - 30), match.start):
             continue
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         found.append(Found(e164, match.start, match.end))
     return found
+
+
+def _dialled(raw: str) -> bool:
+    """Written as a number is dialled: with its trunk 0 or a +/00 prefix. A bare run of digits
+    ("invoice 44718823", "booking 83736251") is a reference, not a phone."""
+    return raw.lstrip("( ").startswith(("+", "0"))
+
+
+# The ranges set aside for drama and examples, which phonenumbers calls invalid.
+_DRAMA = ("7700900", "1632960", "8081570", "9098790", "3069990")
+
+
+def _valid_here(number: phonenumbers.PhoneNumber) -> bool:
+    """Written the national way: a number of the reporter's country, or none we can name."""
+    return phonenumbers.is_valid_number(number) or str(number.national_number).startswith(_DRAMA)
+
+
+_A_DATE = re.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}\b|\b(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}\b"
+)
+# Just before a number: it is a reference, an account or an amount, not a phone.
+_REFERENCE = re.compile(
+    r"\b(?:ref|reference|invoice|order|booking|case|ticket|account|acct|policy|serial|tracking|passport|"
+    r"sort code|iban|id|po|reg|registration)\b[^,;.\n]{0,12}$|#\s*$|[£$€]\s*$",
+    re.IGNORECASE,
+)
 
 
 # Words just before an address or number that make it the reporter's own, not the contact's:
@@ -92,17 +160,21 @@ def find_phones(text: str, region: str) -> list[Found]:
 _REPORTERS_OWN = re.compile(
     r"(?:\b(?:call|ring|phone|text|email|e-mail|mail|reach|contact|message|whatsapp)\s+me"
     r"(?:\s+back)?(?:\s+(?:on|at|via|by))?"
-    r"|\bmy\s+(?:own\s+)?(?:work\s+|personal\s+|office\s+|direct\s+)?"
-    r"(?:email|e-mail|address|number|phone|mobile|cell|extension)(?:\s+(?:address|number))?"
-    r"(?:\s+is|\s*:)?)\s*$",
+    r"|\bmy\s+(?:own\s+)?(?:work\s+|personal\s+|office\s+|direct\s+|desk\s+)?"
+    r"(?:email|e-mail|address|number|phone|mobile|cell|extension|ext\.?|line|tel|telephone|landline|whatsapp)"
+    r"(?:\s+(?:address|number|line))?(?:\s+is|\s+was|\s*:)?"
+    r"|\b(?:i['’]m|i am)\s+on)\s*$",
     re.IGNORECASE,
 )
 
 
-def not_the_reporters_own(text: str, found: list[Found]) -> list[Found]:
+def not_the_reporters_own(text: str, found: list[Found], theirs: Callable[[int], bool]) -> list[Found]:
     """Leave out what the reporter gave as their own way to be reached: it must never become an
-    indicator of the contact (and so never reach a partner in an export)."""
-    return [f for f in found if not _REPORTERS_OWN.search(text, max(0, f.start - 40), f.start)]
+    indicator of the contact (and so never reach a partner in an export). `theirs(position)`:
+    the words there are the contact's, quoted or pasted ("You can reach me on ...")."""
+    return [
+        f for f in found if theirs(f.start) or not _REPORTERS_OWN.search(text, max(0, f.start - 40), f.start)
+    ]
 
 
 def blank(text: str, spans: list[Found]) -> str:
@@ -137,7 +209,7 @@ def staff_parts(text: str, own_domains: tuple[str, ...], sign_offs: frozenset[st
         signed = [
             i
             for i in range(at - 1, max(-1, at - 7), -1)
-            if re.sub(r"[^a-z ]", "", lines[i].lower()).strip() in sign_offs
+            if re.sub(r"[^a-z ]", "", lines[i].lower()).strip() in sign_offs or is_delimiter(lines[i])
         ]
         if not signed:  # an address in a sentence: only the address
             spans.append(email)
@@ -147,3 +219,8 @@ def staff_parts(text: str, own_domains: tuple[str, ...], sign_offs: frozenset[st
             last += 1
         spans.append(Found("", starts[first], starts[last + 1] - 1))
     return spans
+
+
+def is_delimiter(line: str) -> bool:
+    """ "--" on a line of its own: where an email client starts the signature."""
+    return line.strip() in ("--", "-- ", "—", "__", "___")

@@ -14,13 +14,16 @@ from flows.extraction.contacts import (
     find_phones,
     find_urls,
     is_profile,
+    names_someone,
     not_a_platform_sender,
     not_the_reporters_own,
+    on_hosts,
     staff_parts,
 )
 from flows.extraction.lexicon import Lexicon
 from flows.extraction.people import find_people
 from flows.extraction.story import Mention, amounts, mentions, places
+from flows.extraction.voice import in_their_words, reporters_own
 from flows.model import InputKind, Step, StepKind
 
 
@@ -49,6 +52,8 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
     before a name there)."""
     # What is about the reporter's own organisation is read as nothing: it is not the contact.
     text = blank(text, staff_parts(text, lexicon.own_domains, lexicon.people.sign_offs))
+    # Nor is what the reporter says of themselves: "I'm Tom from the Cabinet Office", their sign-off.
+    text = blank(text, reporters_own(text, lexicon.people.sign_offs))
     emails = find_emails(text)
     urls = find_urls(text, emails)
     without_addresses = blank(text, [*emails, *urls])
@@ -56,7 +61,9 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
     plain = blank(without_addresses, phones)
     people = find_people(plain, lexicon.people, lexicon.places, about_contact)
     # Blanked above either way, so their digits and dots are read as nothing else.
-    emails, urls, phones = (not_the_reporters_own(text, f) for f in (emails, urls, phones))
+    emails, urls, phones = (
+        not_the_reporters_own(text, f, lambda at: in_their_words(text, at)) for f in (emails, urls, phones)
+    )
     emails = not_a_platform_sender(emails)
     # Organisation names say nothing about the approach: "Horizon Strategic Consulting" is not consultancy.
     story = blank(plain, [Found("", start, end) for start, end in people.spans])
@@ -68,8 +75,16 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
         step, value = lexicon.sums.salary_note
         heard.append(Mention(step, value, salaries[0].start))
     options = _options(heard, lexicon)
-    profile_urls = [u.value for u in urls if is_profile(u.value, lexicon.profile_hosts)]
-    websites = [u.value for u in urls if not is_profile(u.value, lexicon.profile_hosts)]
+    profile_urls = [
+        u.value for u in urls if is_profile(u.value, lexicon.profile_hosts) and names_someone(u.value)
+    ]
+    # A news story, a government page or the reporter's own organisation's site is nobody's own site.
+    not_theirs = (*lexicon.not_their_sites, *lexicon.own_domains)
+    websites = [
+        u.value
+        for u in urls
+        if not is_profile(u.value, lexicon.profile_hosts) and not on_hosts(u.value, not_theirs)
+    ]
     if "channel" not in options:
         # "on reed.co.uk", a linkedin.com/in/ address: the site says where it happened.
         host_names = [u.value.split("://", 1)[1].split("/", 1)[0] for u in urls]

@@ -41,6 +41,12 @@ class _RawMoves(BaseModel):
     note: _RawNote
 
 
+class _RawOwnThings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cues: list[str] = Field(min_length=1)
+    options: list[str] = Field(min_length=1)  # "step.value"
+
+
 class _RawPeople(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_cues: list[str]
@@ -53,6 +59,7 @@ class _RawPeople(BaseModel):
     not_names: list[str]
     sign_offs: list[str]
     event_words: list[str] = Field(default_factory=list)
+    thing_nouns: list[str] = Field(default_factory=list)
 
 
 class _RawSums(BaseModel):
@@ -71,6 +78,9 @@ class RawLexicon(BaseModel):
     fills: dict[str, str] = Field(default_factory=dict)
     compose: dict[str, list[str]] = Field(default_factory=dict)
     negations: list[str] = Field(default_factory=list)
+    hypotheticals: list[str] = Field(default_factory=list)
+    others: list[str] = Field(default_factory=list)
+    own_things: _RawOwnThings | None = None
     moves: _RawMoves
     sums: _RawSums
     implies: list[_RawImplication] = Field(default_factory=list)
@@ -78,6 +88,7 @@ class RawLexicon(BaseModel):
     places: list[str] = Field(default_factory=list)
     profile_hosts: list[str] = Field(default_factory=list)
     own_domains: list[str] = Field(default_factory=list)
+    not_their_sites: list[str] = Field(default_factory=list)
     people: _RawPeople
 
 
@@ -108,6 +119,9 @@ class People:
     not_names: frozenset[str]
     sign_offs: frozenset[str]
     event_words: frozenset[str] = frozenset()  # "the RUSI conference": what follows makes it an event
+    thing_nouns: frozenset[str] = (
+        frozenset()
+    )  # "a podcast called X": X is neither a person nor an organisation
 
 
 @dataclass(frozen=True)
@@ -128,19 +142,41 @@ class Lexicon:
     terms: dict[str, tuple[OptionTerms, ...]]  # step id -> its options' terms, in file order
     negation: re.Pattern[str]  # matches when a negation ends the text before a term
     negation_word: re.Pattern[str]  # a term with one of its own ("not tell") is not negated
+    hypothetical: re.Pattern[
+        str
+    ]  # matches when the clause before a term supposes it ("what if they offered")
+    others: re.Pattern[
+        str
+    ]  # someone else's story or a warning heard: finds its cue in the sentence before a term
     move_cue: re.Pattern[str]
+    own_cue: re.Pattern[str]  # just before a trip or a role: the reporter's own ("my flight home")
+    own_options: frozenset[tuple[str, str]]  # (step, value) the reporter's own things may be
     move_note: tuple[str, str]
     implies: tuple[Implication, ...]
     places: tuple[str, ...]
     place_pattern: re.Pattern[str] | None
     profile_hosts: tuple[str, ...]
     own_domains: tuple[str, ...]  # the reporter's organisation's: staff, never the contact
+    not_their_sites: tuple[str, ...]  # well-known sites: a link there is never the contact's website
     people: People
     sums: Sums
     steps_filled: tuple[str, ...] = field(default=())
 
     def options_for(self, step_id: str) -> tuple[OptionTerms, ...]:
         return self.terms.get(step_id, ())
+
+
+# A word that turns the sentence: a negation before it does not reach past it ("didn't say but offered cash").
+_NOT_A_TURN = r"(?!(?:but|however|though|although|yet|then|until|except|instead|when|because)\b)"
+_WORD = _NOT_A_TURN + r"[^\s,]+"
+# How far a negation reaches: three words ("didn't ask me to | keep it quiet"), or along a list
+# that ends in "or"/"nor" ("never mentioned money or | travel", "no cash, flights or | crypto"), or
+# past one word and a comma ("no money, | travel"); not past "published yet, | paid in tether".
+_NEGATION_REACH = (
+    rf"(?:(?:\s+{_WORD}){{0,3}}"
+    rf"|(?:\s+{_WORD}){{0,2}}(?:\s*,\s*{_WORD}(?:\s+{_WORD})?)*\s*,?\s*\b(?:or|nor)"
+    rf"|(?:\s+{_WORD})?(?:\s*,\s*{_WORD})*\s*,)\s*$"
+)
 
 
 def term_pattern(term: str) -> str:
@@ -210,18 +246,41 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
         fills=dict(raw.fills),
         compose={k: tuple(v) for k, v in raw.compose.items()},
         terms=terms,
-        negation=re.compile(r"\b(?:" + negations + r")\b(?:\s+\S+){0,2}\s*$", re.IGNORECASE),
+        # "never mentioned money or travel": a negation reaches along a list joined by "or", "nor" or commas.
+        negation=re.compile(r"\b(?:" + negations + r")\b" + _NEGATION_REACH, re.IGNORECASE),
+        hypothetical=re.compile(
+            r"\b(?:" + ("|".join(re.escape(h) for h in raw.hypotheticals) or r"(?!x)x") + r")\b[^.!?;,\n]*$",
+            re.IGNORECASE,
+        ),
+        others=re.compile(
+            r"\b(?:" + ("|".join(re.escape(o) for o in raw.others) or r"(?!x)x") + r")\b", re.IGNORECASE
+        ),
         negation_word=re.compile(r"\b(?:" + negations + r")\b", re.IGNORECASE),
         move_cue=re.compile(
             r"\b(?:" + "|".join(re.escape(c) for c in raw.moves.cues) + r")\b(?:\s+\S+){0,4}\s*$",
             re.IGNORECASE,
         ),
         move_note=(raw.moves.note.step, raw.moves.note.value),
+        own_cue=re.compile(
+            r"\b(?:"
+            + (
+                "|".join(r"\s+".join(map(re.escape, c.split())) for c in raw.own_things.cues)
+                if raw.own_things
+                else r"(?!x)x"
+            )
+            + r")\s*$",
+            re.IGNORECASE,
+        ),
+        own_options=frozenset(
+            (o.split(".", 1)[0], o.split(".", 1)[1])
+            for o in (raw.own_things.options if raw.own_things else [])
+        ),
         implies=tuple(implies),
         places=tuple(raw.places),
         place_pattern=place_pattern,
         profile_hosts=tuple(h.lower() for h in raw.profile_hosts),
         own_domains=tuple(d.lower().lstrip(".") for d in raw.own_domains),
+        not_their_sites=tuple(d.lower().lstrip(".").removeprefix("www.") for d in raw.not_their_sites),
         people=People(
             name_cues=tuple(sorted((c.lower() for c in people.name_cues), key=len, reverse=True)),
             organisation_cues=tuple(
@@ -235,6 +294,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
             not_names=frozenset(people.not_names),
             sign_offs=frozenset(s.lower() for s in people.sign_offs),
             event_words=frozenset(w.lower() for w in people.event_words),
+            thing_nouns=frozenset(w.lower() for w in people.thing_nouns),
         ),
         sums=Sums(
             salary=re.compile(_phrases(raw.sums.salary)),
@@ -261,6 +321,8 @@ def references(lexicon: Lexicon) -> list[tuple[str, str | None, str]]:
         for option in options:
             found.append((step_id, option.value, f"terms.{step_id}.{option.value}"))
     found.append((lexicon.move_note[0], lexicon.move_note[1], "moves.note"))
+    for step_id, value in sorted(lexicon.own_options):
+        found.append((step_id, value, "own_things.options"))
     found.append((lexicon.sums.salary_note[0], lexicon.sums.salary_note[1], "sums.salary_note"))
     for i, imp in enumerate(lexicon.implies):
         found.append((imp.step, imp.value, f"implies.{i}.note"))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from flows.extraction.lexicon import People
+from flows.extraction.roles import at_a_venue, is_job_title, preceded_by_role, word_before
 
 # Capitalised words, with the small words organisations have inside them; one line at a time.
 # Capitals and small letters of the Latin scripts people's names are written in here ("Siobhán",
@@ -84,9 +85,21 @@ def find_people(text: str, people: People, places: tuple[str, ...], about_contac
     return People_(_unique(names + sig_names), _unique(organisations + sig_orgs), spans + sig_spans)
 
 
+# A word that ends a sentence ("... Horizon Strategic Consulting. Wants an org chart"), not an
+# initial ("J."), a title ("Dr.") or a company's own abbreviation ("Ltd.").
+_ENDS_SENTENCE = re.compile(r"^[\w'’\-&]{2,}\.$")
+_ABBREVIATIONS = frozenset(
+    {"Ltd.", "Inc.", "Co.", "Corp.", "Bros.", "St.", "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Mx."}
+)
+
+
 def _trim(match: re.Match[str], people: People) -> Run | None:
     """A run without leading words that are never names and without trailing connectors."""
     words = match.group(0).split()
+    for i, word in enumerate(words[:-1]):
+        if _ENDS_SENTENCE.match(word) and word not in _ABBREVIATIONS:
+            words = words[: i + 1]
+            break
     start = match.start()
     honorific = False
     while words and (words[0].rstrip(".") in people.not_names or words[0].rstrip(".") in people.honorifics):
@@ -120,19 +133,23 @@ def _classify(
     if run.honorific and person_like:
         return "name"
     named_thing = (
-        name_cue in ("called", "named") and _word_before(before, name_cue) in people.organisation_nouns
+        name_cue in ("called", "named") and word_before(before, name_cue) in people.organisation_nouns
     )
     if name_cue and named_thing:
         return "org" if _plain(run, people) else None  # "a firm called Sterling Hale"
+    if name_cue in ("called", "named") and word_before(before, name_cue) in people.thing_nouns:
+        return None  # "a podcast called Policy Matters", "a conference called Energy Futures"
     if name_cue and not (org_cue and name_cue in ("called", "named") and org_like):
         return "org" if org_like else "name" if person_like else None
+    if org_cue and (is_job_title(run.text, people) or at_a_venue(before, org_cue, run.text, people)):
+        return None  # "a Geopolitical Research Associate", "approached at the Security Forum"
     if org_cue:
         if org_like and not (person_like and has_partner):
             return "org"
         if person_like and (has_partner or (had_article and org_cue == "from")):
             return "name"
         # "a recruiter from Talent Arc", "Priya Sharma, from TalentNest": what follows is where they're from.
-        role_before = _preceded_by_role(before, people) and org_cue in ("from", "at", "with")
+        role_before = preceded_by_role(before, people) and org_cue in ("from", "at", "with")
         if (role_before or after_name) and _plain(run, people):
             return "org"
         return None
@@ -163,7 +180,9 @@ def _split_name_of_org(run: Run, people: People, places: frozenset[str]) -> list
     for i, word in enumerate(words):
         if word in ("of", "from", "at") and 0 < i < len(words) - 1:
             left = Run(" ".join(words[:i]), run.start, 0, run.honorific)
-            right_text = " ".join(words[i + 1 :])
+            right_words = words[i + 1 :]
+            right_words = right_words[1:] if right_words[0] == "the" and len(right_words) > 1 else right_words
+            right_text = " ".join(right_words)
             right = Run(right_text, run.start + run.text.rindex(right_text), 0)
             if _person_like(left, people, places) and _org_like(right, people):
                 left = Run(left.text, left.start, left.start + len(left.text), left.honorific)
@@ -207,16 +226,6 @@ def _plain(run: Run, people: People) -> bool:
     """Could be the name of an organisation: a few capitalised words, none of them a title."""
     words = run.text.split()
     return 1 <= len(words) <= 5 and not any(w.lower() in people.title_words for w in words)
-
-
-def _word_before(before: str, cue: str) -> str:
-    words = re.findall(r"[a-z-]+", before.rstrip(" ,:")[: -len(cue)])
-    return words[-1] if words else ""
-
-
-def _preceded_by_role(before: str, people: People) -> bool:
-    words = re.findall(r"[a-z]+", before)
-    return len(words) >= 2 and words[-2] in people.role_words
 
 
 def _pair_partner(text: str, run: Run, runs: list[Run], i: int, people: People) -> int | None:
@@ -276,9 +285,15 @@ def _signature(
     for index, line in enumerate(lines):
         if re.sub(r"[^a-z ]", "", line.lower()).strip() not in people.sign_offs:
             continue
-        following = [
-            (offsets[j], lines[j]) for j in range(index + 1, min(len(lines), index + 6)) if lines[j].strip()
-        ]
+        following: list[tuple[int, str]] = []
+        for j in range(index + 1, min(len(lines), index + 6)):
+            if not lines[j].strip():
+                if following:
+                    break  # the block ends at a blank line ("Kind regards,\nYuri\n\nRegards,\nSanjay")
+                continue
+            if re.sub(r"[^a-z ]", "", lines[j].lower()).strip() in people.sign_offs:
+                break
+            following.append((offsets[j], lines[j]))
         if not following:
             continue
         offset, first = following[0]
@@ -296,6 +311,8 @@ def _signature(
                 words = part.split()
                 if not words or not all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words):
                     continue
+                if part.endswith(":") or len(part) < 3:
+                    continue  # "M:", "E:": what is left of a blanked phone or address line
                 if words[0].lower() in people.title_words:
                     continue  # "Head of Research" is a job title, however like an organisation it sounds
                 if _org_like(part_run, people) or not any(w.lower() in people.title_words for w in words):

@@ -37,11 +37,30 @@ def mentions(text: str, lexicon: Lexicon, steps: tuple[str, ...] | None = None) 
                 before = re.split(r"[.!?;\n]", lowered[max(0, match.start() - 40) : match.start()])[-1]
                 if lexicon.negation.search(before) and not lexicon.negation_word.search(match.group(0)):
                     continue
+                if _not_happening_to_them(lowered, match.start(), lexicon):
+                    continue
+                if (step_id, option.value) in lexicon.own_options and lexicon.own_cue.search(before):
+                    continue  # "my flight home", "asked about my role": theirs, not offered
                 moved = step_id == "channel" and bool(lexicon.move_cue.search(before))
                 found.append(Mention(step_id, option.value, match.start(), moved))
                 break
     found.sort(key=lambda m: m.start)
     return found
+
+
+# After someone else's story begins, "me", "my" or "I" brings it back to the reporter.
+_REPORTER = re.compile(r"\b(?:i|me|my|i'm|i've|i'd)\b")
+
+
+def _not_happening_to_them(lowered: str, start: int, lexicon: Lexicon) -> bool:
+    """ "what if they offered me a trip?", "a colleague was offered cash last year", "we were told
+    they might offer bitcoin": the words name an option, but nothing was offered or asked of the
+    reporter."""
+    sentence = re.split(r"[.!?;\n]", lowered[max(0, start - 160) : start])[-1]
+    if lexicon.hypothetical.search(sentence):
+        return True
+    cues = list(lexicon.others.finditer(sentence))
+    return bool(cues) and not _REPORTER.search(sentence, cues[-1].end())
 
 
 def places(text: str, lexicon: Lexicon) -> list[str]:
