@@ -49,7 +49,9 @@ def _members(count: int, contact: Contact, **overrides: object) -> list[Report]:
     ]
 
 
-def _card(campaign_id: int, status: CampaignStatus, reports: list[Report], title: str | None = None) -> CampaignCard:
+def _card(
+    campaign_id: int, status: CampaignStatus, reports: list[Report], title: str | None = None
+) -> CampaignCard:
     campaign = Campaign(
         id=campaign_id,
         status=status,
@@ -88,7 +90,9 @@ def crowded() -> CampaignCard:
 
 
 def dismissed() -> CampaignCard:
-    return _card(15, CampaignStatus.DISMISSED, _members(2, AMANDA, channel=None, approach_kinds=[], offered=[]))
+    return _card(
+        15, CampaignStatus.DISMISSED, _members(2, AMANDA, channel=None, approach_kinds=[], offered=[])
+    )
 
 
 def cards() -> dict[str, CampaignCard | GoneCard]:

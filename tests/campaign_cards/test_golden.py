@@ -83,6 +83,12 @@ def test_nothing_a_reporter_typed_becomes_markup_a_mention_or_a_link() -> None:
 def test_a_campaign_submit_is_read_back_and_anything_else_is_not_ours() -> None:
     submit = campaign_submit({"tipline_campaign": "share_stix", "campaign": 12})
     assert submit is not None and (submit.action, submit.campaign_id) == (CampaignAction.SHARE_STIX, 12)
-    for value in ({"tipline_campaign": "explode", "campaign": 1}, {"tipline_campaign": "confirm", "campaign": True},
-                  {"tipline_campaign": "confirm", "campaign": "x"}, {"campaign": 3}, "confirm", None):
+    for value in (
+        {"tipline_campaign": "explode", "campaign": 1},
+        {"tipline_campaign": "confirm", "campaign": True},
+        {"tipline_campaign": "confirm", "campaign": "x"},
+        {"campaign": 3},
+        "confirm",
+        None,
+    ):
         assert campaign_submit(value) is None
