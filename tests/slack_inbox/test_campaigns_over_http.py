@@ -17,7 +17,7 @@ import stix2
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.slack.app import build_slack_app
+from adapters.slack.app import build_slack_chat
 from adapters.slack.campaign_listeners import register_campaign_listeners
 from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.reporter_channel import SlackReporterChannel
@@ -128,7 +128,8 @@ async def channel(slack_api: RecordingSlackApi, uow_factory: UowFactory) -> Asyn
         register_triage_listeners(app, triage, templates, settings)
         register_campaign_listeners(app, campaigns, triage, SharingSettings())
 
-    slack.app = build_slack_app(settings, service, register_extra=listeners)
+    slack.chat = build_slack_chat(settings, service, register_extra=listeners)
+    slack.app = slack.chat.app
     destinations = {
         "slack": SlackChannelInbox(
             "slack", inbox_client(settings.bot_token, settings.api_url), CHANNEL, uow_factory
