@@ -58,6 +58,7 @@ from adapters.teams.wiring import TeamsTransport, teams_transport
 from adapters.web.server import Handler, build_web_app, serve
 from bot import housekeeping
 from bot.actors import TeamMembership
+from bot.campaigns.news import CampaignNews
 from bot.campaigns.service import CampaignService
 from bot.deadlines import DeadlineScheduler, deadlines_for
 from bot.delivery import DeliveryWorker
@@ -250,6 +251,10 @@ async def runtime(
 
         router = Router(routes)
         screen = IntakeScreen(settings.phone_region)
+        # The Slack and Teams security channels, where there are some: the weekly statistics, and
+        # each campaign's card and notices.
+        channels = [d for d in (SLACK_CHANNEL_DESTINATION, TEAMS_CHANNEL_DESTINATION) if d in destinations]
+        campaign_news = CampaignNews(tuple(channels), settings.campaign_alert_at)
         service = ReportingService(
             Engine(
                 flow,
@@ -266,6 +271,7 @@ async def runtime(
             conversations=store,
             watchlist=screen,
             checks=ContactCheck(screen, flow, utc_now),
+            campaign_news=campaign_news,
         )
         watchlist = WatchlistService(
             uow,
@@ -285,8 +291,6 @@ async def runtime(
             on_queued=worker.wake,
             region=settings.phone_region,
         )
-        # The weekly statistics go to the security channels on Slack and Teams, where there are some.
-        channels = [d for d in (SLACK_CHANNEL_DESTINATION, TEAMS_CHANNEL_DESTINATION) if d in destinations]
         digest = WeeklyDigest(settings.stats_digest, channels)
         scheduler = DeadlineScheduler(uow, policy, utc_now, on_queued=worker.wake, digest=digest)
         retention = Retention(
@@ -306,7 +310,7 @@ async def runtime(
             scheduler,
             reporter_inbox,
             watchlist,
-            CampaignService(uow, utc_now, triage.check_member, settings.phone_region),
+            CampaignService(uow, utc_now, triage.check_member, settings.phone_region, campaign_news),
             retention,
             transport,
             sealer,
@@ -337,7 +341,7 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
     if slack is not None:
         wiring = SlackWiring(slack)
         slack_chat = wiring.chat(
-            rt.service, rt.triage, rt.security.templates, rt.watchlist, rt.sharing, rt.sealer
+            rt.service, rt.triage, rt.security.templates, rt.watchlist, rt.sharing, rt.sealer, rt.campaigns
         )
         rt.reporter_inbox.register("slack", wiring.reporter_channel(slack_chat))
     endpoint = None
@@ -351,6 +355,7 @@ def chat_apps(rt: Runtime, slack: SlackSettings | None) -> ChatApps:
             rt.watchlist,
             evidence=rt.sealer,
             sharing=rt.sharing,
+            campaigns=rt.campaigns,
         )
         posts[TEAMS_MESSAGES] = endpoint.handle
     return ChatApps(slack_chat, posts, endpoint)

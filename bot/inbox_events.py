@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     MESSAGE = "report.message"  # a question, answer, note or reporter update on the thread
     STATUS = "report.status"  # acknowledged, assigned, closed, reopened, linked
     REMINDER = "report.reminder"  # a deadline is near, or was missed
+    CAMPAIGN = "report.campaign"  # the report joined a campaign (or moved to another)
 
 
 class ThreadMessage(BaseModel):
@@ -55,6 +56,16 @@ class Reminder(BaseModel):
     due_at: AwareDatetime
 
 
+class CampaignRef(BaseModel):
+    """The campaign the report is in, as its card names it. The title is read from the
+    campaign's reports (a persona's name and organisation): renderers clean and escape it."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: int
+    title: str
+    status: str  # bot.campaigns.model.CampaignStatus's value
+
+
 class InboxEvent(BaseModel):
     model_config = ConfigDict(extra="forbid")
     schema_version: Literal[1] = EVENT_SCHEMA_VERSION
@@ -68,6 +79,7 @@ class InboxEvent(BaseModel):
     message: ThreadMessage | None = None
     status_change: StatusChange | None = None
     reminder: Reminder | None = None
+    campaign: CampaignRef | None = None  # the campaign the report is in when the event was queued
 
     @classmethod
     def about(cls, event: EventKind, report: Report, now: datetime, **parts: object) -> InboxEvent:

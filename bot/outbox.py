@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.campaigns.membership import campaign_of
 from bot.inbox_events import InboxEvent
 from bot.ports import OutboxEntry, UnitOfWork
 from bot.report import Report
@@ -56,12 +57,16 @@ async def queue(
 async def queue_event(
     uow: UnitOfWork, event: InboxEvent, name: str, now: datetime, destinations: Sequence[str] | None = None
 ) -> int:
-    """An inbox event for each destination the report was routed to (or `destinations`)."""
+    """An inbox event for each destination the report was routed to (or `destinations`), naming
+    the campaign the report is in now (its card links it)."""
     targets = list(destinations if destinations is not None else event.report.routed_to)
     if not targets:
         log.warning("report %s has no destinations for %s", event.reference, event.event.value)
         return 0
-    payload = event.model_dump(mode="json")
+    if event.campaign is None:
+        event = event.model_copy(update={"campaign": await campaign_of(uow, event.reference)})
+    # A report in no campaign: the envelope stays as it was before campaigns (no "campaign" key).
+    payload = event.model_dump(mode="json", exclude={"campaign"} if event.campaign is None else None)
     return await queue(uow, event.reference, event.event.value, payload, name, targets, now)
 
 

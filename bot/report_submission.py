@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
-from bot.campaigns.linking import link_report
+from bot.campaigns.linking import Linked, link_report
 from bot.ports import AuditEvent, Deadline, DuplicateReference, UnitOfWork
 from bot.report import EvidenceFile, Report, Reporter, new_reference
 from bot.report_builder import build_report
@@ -18,6 +18,12 @@ _REFERENCE_DRAWS = 8
 
 # Checks a report before it is stored and routed (the watchlist): may raise its severity.
 Screen = Callable[[UnitOfWork, Report], Awaitable[Report]]
+# Told what linking did, in the same transaction (bot.campaigns.news: the channels' campaign cards).
+OnLinked = Callable[[UnitOfWork, Report, Linked, datetime], Awaitable[None]]
+
+
+async def unannounced(uow: UnitOfWork, report: Report, linked: Linked, now: datetime) -> None:
+    return None
 
 
 async def _unscreened(uow: UnitOfWork, report: Report) -> Report:
@@ -35,6 +41,7 @@ async def save_report(
     deadlines: Callable[[Report, datetime], Sequence[Deadline]],
     files: Sequence[EvidenceFile] = (),
     screen: Screen = _unscreened,
+    on_linked: OnLinked = unannounced,
 ) -> Report:
     """In the caller's transaction. An update keeps the report's reference, routing and triage state.
     Either way the report is indexed (by the repository) and linked into its campaign."""
@@ -49,7 +56,7 @@ async def save_report(
             report = report.model_copy(update={"routed_to": routed})
         await uow.reports.update(report)
         await _audit(uow, reporter, "report.updated", report, now)
-        await link_report(uow, report, now, region)
+        await on_linked(uow, report, await link_report(uow, report, now, region), now)
         log.info(
             "report %s updated to revision %d (severity %s)",
             report.reference,
@@ -67,7 +74,7 @@ async def save_report(
         for deadline in deadlines(report, now):
             await uow.deadlines.add(deadline)
         await _audit(uow, reporter, "report.submitted", report, now)
-        await link_report(uow, report, now, region)
+        await on_linked(uow, report, await link_report(uow, report, now, region), now)
         log.info("report %s submitted (severity %s)", report.reference, report.severity)
         return report
     raise RuntimeError("could not draw an unused report reference")

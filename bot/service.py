@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from bot.campaigns.news import CampaignNews
 from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope, store_envelope
 from bot.evidence import attach as attach_evidence
 from bot.inbox_events import EventKind, InboxEvent
@@ -30,7 +31,7 @@ from bot.ports import (
 )
 from bot.presenter import present, present_notice
 from bot.report import EvidenceFile, Report, Reporter
-from bot.report_submission import save_report
+from bot.report_submission import save_report, unannounced
 from bot.reporter_data import data_copy, is_my_data
 from bot.reporter_desk import (
     ADD,
@@ -98,6 +99,7 @@ class ReportingService:
     conversations: ConversationStore | None = None
     watchlist: IntakeScreen | None = None  # published alerts, matched as the reporter answers
     checks: ContactCheck | None = None  # "check this contact", before anyone replies to them
+    campaign_news: CampaignNews | None = None  # the chat channels' campaign cards and notices
 
     async def open(self, key: ConversationKey, reporter: Reporter) -> Reply:
         """The reporter opened the bot: news from the security team first, then start or resume."""
@@ -460,6 +462,7 @@ class ReportingService:
                     self.deadlines,
                     [EvidenceFile.model_validate(f) for f in envelope.files],
                     screen=self._screen,
+                    on_linked=self.campaign_news.linked if self.campaign_news else unannounced,
                 )
                 envelope.files = []  # now on the report
                 envelope.reference = report.reference

@@ -44,6 +44,8 @@ class Settings:
     retention_closed: timedelta | None = timedelta(days=400)
     # STATS_DIGEST: when the weekly statistics go to the Slack and Teams security channels (None: off)
     stats_digest: DigestSchedule | None = DEFAULT_SCHEDULE
+    # CAMPAIGN_ALERT_AT: a notice in the security channels when a campaign reaches this many reports
+    campaign_alert_at: int = 3
     # Encryption at rest (storage.protection.keys reads these; docs/data-protection.md).
     data_key: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEY
     data_keys: str | None = field(default=None, repr=False)  # TIPLINE_DATA_KEYS: old ones first, newest last
@@ -70,6 +72,7 @@ def load_settings(env: Mapping[str, str], base_dir: Path) -> Settings:
         delivery_lease_seconds=_float(env, "DELIVERY_LEASE", 30.0),
         retention_closed=_retention(env, "RETENTION_CLOSED", timedelta(days=400)),
         stats_digest=_digest(env, "STATS_DIGEST"),
+        campaign_alert_at=_alert_at(env, "CAMPAIGN_ALERT_AT", 3),
         data_key=env.get("TIPLINE_DATA_KEY", "").strip() or None,
         data_keys=env.get("TIPLINE_DATA_KEYS", "").strip() or None,
         key_file=_path(env, "KEY_FILE", base_dir),
@@ -164,6 +167,16 @@ def _names(env: Mapping[str, str], name: str, default: str) -> tuple[str, ...]:
     if not names:
         raise SettingsError(f"{name}: name at least one destination, for example: file")
     return names
+
+
+def _alert_at(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if raw and not (raw.isdigit() and int(raw) >= 2):
+        raise SettingsError(
+            f"{name}: '{raw}' is not a number of reports of 2 or more (a campaign holds at least two); "
+            f"the default is {default}"
+        )
+    return int(raw) if raw else default
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:

@@ -10,11 +10,13 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.evidence_files import EvidenceSealer
 from adapters.slack.app import SlackChat, build_slack_chat
+from adapters.slack.campaign_listeners import register_campaign_listeners
 from adapters.slack.inbox.channel_inbox import SlackChannelInbox, inbox_client
 from adapters.slack.reporter_channel import SlackReporterChannel
 from adapters.slack.settings import SlackSettings
 from adapters.slack.triage_listeners import ClosingTemplates, register_triage_listeners
 from adapters.slack.watchlist_listeners import register_watchlist_listeners
+from bot.campaigns.service import CampaignService
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
 from bot.sharing.settings import SharingSettings
@@ -46,6 +48,7 @@ class SlackWiring:
         watchlist: WatchlistService,
         sharing: SharingSettings,
         evidence: EvidenceSealer | None,
+        campaigns: CampaignService | None = None,
     ) -> SlackChat:
         """The app: the reporter's listeners, then the security team's (card buttons, modals,
         the watchlist form)."""
@@ -53,6 +56,8 @@ class SlackWiring:
         def security_team(app: AsyncApp) -> None:
             register_triage_listeners(app, triage, templates, self.settings, sharing)
             register_watchlist_listeners(app, watchlist)
+            if campaigns is not None:  # the campaign card's buttons
+                register_campaign_listeners(app, campaigns, triage, sharing)
 
         return build_slack_chat(self.settings, service, register_extra=security_team, evidence=evidence)
 

@@ -30,6 +30,7 @@ from typing import Any, Final
 from botbuilder.core import TurnContext
 
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
+from adapters.teams.campaign_cards import CampaignSubmit, campaign_submit
 from adapters.teams.file_consent import FileShares
 from adapters.teams.inbound import Inbound
 from adapters.teams.inbox_cards import TriageSubmit, refusal_activity, result_activity, triage_submit
@@ -37,6 +38,8 @@ from adapters.teams.retry import with_retries
 from adapters.teams.sending import post_in_channel, send_all
 from adapters.teams.watchlist_form import add_form_activity, is_watchlist_request, watchlist_submit
 from bot.actors import Actor
+from bot.campaigns.card import CampaignAction
+from bot.campaigns.service import CampaignError, CampaignService
 from bot.inbox.channel_choice import InboxChannelService
 from bot.ports import UnitOfWorkFactory
 from bot.triage import (
@@ -100,7 +103,9 @@ class TeamChannel:
         app_id: str | None = None,
         watchlist: WatchlistService | None = None,
         shares: FileShares | None = None,
+        campaigns: CampaignService | None = None,
     ) -> None:
+        self._campaigns = campaigns  # Confirm and Dismiss on a campaign's card
         self._triage = triage
         self._watchlist = watchlist
         self._shares = shares  # Share as STIX: a file consent in the analyst's private chat
@@ -113,13 +118,22 @@ class TeamChannel:
         value = body.get("value")
         submit = triage_submit(value) if isinstance(value, Mapping) else None
         typed = watchlist_submit(value) if isinstance(value, Mapping) else None
-        if submit is None and typed is None and not found.mentions_bot and not found.installed:
+        campaign = campaign_submit(value)
+        if (
+            campaign is None
+            and submit is None
+            and typed is None
+            and not found.mentions_bot
+            and not found.installed
+        ):
             return  # talk in the channel that isn't for us
         if not await self._channels.first_time(SOURCE, found.dedupe_id):
             return
         actor = Actor(PLATFORM, found.reporter.user_id, found.reporter.display_name)
         text = found.action.text if isinstance(found.action, TextAnswer) else ""
-        if submit is not None and submit.action is TriageAction.SHARE_STIX and self._shares is not None:
+        if campaign is not None:
+            await self._campaign(context, actor, found, campaign)
+        elif submit is not None and submit.action is TriageAction.SHARE_STIX and self._shares is not None:
             await self._say(context, await self._shares.offer(actor, found.reporter, submit.reference))
         elif submit is not None:
             await self._act(context, actor, submit)
@@ -185,6 +199,31 @@ class TeamChannel:
         result = await self._triage.apply(command(submit), actor)
         if not result.done:
             await self._say(context, result.text)
+
+    # ---- a campaign's card ---------------------------------------------------------------------
+
+    async def _campaign(
+        self, context: TurnContext, actor: Actor, found: Inbound, submit: CampaignSubmit
+    ) -> None:
+        """Share as STIX goes to the analyst's private chat; Confirm and Dismiss are decisions
+        (audited; the card follows through the outbox). Outsiders are refused, and audited."""
+        if submit.action is CampaignAction.SHARE_STIX:
+            if self._shares is not None:
+                await self._say(
+                    context, await self._shares.offer_campaign(actor, found.reporter, submit.campaign_id)
+                )
+            return
+        if self._campaigns is None:
+            return
+        decide = (
+            self._campaigns.confirm if submit.action is CampaignAction.CONFIRM else self._campaigns.dismiss
+        )
+        try:
+            await decide(submit.campaign_id, actor)
+        except NotAllowed:
+            await self._say(context, REFUSAL)
+        except CampaignError as exc:
+            await self._say(context, str(exc))
 
     # ---- the watchlist ------------------------------------------------------------------------
 

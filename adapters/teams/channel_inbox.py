@@ -17,7 +17,6 @@ Logs carry the destination, reference and HTTP status, never content.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -32,11 +31,14 @@ from botbuilder.schema import (
 )
 
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
+from adapters.teams.campaign_channel import CampaignChannelPoster, channel_key
 from adapters.teams.digest_card import digest_card
 from adapters.teams.failures import delivery_failure
 from adapters.teams.inbox_cards import card_activity, thread_activity
 from adapters.teams.retry import with_retries
 from adapters.teams.sending import post_in_channel, to_activity
+from bot.campaigns.channel import CampaignChannel
+from bot.campaigns.news import CAMPAIGN_EVENTS
 from bot.destinations import RetryLater
 from bot.inbox.channel_delivery import ThreadedChannelInbox
 from bot.inbox_events import InboxEvent
@@ -68,6 +70,7 @@ class TeamsChannelInbox:
         self._delivery = ThreadedChannelInbox(
             f"teams {name}", self._channel, unit_of_work, clock, POSTED_SOURCE
         )
+        self._campaigns = CampaignChannel(f"teams {name}", unit_of_work, clock, POSTED_SOURCE)
 
     def __repr__(self) -> str:
         return f"TeamsChannelInbox(name={self.name!r})"
@@ -75,6 +78,10 @@ class TeamsChannelInbox:
     async def deliver(self, entry: OutboxEntry) -> None:
         if entry.event == DIGEST_EVENT:
             await self._post_digest(DigestPayload.model_validate(entry.payload))
+            return
+        if entry.event in CAMPAIGN_EVENTS:
+            channel = await self._inbox_channel(entry.report_reference)
+            await self._campaigns.deliver(entry, CampaignChannelPoster(self, channel))
             return
         await self._delivery.deliver(entry)
 
@@ -132,21 +139,22 @@ class TeamsChannelInbox:
     async def in_thread(
         self,
         what: str,
-        event: InboxEvent,
+        about: str,
         channel: InboxChannel,
         root: str,
         work: Callable[[TurnContext], Awaitable[None]],
     ) -> None:
         reference = self.reference(channel, root)
         await self.call(
-            what, event, lambda: self._adapter.continue_conversation(reference, work, self._app_id)
+            what, about, lambda: self._adapter.continue_conversation(reference, work, self._app_id)
         )
 
     async def post(self, channel: InboxChannel, activity: dict[str, Any]) -> Any:
         return await post_in_channel(self._adapter, self._app_id, channel, activity)
 
-    async def call(self, what: str, event: InboxEvent, call: Callable[[], Awaitable[Any]]) -> Any:
-        where = f"teams {self.name}: {what} for {event.reference}"
+    async def call(self, what: str, about: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        """`about`: the report's reference or the campaign's key, for the logs."""
+        where = f"teams {self.name}: {what} for {about}"
         try:
             return await with_retries(call, where)
         except Exception as exc:
@@ -163,12 +171,11 @@ class _InboxChannelPoster:
     @property
     def key(self) -> str:
         """Cards are kept per channel (see the module's docstring)."""
-        digest = hashlib.sha256(self._channel.channel_id.encode()).hexdigest()[:12]
-        return f"{self._inbox.name}@{digest}"
+        return channel_key(self._inbox.name, self._channel)
 
     async def post_card(self, event: InboxEvent) -> DestinationThread:
         root = await self._inbox.call(
-            "post the card", event, lambda: self._inbox.post(self._channel, card_activity(event))
+            "post the card", event.reference, lambda: self._inbox.post(self._channel, card_activity(event))
         )
         return DestinationThread(self._channel.channel_id, str(root))
 
@@ -179,7 +186,9 @@ class _InboxChannelPoster:
         async def update(context: TurnContext) -> None:
             await context.update_activity(card)
 
-        await self._inbox.in_thread("update the card", event, self._channel, thread.thread_id, update)
+        await self._inbox.in_thread(
+            "update the card", event.reference, self._channel, thread.thread_id, update
+        )
 
     async def reply(self, thread: DestinationThread, event: InboxEvent) -> str | None:
         payload = thread_activity(event, await self._inbox.names(event))
@@ -192,11 +201,15 @@ class _InboxChannelPoster:
             response = await context.send_activity(activity)
             sent.append(str(getattr(response, "id", "") or ""))
 
-        await self._inbox.in_thread("reply under the card", event, self._channel, thread.thread_id, send)
+        await self._inbox.in_thread(
+            "reply under the card", event.reference, self._channel, thread.thread_id, send
+        )
         return sent[0] if sent else ""
 
     async def delete(self, thread: DestinationThread, message_id: str, event: InboxEvent) -> None:
         async def delete(context: TurnContext) -> None:
             await context.delete_activity(message_id)
 
-        await self._inbox.in_thread("remove a second copy", event, self._channel, thread.thread_id, delete)
+        await self._inbox.in_thread(
+            "remove a second copy", event.reference, self._channel, thread.thread_id, delete
+        )

@@ -40,7 +40,8 @@ from bot.sharing.settings import SharingSettings
 from bot.triage import FAILED, REFUSAL, NotAllowed, TriageError, TriageService
 
 if TYPE_CHECKING:
-    from bot.sharing.files import SharedFile
+    from bot.campaigns.service import CampaignService
+    from bot.sharing.files import SharedCampaign, SharedFile
 
 log = logging.getLogger("tipline.teams")
 
@@ -61,8 +62,13 @@ UPLOADED: Final = "The STIX bundle of {reference} is in your OneDrive ({tlp}; th
 NOT_UPLOADED: Final = "The upload to your OneDrive did not work; press Share as STIX on the card again."
 
 
-def consent_activity(file: SharedFile, reference: str) -> dict[str, Any]:
-    context = {KEY: "stix", "reference": reference}
+def consent_activity(
+    file: SharedFile, reference: str | None, campaign_id: int | None = None
+) -> dict[str, Any]:
+    """`reference`: a report's bundle; `campaign_id`: a campaign's (its reports as one persona)."""
+    context: dict[str, Any] = {KEY: "stix", "reference": reference} if reference else {KEY: "stix"}
+    if campaign_id is not None:
+        context["campaign"] = campaign_id
     card = {
         "description": file.title,
         "sizeInBytes": len(file.content),
@@ -90,7 +96,9 @@ class FileShares:
         unit_of_work: UnitOfWorkFactory,
         adapter: CloudAdapter,
         app_id: str | None,
+        campaigns: CampaignService | None = None,
     ) -> None:
+        self._campaigns = campaigns  # Share as STIX on a campaign's card
         self._triage = triage
         self._sharing = sharing
         self._uow = unit_of_work
@@ -112,6 +120,21 @@ class FileShares:
             return FAILED
         return SENT.format(reference=file.name.split(".")[0])
 
+    async def offer_campaign(self, actor: Actor, analyst: Reporter, campaign_id: int) -> str:
+        """The campaign's bundle as a consent card to the analyst's private chat; what to say."""
+        try:
+            shared = await self._campaign_file(actor, campaign_id)
+        except NotAllowed:
+            return REFUSAL
+        except TriageError as exc:
+            return str(exc)
+        chat = await self._chat(analyst)
+        if chat is None:
+            return OPEN_CHAT
+        if not await self._send(chat, consent_activity(shared.file, None, campaign_id)):
+            return FAILED
+        return SENT.format(reference=f"campaign {campaign_id}")
+
     async def invoke(self, body: Mapping[str, Any]) -> InvokeAnswer | None:
         """A fileConsent/invoke of ours: answered at once, the upload after (None: not ours)."""
         if body.get("name") != INVOKE:
@@ -119,9 +142,13 @@ class FileShares:
         value = _map(body.get("value"))
         context = _map(value.get("context"))
         reference = context.get("reference")
+        campaign = context.get("campaign")
         found = inbound.sender_of(body)
-        if context.get(KEY) != "stix" or not isinstance(reference, str) or not is_reference(reference):
+        is_campaign = isinstance(campaign, int) and not isinstance(campaign, bool) and campaign > 0
+        is_report = isinstance(reference, str) and is_reference(reference)
+        if context.get(KEY) != "stix" or not (is_campaign or is_report):
             return InvokeAnswer(400, {"error": "not a Tipline file"})
+        subject: str | int = int(campaign) if is_campaign and campaign is not None else str(reference)
         if found is None:
             return InvokeAnswer(400, {"error": "no sender"})
         actor = Actor(PLATFORM, found.reporter.user_id, found.reporter.display_name)
@@ -133,7 +160,7 @@ class FileShares:
         return InvokeAnswer(
             200,
             None,
-            self._then(found.reporter, lambda: self._upload(actor, reference, upload, service_url)),
+            self._then(found.reporter, lambda: self._upload(actor, subject, upload, service_url)),
             found.conversation_id,
         )
 
@@ -149,10 +176,16 @@ class FileShares:
         return then
 
     async def _upload(
-        self, actor: Actor, reference: str, upload: Mapping[str, Any], service_url: str
+        self, actor: Actor, subject: str | int, upload: Mapping[str, Any], service_url: str
     ) -> dict[str, Any]:
+        """`subject`: a report's reference, or a campaign's id."""
+        reference = subject if isinstance(subject, str) else f"campaign {subject}"
         try:
-            file = await self._file(actor, reference)
+            if isinstance(subject, str):
+                file, references = await self._file(actor, subject), [subject]
+            else:
+                shared = await self._campaign_file(actor, subject)
+                file, references = shared.file, list(shared.references)
         except NotAllowed:
             return result_activity(REFUSAL)
         except TriageError as exc:
@@ -174,13 +207,20 @@ class FileShares:
             ok = False
         if not ok:
             return result_activity(NOT_UPLOADED)
-        await record_shared(self._triage, actor, Shared("stix", [reference], SHARED_TO, self._sharing.tlp))
+        await record_shared(self._triage, actor, Shared("stix", references, SHARED_TO, self._sharing.tlp))
         return file_info_activity(upload)
 
     async def _file(self, actor: Actor, reference: str) -> SharedFile:
         from bot.sharing.files import stix_file  # stix2 and its validator take seconds: on first use
 
         return await stix_file(self._triage, actor, reference, self._sharing)
+
+    async def _campaign_file(self, actor: Actor, campaign_id: int) -> SharedCampaign:
+        from bot.sharing.files import campaign_stix_file  # stix2 takes seconds to load: on first use
+
+        if self._campaigns is None:
+            raise TriageError("Campaigns cannot be shared from here.")
+        return await campaign_stix_file(self._triage, self._campaigns, actor, campaign_id, self._sharing)
 
     async def _chat(self, analyst: Reporter) -> ConversationReference | None:
         async with self._uow() as uow:

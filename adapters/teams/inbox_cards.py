@@ -88,6 +88,7 @@ _LINE_MARK = {
     LineKind.REMINDER: "⏰",
     LineKind.MISSED: "⚠️",
     LineKind.UPDATED: "✏️",
+    LineKind.CAMPAIGN: "🧩",
 }
 
 
@@ -225,6 +226,9 @@ def _status_details(card: InboxCard, budget: Budget) -> list[dict[str, Any]]:
         linked = ", ".join(f"{link.reference} ({link.kind})" for link in shown)
         more = f" and {len(card.links) - len(shown)} more" if len(card.links) > len(shown) else ""
         lines.append(safe(f"Linked to {linked}{more}", budget.text))
+    if card.campaign is not None:
+        c = card.campaign
+        lines.append(escape(f"🧩 {c.label} ({c.status}): ") + fit(c.title, NAME_LIMIT))
     elements = [_block("\n".join(lines))] if lines else []
     if card.closing_message:
         elements.append(_block(escape("Told the reporter:"), weight="Bolder"))

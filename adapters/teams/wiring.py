@@ -21,6 +21,7 @@ from adapters.teams.message_extension import MessageExtension
 from adapters.teams.personal import PersonalChat
 from adapters.teams.reporter_channel import TeamsReporterChannel
 from adapters.teams.settings import TeamsSettings
+from bot.campaigns.service import CampaignService
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
 from bot.sharing.settings import SharingSettings
@@ -53,10 +54,11 @@ class TeamsTransport:
         watchlist: WatchlistService | None = None,
         evidence: EvidenceSealer | None = None,
         sharing: SharingSettings | None = None,
+        campaigns: CampaignService | None = None,
     ) -> MessagesEndpoint:
         """`evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
         shares = FileShares(
-            triage, sharing or SharingSettings(), unit_of_work, self.adapter, self.settings.app_id
+            triage, sharing or SharingSettings(), unit_of_work, self.adapter, self.settings.app_id, campaigns
         )
         channel = TeamChannel(
             triage,
@@ -66,6 +68,7 @@ class TeamsTransport:
             app_id=self.settings.app_id,
             watchlist=watchlist,
             shares=shares,
+            campaigns=campaigns,
         )
         settings = self.settings
         downloads = None

@@ -46,6 +46,10 @@ class Linked:
     joined: bool  # the report went into a campaign (new or existing)
     size: int  # reports in its campaign now
     links: tuple[Link, ...]
+    # The reports whose campaign changed (joined it, or came with a campaign merged into it), and
+    # the campaigns merged away: their cards in the chat channels follow (bot.campaigns.news).
+    moved: tuple[str, ...] = ()
+    merged: tuple[int, ...] = ()
 
 
 def linking_probes(report: Report, region: str) -> list[Normalised]:
@@ -97,13 +101,17 @@ async def link_report(
     if own is None:
         joining.insert(0, report.reference)
     merged: list[int] = []
+    moved = list(joining)
     for m in [own, *(m for _, m in live)]:
         if m is not None and not m.decided and m.campaign_id != target and m.campaign_id not in merged:
+            # Merges are rare: reading the campaign absorbed is what tells its cards to change.
+            away = await uow.campaigns.get(m.campaign_id)
+            moved += [ref for ref in (away.references if away else ()) if ref not in moved]
             merged.append(m.campaign_id)
     size = await uow.campaigns.absorb(target, merged, joining, SYSTEM, now)
     await _audit(uow, report, now, target, formed, joining, merged)
-    moved = own is None or own.campaign_id != target
-    return Linked(target, formed, moved, size, tuple(found))
+    changed = own is None or own.campaign_id != target
+    return Linked(target, formed, changed, size, tuple(found), tuple(moved), tuple(merged))
 
 
 async def _target(

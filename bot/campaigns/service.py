@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from bot.actors import Actor
 from bot.analyst_text import bounded_text, parse_reference
 from bot.campaigns.linking import link_report
 from bot.campaigns.model import Campaign, CampaignStatus
+from bot.campaigns.news import CampaignNews
 from bot.campaigns.views import CampaignView, view
 from bot.normalise import DEFAULT_PHONE_REGION
 from bot.ports import AuditEvent, UnitOfWork, UnitOfWorkFactory
@@ -40,6 +41,8 @@ class CampaignService:
     clock: Callable[[], datetime]
     check: CheckMember
     region: str = DEFAULT_PHONE_REGION
+    # The chat channels' campaign cards follow every decision (none: nothing is queued).
+    news: CampaignNews = field(default_factory=lambda: CampaignNews(()))
 
     # ---- reading ---------------------------------------------------------------------------
     async def list(self, actor: Actor) -> list[CampaignView]:
@@ -96,6 +99,7 @@ class CampaignService:
             await _load(uow, campaign_id, for_update=True)
             await uow.campaigns.change(campaign_id, now, title=title, decided=True)
             await _audit(uow, actor, "campaign.renamed", now, campaign=campaign_id)
+            await self.news.cards(uow, [campaign_id], now)
             await uow.commit()
             return await _load(uow, campaign_id)
 
@@ -115,6 +119,8 @@ class CampaignService:
             await uow.campaigns.put_members(new_id, moving, actor.id, now)
             await uow.campaigns.change(campaign_id, now, decided=True)
             await _audit(uow, actor, "campaign.split", now, campaign=campaign_id, into=new_id, moved=moving)
+            await self.news.cards(uow, [campaign_id, new_id], now)
+            await self.news.moved(uow, moving, now)
             await uow.commit()
             return await _load(uow, new_id)
 
@@ -127,12 +133,15 @@ class CampaignService:
         now = self._now()
         async with self.unit_of_work() as uow:
             await _load(uow, campaign_id, for_update=True)
+            moved: list[str] = []
             for other in merging:
-                await _load(uow, other, for_update=True)
+                moved += (await _load(uow, other, for_update=True)).references
                 await uow.campaigns.move_all(other, campaign_id, now)
                 await uow.campaigns.delete(other)
             await uow.campaigns.change(campaign_id, now, decided=True)
             await _audit(uow, actor, "campaign.merged", now, campaign=campaign_id, merged=merging)
+            await self.news.cards(uow, [campaign_id], now, gone=merging)
+            await self.news.moved(uow, moved, now)
             await uow.commit()
             return await _load(uow, campaign_id)
 
@@ -143,6 +152,7 @@ class CampaignService:
             before = await _load(uow, campaign_id, for_update=True)
             await uow.campaigns.change(campaign_id, now, status=status, decided=True)
             await _audit(uow, actor, action, now, campaign=campaign_id, from_status=before.status.value)
+            await self.news.cards(uow, [campaign_id], now)
             await uow.commit()
             return await _load(uow, campaign_id)
 

@@ -18,7 +18,7 @@ from typing import Final
 from bot.inbox.labels import NONE_GIVEN, NOT_GIVEN, label
 from bot.inbox.sections import Field, Section, report_sections
 from bot.inbox.subject import headline, subject, when
-from bot.inbox_events import EventKind, InboxEvent, Reminder, StatusChange
+from bot.inbox_events import CampaignRef, EventKind, InboxEvent, Reminder, StatusChange
 from bot.report import Report, Reporter, Severity, Status
 from bot.text_safety import clean
 from bot.triage.actions import TriageAction, actions_for
@@ -56,6 +56,19 @@ class LinkedReport:
 
 
 @dataclass(frozen=True)
+class CampaignLine:
+    """The campaign the report is in: "Campaign 4: Amanda Qiu / BR-YR Executive Search"."""
+
+    id: int
+    title: str  # cleaned (a persona's name, from reports): the renderer escapes it
+    status: str  # "Open", "Confirmed", "Dismissed"
+
+    @property
+    def label(self) -> str:
+        return f"Campaign {self.id}"
+
+
+@dataclass(frozen=True)
 class InboxCard:
     reference: str
     severity: Severity
@@ -73,6 +86,7 @@ class InboxCard:
     actions: tuple[TriageAction, ...]
     notification: str  # what a pop-up shows: the subject, no reporter text
     footer: str = FOOTER
+    campaign: CampaignLine | None = None  # the campaign the report is in
 
 
 def inbox_card(event: InboxEvent) -> InboxCard:
@@ -96,7 +110,14 @@ def inbox_card(event: InboxEvent) -> InboxCard:
         ),
         actions=actions_for(r.status),
         notification=subject(event),
+        campaign=_campaign(event.campaign),
     )
+
+
+def _campaign(ref: CampaignRef | None) -> CampaignLine | None:
+    if ref is None:
+        return None
+    return CampaignLine(ref.id, clean(ref.title), ref.status.capitalize())
 
 
 def _status_lines(r: Report) -> tuple[Line, ...]:
@@ -136,6 +157,7 @@ class LineKind(StrEnum):
     REMINDER = "reminder"
     MISSED = "missed"
     UPDATED = "updated"
+    CAMPAIGN = "campaign"
 
 
 @dataclass(frozen=True)
@@ -164,6 +186,15 @@ def thread_line(event: InboxEvent) -> MessageLine | ThreadLine | None:
         return _status_line(event.status_change)
     if event.event is EventKind.REMINDER and event.reminder is not None:
         return _reminder_line(event, event.reminder)
+    if event.event is EventKind.CAMPAIGN:
+        if event.campaign is None:
+            return ThreadLine(LineKind.CAMPAIGN, ("This report is no longer in a campaign.",))
+        parts: Line = (
+            f"Now part of campaign {event.campaign.id}: ",
+            Theirs(clean(event.campaign.title)),
+            " (other reports about the same persona; see the campaign's card).",
+        )
+        return ThreadLine(LineKind.CAMPAIGN, parts)
     if event.event is EventKind.UPDATED:
         text = f"The reporter added detail (revision {event.report.revision}); the card above shows it."
         return ThreadLine(LineKind.UPDATED, (text,))

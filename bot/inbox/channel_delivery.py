@@ -4,6 +4,7 @@
                              every later event finds it
   report.updated / status    the card replaced in place, and a line in its thread
   report.message / reminder  a line in the card's thread
+  report.campaign            the card replaced in place (it names the campaign), and a line
 
 The card always shows the report as stored now (read at delivery), not the copy in the event:
 events delivered out of order, one of them after a retry, never put an older state back. (Two
@@ -33,6 +34,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
+from bot.campaigns.membership import campaign_of
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure
 from bot.inbox_events import EventKind, InboxEvent
 from bot.ports import DestinationThread, OutboxEntry, UnitOfWorkFactory
@@ -93,20 +95,21 @@ class ThreadedChannelInbox:
         async with self._uow() as uow:
             stored = await uow.threads.get(channel.key, event.reference)
             current = await uow.reports.get(event.reference)
-        # The card shows the report as it is now, so events delivered out of order (one of
-        # them retried) never put an older state back, whatever the replicas' clocks say.
-        shown = event if current is None else event.model_copy(update={"report": current})
+            campaign = await campaign_of(uow, event.reference) if current is not None else event.campaign
+        # The card shows the report (and its campaign) as it is now, so events delivered out of
+        # order (one of them retried) never put an older state back, whatever the replicas' clocks say.
+        shown = (
+            event if current is None else event.model_copy(update={"report": current, "campaign": campaign})
+        )
         thread, posted_now = (stored, False) if stored is not None else await self._post_card(channel, shown)
         if event.event is EventKind.SUBMITTED:
             return
-        if event.event in (EventKind.UPDATED, EventKind.STATUS) and not posted_now:
+        if event.event in (EventKind.UPDATED, EventKind.STATUS, EventKind.CAMPAIGN) and not posted_now:
             await channel.update_card(thread, shown)
         posted = await channel.reply(thread, event)
         if posted is None:
             return
-        async with self._uow() as uow:
-            first = await uow.events.record(self._posted, entry.idempotency_key, self._clock())
-            await uow.commit()
+        first = await first_posting(self._uow, self._clock, self._posted, entry.idempotency_key)
         if not first and posted:
             log.info(
                 "%s: %s was already in the thread of %s", self._label, event.event.value, event.reference
@@ -115,20 +118,15 @@ class ThreadedChannelInbox:
 
     async def _post_card(self, channel: ChannelPoster, event: InboxEvent) -> tuple[DestinationThread, bool]:
         """Post the report's card and store where it is. True if ours is the card kept."""
-        mine = await channel.post_card(event)
-        async with self._uow() as uow:
-            winner = await uow.threads.put(
-                channel.key, event.reference, mine.channel, mine.thread_id, self._clock()
-            )
-            await uow.commit()
-        if winner == mine:
-            log.info("%s: posted the card for %s", self._label, event.reference)
-            return winner, True
-        log.info(
-            "%s: another replica posted the card for %s first; removing ours", self._label, event.reference
+        return await place_card(
+            self._uow,
+            self._clock,
+            self._label,
+            channel.key,
+            event.reference,
+            lambda: channel.post_card(event),
+            lambda thread: self._delete(channel, thread, thread.thread_id, event),
         )
-        await self._delete(channel, mine, mine.thread_id, event)
-        return winner, False
 
     async def _delete(
         self, channel: ChannelPoster, thread: DestinationThread, message_id: str, event: InboxEvent
@@ -138,3 +136,41 @@ class ThreadedChannelInbox:
             await channel.delete(thread, message_id, event)
         except DeliveryFailed:
             log.warning("%s: could not remove a second copy for %s", self._label, event.reference)
+
+
+# --- The algorithm's two steps, for any card kept in a channel (a report's, a campaign's) --------
+
+
+async def place_card(
+    unit_of_work: UnitOfWorkFactory,
+    clock: Callable[[], datetime],
+    label: str,
+    key: str,
+    subject: str,
+    post: Callable[[], Awaitable[DestinationThread]],
+    remove: Callable[[DestinationThread], Awaitable[None]],
+) -> tuple[DestinationThread, bool]:
+    """Post a card and store where it is (uow.threads, `key` and `subject`), insert-if-absent:
+    of two replicas posting at once, the second finds the first's card stored and removes its
+    own (best effort). The card kept, and True if it is ours."""
+    mine = await post()
+    async with unit_of_work() as uow:
+        winner = await uow.threads.put(key, subject, mine.channel, mine.thread_id, clock())
+        await uow.commit()
+    if winner == mine:
+        log.info("%s: posted the card for %s", label, subject)
+        return winner, True
+    log.info("%s: another replica posted the card for %s first; removing ours", label, subject)
+    await remove(mine)
+    return winner, False
+
+
+async def first_posting(
+    unit_of_work: UnitOfWorkFactory, clock: Callable[[], datetime], source: str, idempotency_key: str
+) -> bool:
+    """Record that what the outbox entry `idempotency_key` posted is posted; False if it already was
+    (a redelivery: the caller removes its second copy)."""
+    async with unit_of_work() as uow:
+        first = await uow.events.record(source, idempotency_key, clock())
+        await uow.commit()
+    return first

@@ -15,7 +15,7 @@ from enum import Enum
 
 from bot.inbox.labels import NONE_GIVEN, NOT_GIVEN, label
 from bot.inbox.subject import day, when
-from bot.inbox_events import InboxEvent, Reminder, StatusChange, ThreadMessage
+from bot.inbox_events import CampaignRef, InboxEvent, Reminder, StatusChange, ThreadMessage
 from bot.report import Report
 from bot.text_safety import clean
 from bot.watchlist.findings import WatchlistFinding, headline, matched_on
@@ -37,7 +37,16 @@ class Section:
 
 def sections(event: InboxEvent) -> list[Section]:
     """The content of an event, in the order a reader wants it: what happened now, then the report."""
-    return [*event_sections(event), report_meta_section(event.report), *report_sections(event.report)]
+    meta = report_meta_section(event.report)
+    if event.campaign is not None:  # only when there is one: the email's other fields stay as they were
+        meta = Section(meta.title, [*meta.fields, Field("Campaign", campaign_text(event.campaign))])
+    return [*event_sections(event), meta, *report_sections(event.report)]
+
+
+def campaign_text(campaign: CampaignRef) -> str:
+    """ "Campaign 4: Amanda Qiu / BR-YR Executive Search (confirmed)", the title cleaned."""
+    status = "" if campaign.status == "open" else f" ({campaign.status})"
+    return f"Campaign {campaign.id}: {clean(campaign.title)}{status}"
 
 
 def event_sections(event: InboxEvent) -> list[Section]:

@@ -47,6 +47,10 @@ def headline(event: InboxEvent) -> str:
         return _status_subject(event.status_change)
     if event.event == EventKind.REMINDER and event.reminder is not None:
         return _reminder_subject(event.reminder, event.occurred_at)
+    if event.event == EventKind.CAMPAIGN:
+        # The campaign's id only: its title is a persona's name, which stays out of subjects.
+        joined = f"Joined campaign {event.campaign.id}" if event.campaign else "Left its campaign"
+        return joined
     return _FALLBACK_SUBJECTS.get(event.event, "Event")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.inbox_events import EventKind, InboxEvent, Reminder, StatusChange, ThreadMessage
+from bot.inbox_events import CampaignRef, EventKind, InboxEvent, Reminder, StatusChange, ThreadMessage
 from bot.ports import DeadlineKind, MessageKind
 from bot.report import (
     Contact,
@@ -36,6 +36,9 @@ HOSTILE = (
     "**urgent** `code` <b>bold</b>\n# heading\n- item\n1. first\u202eevil\u200b\x07 www.bad.example/x"
 )
 NAMES = {"teams:aad-analyst": "Sam Singh"}
+CAMPAIGN = CampaignRef(id=4, title="Amanda Qiu / BR-YR Executive Search", status="open")
+# A persona's name is what reporters typed: every renderer's markup, and a mention.
+HOSTILE_CAMPAIGN = CampaignRef(id=5, title=HOSTILE.replace("\n", " "), status="confirmed")
 
 
 def _report(**overrides: Any) -> Report:
@@ -203,6 +206,10 @@ def cards() -> dict[str, InboxEvent]:
         "huge": InboxEvent.about(submitted, _huge(), CREATED_AT),
         "alerted": InboxEvent.about(submitted, _alerted(), CREATED_AT),
         "enormous": InboxEvent.about(submitted, _enormous(), CREATED_AT),
+        "in_campaign": InboxEvent.about(submitted, _report(), CREATED_AT, campaign=CAMPAIGN),
+        "in_hostile_campaign": InboxEvent.about(
+            EventKind.CAMPAIGN, _report(), CREATED_AT, campaign=HOSTILE_CAMPAIGN
+        ),
     }
 
 
@@ -260,4 +267,8 @@ def threads() -> dict[str, InboxEvent]:
         EventKind.UPDATED, report.model_copy(update={"revision": 2}), CREATED_AT
     )
     events["submitted"] = InboxEvent.about(EventKind.SUBMITTED, report, CREATED_AT)
+    events["campaign"] = InboxEvent.about(EventKind.CAMPAIGN, report, CREATED_AT, campaign=CAMPAIGN)
+    events["campaign_hostile"] = InboxEvent.about(
+        EventKind.CAMPAIGN, report, CREATED_AT, campaign=HOSTILE_CAMPAIGN
+    )
     return events

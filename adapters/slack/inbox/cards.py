@@ -106,8 +106,14 @@ _LINE_MARK = {
     LineKind.REMINDER: ":alarm_clock:",
     LineKind.MISSED: ":warning:",
     LineKind.UPDATED: ":pencil2:",
+    LineKind.CAMPAIGN: ":jigsaw:",
 }
-_LINE_BLOCK = {LineKind.REMINDER: "reminder", LineKind.MISSED: "reminder", LineKind.UPDATED: "updated"}
+_LINE_BLOCK = {
+    LineKind.REMINDER: "reminder",
+    LineKind.MISSED: "reminder",
+    LineKind.UPDATED: "updated",
+    LineKind.CAMPAIGN: "campaign",
+}
 
 
 # --- Text --------------------------------------------------------------------------------------
@@ -129,6 +135,11 @@ def shorten(text: str, limit: int) -> str:
     cut = text[: max(0, limit - len(note))]
     cut = _PARTIAL_ENTITY.sub("", cut)
     return cut.rstrip() + note
+
+
+def shorten_plain(text: str, limit: int) -> str:
+    """Text not yet escaped, cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def mrkdwn(text: str) -> MarkdownTextObject:
@@ -207,6 +218,9 @@ def _status_text(card: InboxCard) -> str:
     if card.links:
         linked = ", ".join(f"{escape(link.reference)} ({link.kind})" for link in card.links)
         lines.append(f"Linked to {linked}")
+    if card.campaign is not None:
+        c = card.campaign
+        lines.append(f":jigsaw: *{c.label}* ({c.status}): {escape(shorten_plain(c.title, 200))}")
     text = "\n".join(lines)
     if card.closing_message:
         closing = "*Told the reporter:*\n" + _quote(escape(card.closing_message))

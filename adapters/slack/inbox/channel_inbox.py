@@ -25,9 +25,13 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.inbox.campaign_cards import campaign_blocks, notice_blocks
 from adapters.slack.inbox.cards import card_blocks, notification_text, thread_blocks, to_dicts
 from adapters.slack.inbox.digest import chart_name, digest_chart, digest_message, digest_payload
 from adapters.slack.inbox.files import upload_to_channel
+from bot.campaigns.card import CampaignCard, GoneCard, Notice
+from bot.campaigns.channel import CampaignChannel
+from bot.campaigns.news import CAMPAIGN_EVENTS
 from bot.delivery_failures import ServiceAnswer, delivery_failure
 from bot.destinations import DeliveryFailed, PermanentDeliveryFailure
 from bot.inbox.channel_delivery import ThreadedChannelInbox
@@ -89,6 +93,7 @@ class SlackChannelInbox:
         self._client = client
         self._clock = clock
         self._delivery = ThreadedChannelInbox(f"slack {name}", self._here, unit_of_work, clock, POSTED_SOURCE)
+        self._campaigns = CampaignChannel(f"slack {name}", unit_of_work, clock, POSTED_SOURCE)
         # slack_sdk logs every request body at DEBUG, which here is a report.
         client.logger.setLevel(max(logging.INFO, client.logger.level))
 
@@ -98,6 +103,9 @@ class SlackChannelInbox:
     async def deliver(self, entry: OutboxEntry) -> None:
         if entry.event == DIGEST_EVENT:
             await self._post_digest(digest_payload(entry))
+            return
+        if entry.event in CAMPAIGN_EVENTS:
+            await self._campaigns.deliver(entry, self)
             return
         await self._delivery.deliver(entry)
 
@@ -171,6 +179,54 @@ class SlackChannelInbox:
     async def delete(self, thread: DestinationThread, message_id: str, event: InboxEvent) -> None:
         await self._slack(
             "chat.delete", event, lambda: self._client.chat_delete(channel=thread.channel, ts=message_id)
+        )
+
+    # ---- the campaign port (bot.campaigns.channel.CampaignPoster) --------------------------
+
+    async def post_campaign(self, card: CampaignCard | GoneCard) -> DestinationThread:
+        response = await self._call(
+            f"slack {self.name}: chat.postMessage for campaign {card.campaign_id}",
+            lambda: self._client.chat_postMessage(
+                channel=self.channel,
+                text=card.notification,
+                blocks=self._blocks(campaign_blocks(card)),
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
+        )
+        return DestinationThread(str(response.get("channel") or self.channel), str(response["ts"]))
+
+    async def update_campaign(self, thread: DestinationThread, card: CampaignCard | GoneCard) -> None:
+        await self._call(
+            f"slack {self.name}: chat.update for campaign {card.campaign_id}",
+            lambda: self._client.chat_update(
+                channel=thread.channel,
+                ts=thread.thread_id,
+                text=card.notification,
+                blocks=self._blocks(campaign_blocks(card)),
+            ),
+        )
+
+    async def post_notice(self, thread: DestinationThread, notice: Notice) -> str:
+        # Under the campaign's card, and shown in the channel too: a notice is for everyone.
+        response = await self._call(
+            f"slack {self.name}: chat.postMessage for a campaign notice",
+            lambda: self._client.chat_postMessage(
+                channel=thread.channel,
+                thread_ts=thread.thread_id,
+                reply_broadcast=True,
+                text=notice.notification,
+                blocks=self._blocks(notice_blocks(notice)),
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
+        )
+        return str(response["ts"])
+
+    async def delete_campaign_message(self, thread: DestinationThread, message_id: str) -> None:
+        await self._call(
+            f"slack {self.name}: chat.delete for a campaign",
+            lambda: self._client.chat_delete(channel=thread.channel, ts=message_id),
         )
 
     # ---- Slack -------------------------------------------------------------------------------
