@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.app import CHECK_SHORTCUT, COMMAND, SHORTCUT
+from adapters.slack.bot import CHECK_SHORTCUT, COMMAND, SHORTCUT
 from adapters.slack.watchlist_form import ADD_SHORTCUT
 from adapters.web.server import SLACK_EVENTS
 
