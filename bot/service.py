@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from bot.campaigns.news import CampaignNews
 from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope, store_envelope
 from bot.evidence import attach as attach_evidence
+from bot.follow_up_routing import route, take
 from bot.inbox_events import EventKind, InboxEvent
 from bot.messages import Choice, Message, Question, Text, Tone
 from bot.outbox import queue_event
@@ -32,16 +33,9 @@ from bot.ports import (
 from bot.presenter import present, present_notice
 from bot.report import EvidenceFile, Report, Reporter
 from bot.report_submission import save_report, unannounced
-from bot.reporter_data import data_copy, is_my_data
 from bot.reporter_desk import (
-    ADD,
-    ANSWER,
-    MY_REPORTS,
-    Awaiting,
     DeskReply,
     ReporterDesk,
-    add_request,
-    is_my_reports,
 )
 from bot.reporter_push import ReporterChannel
 from bot.watchlist.check import CHECK_TOKEN, ContactCheck, is_check
@@ -51,7 +45,6 @@ from flows.actions import (
     CommandName,
     PickOptions,
     SharedText,
-    SubmitForm,
     TextAnswer,
     UserAction,
     command_in_text,
@@ -255,7 +248,7 @@ class ReportingService:
         if loaded.event_seen:
             return Reply([], True, duplicate=True)
         envelope = load_envelope(loaded.stored, now, self.engine.flow.id)
-        if self._for_the_desk(action, envelope) or self._for_the_check(action, envelope):
+        if route(action, envelope) is not None or self._for_the_check(action, envelope):
             return None
         try:
             flowed = await self._flow_turn(None, envelope, reporter, action, now)
@@ -307,70 +300,19 @@ class ReportingService:
         self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction, now: datetime
     ) -> DeskReply | None:
         """Handle what is not an answer to the reporting flow; None when it is for the flow."""
-        if not self._for_the_desk(action, envelope):
+        follow_up = route(action, envelope)
+        if follow_up is None:
             return None
-        desk = self.desk
-        reply: DeskReply | None = None
-        if isinstance(action, (PickOptions, SubmitForm)) and action.token.startswith(
-            (ANSWER, ADD, MY_REPORTS)
-        ):
-            reply = await self._token_action(uow, reporter, action, now)
-        elif isinstance(action, TextAnswer) and is_my_reports(action.text):
-            reply = DeskReply(await desk.my_reports(uow, reporter), envelope.awaiting)
-        elif isinstance(action, TextAnswer) and is_my_data(action.text):
-            reply = DeskReply(await data_copy(uow, reporter, envelope, now), envelope.awaiting, deferred=True)
-        elif isinstance(action, TextAnswer) and (reference := add_request(action.text)) is not None:
-            reply = await desk.start_adding(uow, reporter, reference)
-        elif isinstance(action, TextAnswer) and envelope.awaiting is not None:
-            reply = await desk.receive(uow, reporter, envelope.awaiting, action.text, now)
-        elif isinstance(action, Command) and action.name is CommandName.START:
-            reply = await desk.news(uow, reporter, now)
+        reply = await take(self.desk, uow, follow_up, envelope, reporter, action, now)
         if reply is None:
             return None
         if reply.awaiting is None and not reply.deferred and not isinstance(action, Command):
             # Answered: the next question from the security team, if there is one, comes straight away.
-            more = await desk.news(uow, reporter, now)
+            more = await self.desk.news(uow, reporter, now)
             reply = DeskReply(reply.messages + more.messages, more.awaiting, reply.queued)
         envelope.awaiting = reply.awaiting
         return reply
 
-    @staticmethod
-    def _for_the_desk(action: UserAction, envelope: Envelope) -> bool:
-        """Whether the reporter's side of the thread (not the flow) takes this action."""
-        if isinstance(action, (PickOptions, SubmitForm)):
-            return action.token.startswith((ANSWER, ADD, MY_REPORTS))
-        if isinstance(action, TextAnswer):
-            return (
-                is_my_reports(action.text)
-                or is_my_data(action.text)
-                or add_request(action.text) is not None
-                or envelope.awaiting is not None
-            )
-        return isinstance(action, Command) and action.name is CommandName.START
-
-    async def _token_action(
-        self, uow: UnitOfWork, reporter: Reporter, action: PickOptions | SubmitForm, now: datetime
-    ) -> DeskReply:
-        token = action.token
-        if isinstance(action, PickOptions):
-            picked = action.values[0] if action.values else ""
-            if token == MY_REPORTS and picked.startswith(ADD):
-                return await self.desk.start_adding(uow, reporter, picked.removeprefix(ADD))
-            return DeskReply([], None)
-        if token.startswith(ANSWER) and token.removeprefix(ANSWER).isdigit():
-            awaiting = await self.desk.owns_question(uow, reporter, int(token.removeprefix(ANSWER)))
-            if awaiting is None:
-                return DeskReply([Text("I can't find that question.", Tone.WARNING)], None)
-            answered = await self.desk.already_answered(uow, awaiting)
-            if answered is not None:
-                return answered
-            return await self.desk.receive(uow, reporter, awaiting, action.fields.get("answer", ""), now)
-        if token.startswith(ADD):
-            awaiting = Awaiting("add", token.removeprefix(ADD))
-            return await self.desk.receive(uow, reporter, awaiting, action.fields.get("add", ""), now)
-        return DeskReply([], None)
-
-    # ---- the reporting flow -------------------------------------------------------------------
     async def _flow_turn(
         self,
         uow: UnitOfWork | None,
