@@ -60,6 +60,7 @@ class _RawPeople(BaseModel):
     sign_offs: list[str]
     event_words: list[str] = Field(default_factory=list)
     thing_nouns: list[str] = Field(default_factory=list)
+    nationalities: list[str] = Field(default_factory=list)
 
 
 class _RawSums(BaseModel):
@@ -119,9 +120,9 @@ class People:
     not_names: frozenset[str]
     sign_offs: frozenset[str]
     event_words: frozenset[str] = frozenset()  # "the RUSI conference": what follows makes it an event
-    thing_nouns: frozenset[str] = (
-        frozenset()
-    )  # "a podcast called X": X is neither a person nor an organisation
+    # "a podcast called X": X is neither a person nor an organisation.
+    thing_nouns: frozenset[str] = frozenset()
+    nationalities: frozenset[str] = frozenset()  # never a person's name
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
             sign_offs=frozenset(s.lower() for s in people.sign_offs),
             event_words=frozenset(w.lower() for w in people.event_words),
             thing_nouns=frozenset(w.lower() for w in people.thing_nouns),
+            nationalities=frozenset(people.nationalities),
         ),
         sums=Sums(
             salary=re.compile(_phrases(raw.sums.salary)),

@@ -137,8 +137,10 @@ def _classify(
     )
     if name_cue and named_thing:
         return "org" if _plain(run, people) else None  # "a firm called Sterling Hale"
-    if name_cue in ("called", "named") and word_before(before, name_cue) in people.thing_nouns:
-        return None  # "a podcast called Policy Matters", "a conference called Energy Futures"
+    if name_cue in ("called", "named") and word_before(before, name_cue) in people.thing_nouns | _SUBJECTS:
+        return None  # "a podcast called Policy Matters"; "I then called Sarah Lee" is a phone call
+    if name_cue and person_like and _owns_something(text, run):
+        return None  # "he said he was Rishi Sunak's adviser": someone else, named to impress
     if name_cue and not (org_cue and name_cue in ("called", "named") and org_like):
         return "org" if org_like else "name" if person_like else None
     if org_cue and (is_job_title(run.text, people) or at_a_venue(before, org_cue, run.text, people)):
@@ -156,6 +158,16 @@ def _classify(
     if person_like and has_partner and _starts_clause(text, run, people):
         return "name"
     return None
+
+
+# Before "called", these make it a verb: "I called Sarah Lee", "then called Tom".
+_SUBJECTS = frozenset(
+    {"i", "we", "you", "he", "she", "they", "then", "and", "also", "just", "already", "later", "who"}
+)
+
+
+def _owns_something(text: str, run: Run) -> bool:
+    return text[run.end : run.end + 2] in ("'s", "’s")
 
 
 def _names_an_event(text: str, run: Run, people: People) -> bool:
@@ -217,6 +229,8 @@ def _person_like(run: Run, people: People, places: frozenset[str]) -> bool:
         _PERSON_TOKEN.match(w)
         and w not in people.not_names
         and w.lower() not in people.organisation_words
+        and w.lower() not in people.title_words
+        and w not in people.nationalities
         and w not in places
         for w in words
     )

@@ -59,7 +59,7 @@ def reporters_own(text: str, sign_offs: frozenset[str]) -> list[Found]:
     spans: list[Found] = []
     for match in _SELF.finditer(text):
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
-        if in_their_words(text, start):
+        if quoted_or_pasted(text, start):
             continue
         end_match = _CLAUSE_END.search(text, match.end())
         end = end_match.start() if end_match else len(text)
@@ -84,11 +84,9 @@ _A_NAME = re.compile(
 )
 
 
-def in_their_words(text: str, position: int) -> bool:
+def quoted_or_pasted(text: str, position: int) -> bool:
     """Inside an open quote, or after "Message below:" unless what was pasted has been quoted
-    and closed since; anywhere in a message pasted whole."""
-    if _greets_someone(text) or not _NARRATES.search(text):
-        return True
+    and closed since."""
     before = text[:position]
     if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
         return True
@@ -115,7 +113,7 @@ def _closing_sign_off(text: str, sign_offs: frozenset[str]) -> Found | None:
         block = "\n".join(lines[index:])
         if "@" in block or re.search(r"https?://|www\.|\.(?:com|org|net|co\.uk|eu|io)\b", block):
             return None
-        if in_their_words(text, offsets[index]):
+        if quoted_or_pasted(text, offsets[index]):
             return None
         if any(not line.strip() for line in lines[index + 1 :]):
             return None  # a blank line inside: not one closing block

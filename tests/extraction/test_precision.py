@@ -169,3 +169,30 @@ def test_what_was_offered_or_shared_still_brings_guidance():
     assert _guidance("I already replied and sent my CV.") == {"shared_something"}
     assert _guidance("We met for coffee in Vienna and he offered a paid trip.") >= {"met_in_person", "travel"}
     assert _guidance("no cash, flights or crypto. A recruiter offered a fee though") == {"payment"}
+
+
+def test_someone_named_to_impress_a_phone_call_and_a_title_are_not_the_contact():
+    found = extract(
+        "He said he was Rishi Sunak's former adviser. I then called Sarah Lee in our security team. "
+        "He's Vice President of sales apparently.",
+        LEXICON,
+    )
+    assert found.names == []
+
+
+def test_one_site_written_twice_and_links_on_other_people_s_services():
+    found = extract(
+        "His site: <https://www.corvid-advisory.com|corvid-advisory.com>, his diary calendly.com/j-harper, "
+        "the role on bit.ly/3xYzAbc. He works for “www.hallam-insight.co.uk”.",
+        LEXICON,
+    )
+    assert found.websites == ["https://www.corvid-advisory.com", "https://www.hallam-insight.co.uk"]
+
+
+def test_the_reporter_s_own_address_leaves_their_employer_s_site_out_and_theirs_is_mine():
+    found = extract(
+        "I can be reached on 07700 900441, or 07700 900442 (that's mine). My work email is "
+        "r.ahmed@britishcouncil.org so please don't use britishcouncil.org. He wrote from j@quill-talent.com",
+        LEXICON,
+    )
+    assert found.phones == [] and found.websites == [] and found.emails == ["j@quill-talent.com"]
