@@ -167,7 +167,11 @@ _REPORTERS_OWN = re.compile(
     r"(?:\s+(?:address|number|line))?(?:\s+is|\s+was|\s*:)?"
     r"|\b(?:i['’]m|i am)\s+on"
     r"|\b(?:i can be|i['’]m|i am)\s+(?:reached|reachable|contacted)(?:\s+(?:on|at|via|by))?"
-    r"|\bmy\s+(?:contact\s+)?(?:no\.?|num|details)(?:\s+is|\s*:)?)\s*$",
+    r"|\bmy\s+(?:contact\s+)?(?:no\.?|num|details)(?:\s+is|\s*:)?"
+    # Their own organisation's desks, and the services they would call: "our IT service desk on".
+    r"|\b(?:our|my)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}(?:desk|helpdesk|switchboard|security(?:\s+team)?|reception)"
+    r"(?:\s+(?:on|at|number|is))?\s*:?"
+    r"|\b(?:action fraud|the police|crimestoppers)(?:\s+(?:on|at))?)\s*$",
     re.IGNORECASE,
 )
 # Just after it: "07700 900441 (that's mine)", "... is my number".

@@ -87,7 +87,9 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
     websites = [
         u.value
         for u in urls
-        if not is_profile(u.value, lexicon.profile_hosts) and not on_hosts(u.value, not_theirs)
+        if not is_profile(u.value, lexicon.profile_hosts)
+        and not on_hosts(u.value, not_theirs)
+        and not _THE_REAL_ONE.search(text, max(0, u.start - 40), u.start)
     ]
     if "channel" not in options:
         # "on reed.co.uk", a linkedin.com/in/ address: the site says where it happened.
@@ -211,6 +213,12 @@ def noted_answers(extraction: Extraction, lexicon: Lexicon, steps: Mapping[str, 
         if step is not None and step.kind is StepKind.TEXT and parts:
             noted[step_id] = ", ".join(_unique(parts))[: step.max_length]
     return noted
+
+
+# "the real company's site is ...": the one being imitated, not the contact's.
+_THE_REAL_ONE = re.compile(
+    r"\b(?:real|genuine|actual|official|legitimate|proper)\b[^.,;!?\n]{0,30}$", re.IGNORECASE
+)
 
 
 def _one_per_site(urls: list[str]) -> list[str]:
