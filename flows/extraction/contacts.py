@@ -17,12 +17,14 @@ _TLDS = (
     "ro|bg|gr|tr|ua|by|kz|ir|ae|qa|sa|sg|hk|tw|jp|kr|in|au|nz|ca|us|gov|edu|int|app|dev|online|site|"
     "tech|news|agency|consulting|partners|group|global|world|top|xyz|cc|tv|ly|gl|to|ws|eu"
 )
+# Not inside an address: spaces, brackets, quotes of either kind, and Slack's "|" in <url|label>.
+_NOT_IN_URL = r"\s<>\"'()\[\]|“”‘’«»"
 _URL = re.compile(
-    r"(?:(?:https?://|www\.)[^\s<>\"'()\[\]]+)"
-    r"|(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?:" + _TLDS + r")(?![\w-])(?:/[^\s<>\"'()\[\]]*)?",
+    r"(?:(?:https?://|www\.)[^" + _NOT_IN_URL + r"]+)"
+    r"|(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+(?:" + _TLDS + r")(?![\w-])(?:/[^" + _NOT_IN_URL + r"]*)?",
     re.IGNORECASE,
 )
-_TRAILING = ".,;:!?'\")]}>"
+_TRAILING = ".,;:!?'\")]}>*…"
 _HOST = re.compile(r"[A-Za-z0-9.-]+")
 
 
@@ -163,7 +165,20 @@ _REPORTERS_OWN = re.compile(
     r"|\bmy\s+(?:own\s+)?(?:work\s+|personal\s+|office\s+|direct\s+|desk\s+)?"
     r"(?:email|e-mail|address|number|phone|mobile|cell|extension|ext\.?|line|tel|telephone|landline|whatsapp)"
     r"(?:\s+(?:address|number|line))?(?:\s+is|\s+was|\s*:)?"
-    r"|\b(?:i['’]m|i am)\s+on)\s*$",
+    r"|\b(?:i['’]m|i am)\s+on"
+    r"|\b(?:i can be|i['’]m|i am)\s+(?:reached|reachable|contacted)(?:\s+(?:on|at|via|by))?"
+    r"|\bmy\s+(?:contact\s+)?(?:no\.?|num|details)(?:\s+is|\s*:)?"
+    # Their own organisation's desks, and the services they would call: "our IT service desk on".
+    r"|\b(?:our|my)\s+(?:own\s+)?(?:[\w-]+\s+){0,2}(?:desk|helpdesk|switchboard|security(?:\s+team)?|reception)"
+    r"(?:\s+(?:on|at|number|is))?\s*:?"
+    r"|\b(?:action fraud|the police|crimestoppers)(?:\s+(?:on|at))?)\s*$",
+    re.IGNORECASE,
+)
+# Just after it: "07700 900441 (that's mine)", "... is my number".
+_REPORTERS_OWN_AFTER = re.compile(
+    r"^[\s,(-]*(?:that['’]s |which is |it['’]s )?"
+    r"(?:mine\b|my (?:own |work |personal )?(?:number|mobile|phone|email|address)\b)"
+    r"|^\s+is my (?:own |work |personal )?(?:number|mobile|phone|email|address)\b",
     re.IGNORECASE,
 )
 
@@ -173,7 +188,13 @@ def not_the_reporters_own(text: str, found: list[Found], theirs: Callable[[int],
     indicator of the contact (and so never reach a partner in an export). `theirs(position)`:
     the words there are the contact's, quoted or pasted ("You can reach me on ...")."""
     return [
-        f for f in found if theirs(f.start) or not _REPORTERS_OWN.search(text, max(0, f.start - 40), f.start)
+        f
+        for f in found
+        if theirs(f.start)
+        or not (
+            _REPORTERS_OWN.search(text, max(0, f.start - 40), f.start)
+            or _REPORTERS_OWN_AFTER.search(text[f.end : f.end + 40])
+        )
     ]
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from flows.extraction.contacts import (
     Found,
@@ -23,7 +24,7 @@ from flows.extraction.contacts import (
 from flows.extraction.lexicon import Lexicon
 from flows.extraction.people import find_people
 from flows.extraction.story import Mention, amounts, mentions, places
-from flows.extraction.voice import in_their_words, reporters_own
+from flows.extraction.voice import quoted_or_pasted, reporters_own
 from flows.model import InputKind, Step, StepKind
 
 
@@ -61,9 +62,12 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
     plain = blank(without_addresses, phones)
     people = find_people(plain, lexicon.people, lexicon.places, about_contact)
     # Blanked above either way, so their digits and dots are read as nothing else.
+    all_emails = emails
     emails, urls, phones = (
-        not_the_reporters_own(text, f, lambda at: in_their_words(text, at)) for f in (emails, urls, phones)
+        not_the_reporters_own(text, f, lambda at: quoted_or_pasted(text, at)) for f in (emails, urls, phones)
     )
+    # The reporter's own address says where they work: that site is not the contact's either.
+    own_sites = tuple({_domain(e.value) for e in all_emails} - {_domain(e.value) for e in emails})
     emails = not_a_platform_sender(emails)
     # Organisation names say nothing about the approach: "Horizon Strategic Consulting" is not consultancy.
     story = blank(plain, [Found("", start, end) for start, end in people.spans])
@@ -79,11 +83,13 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
         u.value for u in urls if is_profile(u.value, lexicon.profile_hosts) and names_someone(u.value)
     ]
     # A news story, a government page or the reporter's own organisation's site is nobody's own site.
-    not_theirs = (*lexicon.not_their_sites, *lexicon.own_domains)
+    not_theirs = (*lexicon.not_their_sites, *lexicon.own_domains, *own_sites)
     websites = [
         u.value
         for u in urls
-        if not is_profile(u.value, lexicon.profile_hosts) and not on_hosts(u.value, not_theirs)
+        if not is_profile(u.value, lexicon.profile_hosts)
+        and not on_hosts(u.value, not_theirs)
+        and not _THE_REAL_ONE.search(text, max(0, u.start - 40), u.start)
     ]
     if "channel" not in options:
         # "on reed.co.uk", a linkedin.com/in/ address: the site says where it happened.
@@ -101,7 +107,7 @@ def extract(text: str, lexicon: Lexicon, phone_region: str = "GB", about_contact
         profile_urls=_unique(profile_urls),
         emails=_unique([e.value for e in emails]),
         phones=_unique([p.value for p in phones]),
-        websites=_unique(websites),
+        websites=_one_per_site(websites),
         options=options,
         places=found_places,
         amounts=[a.digits for a in found_amounts],
@@ -207,6 +213,26 @@ def noted_answers(extraction: Extraction, lexicon: Lexicon, steps: Mapping[str, 
         if step is not None and step.kind is StepKind.TEXT and parts:
             noted[step_id] = ", ".join(_unique(parts))[: step.max_length]
     return noted
+
+
+# "the real company's site is ...": the one being imitated, not the contact's.
+_THE_REAL_ONE = re.compile(
+    r"\b(?:real|genuine|actual|official|legitimate|proper)\b[^.,;!?\n]{0,30}$", re.IGNORECASE
+)
+
+
+def _one_per_site(urls: list[str]) -> list[str]:
+    """ "<https://www.acme.com|acme.com>" is one site written twice: the first spelling is kept."""
+    seen: dict[tuple[str, str], str] = {}
+    for url in urls:
+        parts = urlsplit(url)
+        key = ((parts.hostname or "").lower().removeprefix("www."), parts.path.rstrip("/") + parts.query)
+        seen.setdefault(key, url)
+    return list(seen.values())
+
+
+def _domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1]
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.conditions import Condition, ConditionError, parse_condition
+from flows.extraction.patterns import NEGATION_REACH, cue_before, options_named, phrases
 
 FIELDS = (
     "names",
@@ -41,7 +42,7 @@ class _RawMoves(BaseModel):
     note: _RawNote
 
 
-class _RawOwnThings(BaseModel):
+class _RawCueGroup(BaseModel):
     model_config = ConfigDict(extra="forbid")
     cues: list[str] = Field(min_length=1)
     options: list[str] = Field(min_length=1)  # "step.value"
@@ -60,6 +61,7 @@ class _RawPeople(BaseModel):
     sign_offs: list[str]
     event_words: list[str] = Field(default_factory=list)
     thing_nouns: list[str] = Field(default_factory=list)
+    nationalities: list[str] = Field(default_factory=list)
 
 
 class _RawSums(BaseModel):
@@ -80,7 +82,8 @@ class RawLexicon(BaseModel):
     negations: list[str] = Field(default_factory=list)
     hypotheticals: list[str] = Field(default_factory=list)
     others: list[str] = Field(default_factory=list)
-    own_things: _RawOwnThings | None = None
+    not_offered_before: list[_RawCueGroup] = Field(default_factory=list)
+    topics_after: _RawCueGroup | None = None
     moves: _RawMoves
     sums: _RawSums
     implies: list[_RawImplication] = Field(default_factory=list)
@@ -119,9 +122,9 @@ class People:
     not_names: frozenset[str]
     sign_offs: frozenset[str]
     event_words: frozenset[str] = frozenset()  # "the RUSI conference": what follows makes it an event
-    thing_nouns: frozenset[str] = (
-        frozenset()
-    )  # "a podcast called X": X is neither a person nor an organisation
+    # "a podcast called X": X is neither a person nor an organisation.
+    thing_nouns: frozenset[str] = frozenset()
+    nationalities: frozenset[str] = frozenset()  # never a person's name
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,10 @@ class Lexicon:
         str
     ]  # someone else's story or a warning heard: finds its cue in the sentence before a term
     move_cue: re.Pattern[str]
-    own_cue: re.Pattern[str]  # just before a trip or a role: the reporter's own ("my flight home")
-    own_options: frozenset[tuple[str, str]]  # (step, value) the reporter's own things may be
+    # Just before a term of these options, the cue says it was not offered ("my flight home").
+    not_offered_before: tuple[tuple[re.Pattern[str], frozenset[tuple[str, str]]], ...]
+    topic_after: re.Pattern[str]  # just after a term: a subject of work ("crypto regulation")
+    topic_options: frozenset[tuple[str, str]]
     move_note: tuple[str, str]
     implies: tuple[Implication, ...]
     places: tuple[str, ...]
@@ -166,46 +171,13 @@ class Lexicon:
         return self.terms.get(step_id, ())
 
 
-# A word that turns the sentence: a negation before it does not reach past it ("didn't say but offered cash").
-_NOT_A_TURN = r"(?!(?:but|however|though|although|yet|then|until|except|instead|when|because)\b)"
-_WORD = _NOT_A_TURN + r"[^\s,]+"
-# How far a negation reaches: three words ("didn't ask me to | keep it quiet"), or along a list
-# that ends in "or"/"nor" ("never mentioned money or | travel", "no cash, flights or | crypto"), or
-# past one word and a comma ("no money, | travel"); not past "published yet, | paid in tether".
-_NEGATION_REACH = (
-    rf"(?:(?:\s+{_WORD}){{0,3}}"
-    rf"|(?:\s+{_WORD}){{0,2}}(?:\s*,\s*{_WORD}(?:\s+{_WORD})?)*\s*,?\s*\b(?:or|nor)"
-    rf"|(?:\s+{_WORD})?(?:\s*,\s*{_WORD})*\s*,)\s*$"
-)
-
-
-def term_pattern(term: str) -> str:
-    """A term as a regular expression: /regex/ as written, words as whole words with any spacing."""
-    if len(term) > 2 and term.startswith("/") and term.endswith("/"):
-        return term[1:-1]
-    words = [re.escape(w) for w in term.lower().split()]
-    return r"(?<![\w@.])" + r"\s+".join(words) + r"(?![\w@])"
-
-
-def _phrases(words: list[str]) -> str:
-    """One alternation; the whole-word guards are written once, outside it, which keeps it quick."""
-    regexes = [w[1:-1] for w in words if len(w) > 2 and w.startswith("/") and w.endswith("/")]
-    plain = [w for w in words if w[1:-1] not in regexes or not w.startswith("/")]
-    spelled = sorted(
-        (r"\s+".join(re.escape(p) for p in w.lower().split()) for w in plain), key=len, reverse=True
-    )
-    # A plural is the same term ("insight reports").
-    parts = [r"(?<![\w@.])(?:" + "|".join(spelled) + r")(?:e?s)?(?![\w@])"] if spelled else []
-    return "|".join(parts + [f"(?:{r})" for r in regexes])
-
-
 def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
     terms: dict[str, tuple[OptionTerms, ...]] = {}
     for step_id, options in raw.terms.items():
         built = []
         for value, words in options.items():
             try:
-                built.append(OptionTerms(step_id, value, re.compile(_phrases(words))))
+                built.append(OptionTerms(step_id, value, re.compile(phrases(words))))
             except re.error as exc:
                 problems.append(f"{where} terms.{step_id}.{value}: a term is not a valid pattern ({exc})")
         terms[step_id] = tuple(built)
@@ -247,7 +219,7 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
         compose={k: tuple(v) for k, v in raw.compose.items()},
         terms=terms,
         # "never mentioned money or travel": a negation reaches along a list joined by "or", "nor" or commas.
-        negation=re.compile(r"\b(?:" + negations + r")\b" + _NEGATION_REACH, re.IGNORECASE),
+        negation=re.compile(r"\b(?:" + negations + r")\b" + NEGATION_REACH, re.IGNORECASE),
         hypothetical=re.compile(
             r"\b(?:" + ("|".join(re.escape(h) for h in raw.hypotheticals) or r"(?!x)x") + r")\b[^.!?;,\n]*$",
             re.IGNORECASE,
@@ -261,20 +233,13 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
             re.IGNORECASE,
         ),
         move_note=(raw.moves.note.step, raw.moves.note.value),
-        own_cue=re.compile(
-            r"\b(?:"
-            + (
-                "|".join(r"\s+".join(map(re.escape, c.split())) for c in raw.own_things.cues)
-                if raw.own_things
-                else r"(?!x)x"
-            )
-            + r")\s*$",
-            re.IGNORECASE,
+        not_offered_before=tuple(
+            (cue_before(g.cues), options_named(g.options)) for g in raw.not_offered_before
         ),
-        own_options=frozenset(
-            (o.split(".", 1)[0], o.split(".", 1)[1])
-            for o in (raw.own_things.options if raw.own_things else [])
+        topic_after=re.compile(
+            r"\s*(?:" + phrases(raw.topics_after.cues) + ")" if raw.topics_after else r"(?!x)x"
         ),
+        topic_options=options_named(raw.topics_after.options) if raw.topics_after else frozenset(),
         implies=tuple(implies),
         places=tuple(raw.places),
         place_pattern=place_pattern,
@@ -295,13 +260,14 @@ def build_lexicon(raw: RawLexicon, where: str, problems: list[str]) -> Lexicon:
             sign_offs=frozenset(s.lower() for s in people.sign_offs),
             event_words=frozenset(w.lower() for w in people.event_words),
             thing_nouns=frozenset(w.lower() for w in people.thing_nouns),
+            nationalities=frozenset(people.nationalities),
         ),
         sums=Sums(
-            salary=re.compile(_phrases(raw.sums.salary)),
-            job_words=re.compile(_phrases(raw.sums.job_words)),
+            salary=re.compile(phrases(raw.sums.salary)),
+            job_words=re.compile(phrases(raw.sums.job_words)),
             salary_at_least=raw.sums.salary_at_least,
-            not_offered=re.compile(r"(?:" + _phrases(raw.sums.not_offered) + r")(?:\s+\S+){0,3}\s*$"),
-            not_offered_after=re.compile(r"^\s*(?:" + _phrases(raw.sums.not_offered_after) + ")"),
+            not_offered=re.compile(r"(?:" + phrases(raw.sums.not_offered) + r")(?:\s+\S+){0,3}\s*$"),
+            not_offered_after=re.compile(r"^\s*(?:" + phrases(raw.sums.not_offered_after) + ")"),
             salary_note=(raw.sums.salary_note.step, raw.sums.salary_note.value),
         ),
         steps_filled=tuple(dict.fromkeys([*raw.fills, *raw.compose, *raw.terms])),
@@ -321,8 +287,9 @@ def references(lexicon: Lexicon) -> list[tuple[str, str | None, str]]:
         for option in options:
             found.append((step_id, option.value, f"terms.{step_id}.{option.value}"))
     found.append((lexicon.move_note[0], lexicon.move_note[1], "moves.note"))
-    for step_id, value in sorted(lexicon.own_options):
-        found.append((step_id, value, "own_things.options"))
+    for i, (_, named) in enumerate(lexicon.not_offered_before):
+        found.extend((step, value, f"not_offered_before.{i}.options") for step, value in sorted(named))
+    found.extend((step, value, "topics_after.options") for step, value in sorted(lexicon.topic_options))
     found.append((lexicon.sums.salary_note[0], lexicon.sums.salary_note[1], "sums.salary_note"))
     for i, imp in enumerate(lexicon.implies):
         found.append((imp.step, imp.value, f"implies.{i}.note"))

@@ -12,33 +12,23 @@ from dataclasses import dataclass
 
 from flows.extraction.lexicon import People
 from flows.extraction.roles import at_a_venue, is_job_title, preceded_by_role, word_before
+from flows.extraction.runs import CONNECTORS, UPPER, Run
+from flows.extraction.runs import org_like as looks_like_an_org
+from flows.extraction.runs import person_like as looks_like_a_person
+from flows.extraction.signature import signature
 
 # Capitalised words, with the small words organisations have inside them; one line at a time.
 # Capitals and small letters of the Latin scripts people's names are written in here ("Siobhán",
 # "José María García", "Emre Yıldız"); Latin Extended-A mixes the two, which costs nothing.
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
-_LOWER = "a-zß-öø-ÿĀ-ž"
 _RUN = re.compile(
-    rf"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.[ \t]+)?[{_UPPER}][\w'’\-]*"
-    rf"(?:[ \t]+(?:(?:of|the|and|for|de|la|van|von|der|du|&)[ \t]+)*[{_UPPER}&][\w'’\-&.]*)*"
+    rf"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof)\.[ \t]+)?[{UPPER}][\w'’\-]*"
+    rf"(?:[ \t]+(?:(?:of|the|and|for|de|la|van|von|der|du|&)[ \t]+)*[{UPPER}&][\w'’\-&.]*)*"
 )
-_CONNECTORS = frozenset({"of", "the", "and", "for", "de", "la", "van", "von", "der", "du", "&"})
 _ARTICLES = re.compile(r"\b(?:a|an|the|one|some)$", re.IGNORECASE)
 _PAIR_AFTER = re.compile(
     r"^(?:\s*,\s*|\s*\(\s*|\s+(?:of|from|at|with)\s+(?:the\s+)?|\s+[-–]\s+"
     r"|,?\s+who\s+(?:works|worked|is|was)\s+(?:for|at|with)\s+(?:the\s+)?)$"
 )
-_PERSON_TOKEN = re.compile(
-    rf"^[{_UPPER}][{_LOWER}]+(?:['’\-][{_UPPER}]?[{_LOWER}]+)*$|^O['’][{_UPPER}][{_LOWER}]+$|^Mc[{_UPPER}][{_LOWER}]+$"
-)
-
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    start: int
-    end: int
-    honorific: bool = False
 
 
 @dataclass
@@ -81,7 +71,7 @@ def find_people(text: str, people: People, places: tuple[str, ...], about_contac
             note(i, kind)
         if kind == "name" and partner is not None and partner not in kinds:
             note(partner, "org")
-    sig_names, sig_orgs, sig_spans = _signature(text, people, place_set)
+    sig_names, sig_orgs, sig_spans = signature(text, people, place_set)
     return People_(_unique(names + sig_names), _unique(organisations + sig_orgs), spans + sig_spans)
 
 
@@ -108,7 +98,7 @@ def _trim(match: re.Match[str], people: People) -> Run | None:
             match.group(0).index(words[1], start - match.start()) + match.start() if len(words) > 1 else start
         )
         words = words[1:]
-    while words and (words[-1].lower() in _CONNECTORS or words[-1].rstrip(".") in people.not_names):
+    while words and (words[-1].lower() in CONNECTORS or words[-1].rstrip(".") in people.not_names):
         words = words[:-1]
     words = [w.rstrip(".") if not w.endswith(("Ltd.", "Inc.", "Co.")) else w for w in words]
     words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in words]
@@ -128,8 +118,8 @@ def _classify(
     had_article = before != stripped
     name_cue = _ends_with_cue(before, people.name_cues)
     org_cue = _ends_with_cue(before, people.organisation_cues)
-    org_like = _org_like(run, people)
-    person_like = _person_like(run, people, places)
+    org_like = looks_like_an_org(run, people)
+    person_like = looks_like_a_person(run, people, places)
     if run.honorific and person_like:
         return "name"
     named_thing = (
@@ -137,8 +127,10 @@ def _classify(
     )
     if name_cue and named_thing:
         return "org" if _plain(run, people) else None  # "a firm called Sterling Hale"
-    if name_cue in ("called", "named") and word_before(before, name_cue) in people.thing_nouns:
-        return None  # "a podcast called Policy Matters", "a conference called Energy Futures"
+    if name_cue in ("called", "named") and word_before(before, name_cue) in people.thing_nouns | _SUBJECTS:
+        return None  # "a podcast called Policy Matters"; "I then called Sarah Lee" is a phone call
+    if name_cue and person_like and _owns_something(text, run):
+        return None  # "he said he was Rishi Sunak's adviser": someone else, named to impress
     if name_cue and not (org_cue and name_cue in ("called", "named") and org_like):
         return "org" if org_like else "name" if person_like else None
     if org_cue and (is_job_title(run.text, people) or at_a_venue(before, org_cue, run.text, people)):
@@ -158,6 +150,16 @@ def _classify(
     return None
 
 
+# Before "called", these make it a verb: "I called Sarah Lee", "then called Tom".
+_SUBJECTS = frozenset(
+    {"i", "we", "you", "he", "she", "they", "then", "and", "also", "just", "already", "later", "who"}
+)
+
+
+def _owns_something(text: str, run: Run) -> bool:
+    return text[run.end : run.end + 2] in ("'s", "’s")
+
+
 def _names_an_event(text: str, run: Run, people: People) -> bool:
     """ "at the RUSI conference": a name before an event word is where it happened, not who."""
     after = re.match(r"[ \t]+([a-z]+)", text[run.end : run.end + 20])
@@ -167,9 +169,9 @@ def _names_an_event(text: str, run: Run, people: People) -> bool:
 def _in_an_answer_about_them(
     text: str, run: Run, people: People, places: frozenset[str], after_name: bool
 ) -> str | None:
-    if _person_like(run, people, places) and _starts_clause(text, run, people):
+    if looks_like_a_person(run, people, places) and _starts_clause(text, run, people):
         return "name"
-    if (after_name or _starts_clause(text, run, people)) and _org_like(run, people):
+    if (after_name or _starts_clause(text, run, people)) and looks_like_an_org(run, people):
         return "org"
     return None
 
@@ -184,7 +186,7 @@ def _split_name_of_org(run: Run, people: People, places: frozenset[str]) -> list
             right_words = right_words[1:] if right_words[0] == "the" and len(right_words) > 1 else right_words
             right_text = " ".join(right_words)
             right = Run(right_text, run.start + run.text.rindex(right_text), 0)
-            if _person_like(left, people, places) and _org_like(right, people):
+            if looks_like_a_person(left, people, places) and looks_like_an_org(right, people):
                 left = Run(left.text, left.start, left.start + len(left.text), left.honorific)
                 return [left, Run(right.text, right.start, right.start + len(right.text))]
     return [run]
@@ -198,28 +200,6 @@ def _ends_with_cue(before: str, cues: tuple[str, ...]) -> str | None:
     if before.rstrip().endswith(":") and stripped.endswith("name"):
         return "name:"
     return None
-
-
-def _org_like(run: Run, people: People) -> bool:
-    words = run.text.split()
-    return "&" in words or any(w.lower().strip(".,") in people.organisation_words for w in words)
-
-
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "du", "la", "le", "bin", "al"})
-
-
-def _person_like(run: Run, people: People, places: frozenset[str]) -> bool:
-    # "Pieter van der Berg": the particles inside a name are not words of their own.
-    words = [w for i, w in enumerate(run.text.split()) if not (i > 0 and w in _PARTICLES)]
-    if not 1 <= len(words) <= 3 or (len(words) == 1 and not run.honorific):
-        return len(words) == 1 and run.honorific
-    return all(
-        _PERSON_TOKEN.match(w)
-        and w not in people.not_names
-        and w.lower() not in people.organisation_words
-        and w not in places
-        for w in words
-    )
 
 
 def _plain(run: Run, people: People) -> bool:
@@ -240,7 +220,7 @@ def _pair_partner(text: str, run: Run, runs: list[Run], i: int, people: People) 
     )
     if not _joins(gap):
         return None
-    return j if _org_like(runs[j], people) else None
+    return j if looks_like_an_org(runs[j], people) else None
 
 
 def _joins(gap: str) -> bool:
@@ -268,59 +248,6 @@ def _starts_clause(text: str, run: Run, people: People) -> bool:
         return True
     last = re.findall(r"[a-z]+", stripped.lower())
     return bool(last) and last[-1] in people.role_words
-
-
-def _signature(
-    text: str, people: People, places: frozenset[str]
-) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    names: list[str] = []
-    orgs: list[str] = []
-    spans: list[tuple[int, int]] = []
-    lines = text.split("\n")
-    offsets = []
-    position = 0
-    for line in lines:
-        offsets.append(position)
-        position += len(line) + 1
-    for index, line in enumerate(lines):
-        if re.sub(r"[^a-z ]", "", line.lower()).strip() not in people.sign_offs:
-            continue
-        following: list[tuple[int, str]] = []
-        for j in range(index + 1, min(len(lines), index + 6)):
-            if not lines[j].strip():
-                if following:
-                    break  # the block ends at a blank line ("Kind regards,\nYuri\n\nRegards,\nSanjay")
-                continue
-            if re.sub(r"[^a-z ]", "", lines[j].lower()).strip() in people.sign_offs:
-                break
-            following.append((offsets[j], lines[j]))
-        if not following:
-            continue
-        offset, first = following[0]
-        candidate = first.strip().strip("\"'“”‘’").strip()
-        run = Run(candidate, offset + first.index(candidate[:1]) if candidate else offset, 0)
-        if not _person_like(run, people, places):
-            continue
-        names.append(candidate)
-        spans.append((run.start, run.start + len(candidate)))
-        for line_offset, rest in following[1:4]:
-            if "@" in rest or re.search(r"\d|www\.|https?://", rest):
-                continue
-            for part in re.split(r"\s*[|,]\s*", rest.strip().strip("\"'“”‘’")):
-                part_run = Run(part, 0, 0)
-                words = part.split()
-                if not words or not all(w[:1].isupper() or w.lower() in _CONNECTORS for w in words):
-                    continue
-                if part.endswith(":") or len(part) < 3:
-                    continue  # "M:", "E:": what is left of a blanked phone or address line
-                if words[0].lower() in people.title_words:
-                    continue  # "Head of Research" is a job title, however like an organisation it sounds
-                if _org_like(part_run, people) or not any(w.lower() in people.title_words for w in words):
-                    orgs.append(part)
-                    start = line_offset + rest.find(part)
-                    spans.append((start, start + len(part)))
-        break
-    return names, orgs, spans
 
 
 def _unique(values: list[str]) -> list[str]:

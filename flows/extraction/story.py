@@ -39,8 +39,8 @@ def mentions(text: str, lexicon: Lexicon, steps: tuple[str, ...] | None = None) 
                     continue
                 if _not_happening_to_them(lowered, match.start(), lexicon):
                     continue
-                if (step_id, option.value) in lexicon.own_options and lexicon.own_cue.search(before):
-                    continue  # "my flight home", "asked about my role": theirs, not offered
+                if _not_offered(lowered, match, (step_id, option.value), before, lexicon):
+                    continue
                 moved = step_id == "channel" and bool(lexicon.move_cue.search(before))
                 found.append(Mention(step_id, option.value, match.start(), moved))
                 break
@@ -61,6 +61,17 @@ def _not_happening_to_them(lowered: str, start: int, lexicon: Lexicon) -> bool:
         return True
     cues = list(lexicon.others.finditer(sentence))
     return bool(cues) and not _REPORTER.search(sentence, cues[-1].end())
+
+
+def _not_offered(
+    lowered: str, match: re.Match[str], option: tuple[str, str], before: str, lexicon: Lexicon
+) -> bool:
+    """ "my flight home", "a registration fee", "I did not tell my manager", "crypto regulation":
+    the words name the option, but the reporter's own trip, what they would pay, their own
+    choice, or a subject of their work."""
+    if any(option in options and cue.search(before) for cue, options in lexicon.not_offered_before):
+        return True
+    return option in lexicon.topic_options and bool(lexicon.topic_after.match(lowered, match.end()))
 
 
 def places(text: str, lexicon: Lexicon) -> list[str]:

@@ -46,7 +46,9 @@ _NARRATES = re.compile(
     r"(?:messaged|contacted|emailed|approached|texted|called|rang|phoned|sent|invited|inviting|asked|asking)"
     r" me|"
     r"i (?:was|got|received|had|have had|'ve had)|got an? |received an? |"
-    r"(?:email|message|text|call|request|invitation) (?:came|arrived)|report(?:ing)? this)\b",
+    r"(?:email|message|text|call|request|invitation) (?:came|arrived)|report(?:ing)? this|"
+    r"see below|below is|forwarding|i(?:'ve| have)? forwarded|i replied|"
+    r"i (?:didn't|did not|haven't|have not) (?:reply|replied|respond))\b",
     re.IGNORECASE,
 )
 _GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey)\b[ \t]*([^,\n:]*)", re.IGNORECASE)
@@ -59,7 +61,7 @@ def reporters_own(text: str, sign_offs: frozenset[str]) -> list[Found]:
     spans: list[Found] = []
     for match in _SELF.finditer(text):
         start = match.start() + len(match.group(0)) - len(match.group(0).lstrip(" \t"))
-        if in_their_words(text, start):
+        if quoted_or_pasted(text, start):
             continue
         end_match = _CLAUSE_END.search(text, match.end())
         end = end_match.start() if end_match else len(text)
@@ -67,7 +69,45 @@ def reporters_own(text: str, sign_offs: frozenset[str]) -> list[Found]:
     block = _closing_sign_off(text, sign_offs)
     if block is not None:
         spans.append(block)
+    spans.extend(_signed_before_forwarding(text, sign_offs))
+    inline = _INLINE_SIGN_OFF.search(text)
+    if inline is not None and not quoted_or_pasted(text, inline.start()):
+        spans.append(Found("", inline.start(), inline.end()))
     return spans
+
+
+# "... report it here. Thanks, Priya (07700 900672)": a sign-off on the last line of the text.
+_INLINE_SIGN_OFF = re.compile(
+    r"(?:(?<=[.!?])|(?<=^)|(?<=\n))[ \t]*(?i:many thanks|thanks|thank you|cheers|kind regards|best regards|"
+    r"best wishes|regards|best)[ \t]*[,!-][^.!?\n]{0,60}\s*$"
+)
+# What an email client writes above a forwarded or quoted message.
+_FORWARD = re.compile(
+    r"^[ \t>]*(?:-{3,}[ \t]*(?:forwarded|original)|from[ \t]*:|on .{4,80} wrote:|begin forwarded)",
+    re.IGNORECASE,
+)
+
+
+def _signed_before_forwarding(text: str, sign_offs: frozenset[str]) -> list[Found]:
+    """ "Please see below.\nThanks,\nRachel\n07700 900671\n\n--- Forwarded message ---": the
+    reporter signed their note above what they forwarded."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    found = []
+    for index, line in enumerate(lines):
+        if re.sub(r"[^a-z ]", "", line.lower()).strip() not in sign_offs or quoted_or_pasted(
+            text, offsets[index]
+        ):
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end].strip() and not _FORWARD.match(lines[end]):
+            end += 1
+        after = next((j for j in range(end, len(lines)) if lines[j].strip()), None)
+        if after is not None and _FORWARD.match(lines[after]):
+            found.append(Found("", offsets[index], offsets[end] - 1))
+    return found
 
 
 def _greets_someone(text: str) -> bool:
@@ -84,11 +124,9 @@ _A_NAME = re.compile(
 )
 
 
-def in_their_words(text: str, position: int) -> bool:
+def quoted_or_pasted(text: str, position: int) -> bool:
     """Inside an open quote, or after "Message below:" unless what was pasted has been quoted
-    and closed since; anywhere in a message pasted whole."""
-    if _greets_someone(text) or not _NARRATES.search(text):
-        return True
+    and closed since."""
     before = text[:position]
     if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
         return True
@@ -115,7 +153,7 @@ def _closing_sign_off(text: str, sign_offs: frozenset[str]) -> Found | None:
         block = "\n".join(lines[index:])
         if "@" in block or re.search(r"https?://|www\.|\.(?:com|org|net|co\.uk|eu|io)\b", block):
             return None
-        if in_their_words(text, offsets[index]):
+        if quoted_or_pasted(text, offsets[index]):
             return None
         if any(not line.strip() for line in lines[index + 1 :]):
             return None  # a blank line inside: not one closing block

@@ -107,3 +107,16 @@ def test_the_corpus_is_big_enough_and_speaks_the_flow_s_language():
             raw = (entry.get("expect") or {}).get(field)
             for value in [] if raw is None else raw if isinstance(raw, list) else [raw]:
                 assert FLOW.steps[field].option(str(value)) is not None, (entry["id"], field, value)
+
+
+def test_a_cue_rule_naming_an_unknown_option_is_refused_with_its_place(tmp_path: Path):
+    raw = yaml.safe_load(default_understanding_path().read_text())
+    broken = copy.deepcopy(raw)
+    broken["not_offered_before"][0]["options"].append("offered.yacht")
+    flow_dir = tmp_path / "flow"
+    flow_dir.mkdir()
+    (flow_dir / "report.yaml").write_text((default_understanding_path().parent / "report.yaml").read_text())
+    (flow_dir / "understanding.yaml").write_text(yaml.safe_dump(broken))
+    with pytest.raises(FlowError) as refused:
+        load_flow(flow_dir / "report.yaml", default_guidance_path())
+    assert "not_offered_before.0.options: 'yacht' is not an option of step 'offered'" in str(refused.value)

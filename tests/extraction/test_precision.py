@@ -169,3 +169,63 @@ def test_what_was_offered_or_shared_still_brings_guidance():
     assert _guidance("I already replied and sent my CV.") == {"shared_something"}
     assert _guidance("We met for coffee in Vienna and he offered a paid trip.") >= {"met_in_person", "travel"}
     assert _guidance("no cash, flights or crypto. A recruiter offered a fee though") == {"payment"}
+
+
+def test_someone_named_to_impress_a_phone_call_and_a_title_are_not_the_contact():
+    found = extract(
+        "He said he was Rishi Sunak's former adviser. I then called Sarah Lee in our security team. "
+        "He's Vice President of sales apparently.",
+        LEXICON,
+    )
+    assert found.names == []
+
+
+def test_one_site_written_twice_and_links_on_other_people_s_services():
+    found = extract(
+        "His site: <https://www.corvid-advisory.com|corvid-advisory.com>, his diary calendly.com/j-harper, "
+        "the role on bit.ly/3xYzAbc. He works for “www.hallam-insight.co.uk”.",
+        LEXICON,
+    )
+    assert found.websites == ["https://www.corvid-advisory.com", "https://www.hallam-insight.co.uk"]
+
+
+def test_the_reporter_s_own_address_leaves_their_employer_s_site_out_and_theirs_is_mine():
+    found = extract(
+        "I can be reached on 07700 900441, or 07700 900442 (that's mine). My work email is "
+        "r.ahmed@britishcouncil.org so please don't use britishcouncil.org. He wrote from j@quill-talent.com",
+        LEXICON,
+    )
+    assert found.phones == [] and found.websites == [] and found.emails == ["j@quill-talent.com"]
+
+
+def test_a_move_a_secret_or_a_sum_that_is_about_the_reporter_s_work_brings_no_guidance():
+    assert _guidance("I moved to the trade team in March and switched to a new laptop.") == set()
+    assert _guidance("He asked for confidential documents about the trade secrets case.") == set()
+    assert _guidance("They offered a trip, not to mention our budget of £2m.") == {"travel"}
+    assert _guidance("Please keep my report confidential, I did not tell my manager yet.") == set()
+    assert _guidance("He wanted my views on the stablecoin regulation and our travel policy.") == set()
+    assert _guidance("He wanted me to pay a registration fee. I sent him a message saying no.") == set()
+    assert _guidance("I went to a conference in Warsaw where a man approached me.") == set()
+
+
+def test_the_contact_s_asks_for_secrecy_and_a_move_still_count():
+    assert _guidance("They were very insistent that I tell nobody.") == {"red_flags"}
+    assert _guidance('"Please keep this between us," she wrote.') == {"red_flags"}
+    assert _guidance("He wants to move this to WhatsApp.") == {"red_flags"}
+    assert _guidance("They asked me not to mention the offer to anyone.") == {"red_flags"}
+
+
+def test_the_reporter_s_note_above_a_forward_and_their_last_line_are_theirs():
+    found = extract(
+        "Please see below, I didn't reply.\nThanks,\nRachel\n07700 900671\n\n"
+        "---------- Forwarded message ---------\nFrom: Kamal Aziz <kamal@meridian-gulf.ae>\n\n"
+        "We would pay you 5,000 USD. The real company site is meridian-gulf.com. Call me on +971 4 123 4567.",
+        LEXICON,
+    )
+    assert found.phones == ["+97141234567"] and found.websites == [] and "Rachel" not in found.names
+    inline = extract(
+        "I rang our IT service desk on 020 7946 0300 to check. "
+        "The caller said he wanted to continue on Signal. Thanks, Priya (07700 900672)",
+        LEXICON,
+    )
+    assert inline.phones == []
