@@ -19,8 +19,8 @@ CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         yield running
 
 

@@ -29,10 +29,10 @@ SLOT = NOW.replace(second=0, microsecond=0)  # a digest time that has just come
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
     setting = f"{WEEKDAYS[SLOT.weekday()]} {SLOT:%H:%M}"
     async with running_tipline(
-        tmp_path, empty_database, connector, token_issuer, extra_env={"STATS_DIGEST": setting}
+        tmp_path, empty_database, connector, token_issuer, extra_env={"STATS_DIGEST": setting}, sdk=teams_sdk
     ) as running:
         yield running
 

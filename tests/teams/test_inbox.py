@@ -20,8 +20,8 @@ CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         yield running
 
 
@@ -245,10 +245,12 @@ async def test_when_the_inbox_moves_the_next_event_brings_the_card_to_the_new_ch
 
 
 async def test_with_the_teams_inbox_off_reports_go_only_to_the_other_inbox(
-    tmp_path, empty_database, connector, token_issuer
+    tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):
     off = {"TEAMS_INBOX": "off"}
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer, extra_env=off) as tipline:
+    async with running_tipline(
+        tmp_path, empty_database, connector, token_issuer, extra_env=off, sdk=teams_sdk
+    ) as tipline:
         conversation = await choose_inbox(tipline)
         assert "TEAMS_INBOX is off" in shown(tipline.connector.texts(conversation_id=conversation))
         reference = await quick_report(tipline)

@@ -22,8 +22,8 @@ CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         yield running
 
 
@@ -162,12 +162,12 @@ async def test_an_install_delivered_twice_welcomes_once(tipline):
 
 
 async def test_with_downloads_on_a_shared_file_is_kept_privately(
-    tmp_path, empty_database, connector, token_issuer
+    tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):
     evidence = tmp_path / "kept"
     settings = {"EVIDENCE_DOWNLOAD": "on", "EVIDENCE_DIR": str(evidence)}
     async with running_tipline(
-        tmp_path, empty_database, connector, token_issuer, extra_env=settings
+        tmp_path, empty_database, connector, token_issuer, extra_env=settings, sdk=teams_sdk
     ) as tipline:
         await tipline.say("report")
         url = connector.host_file("profile.png", b"\x89PNG the profile picture", "image/png")
@@ -201,12 +201,12 @@ async def test_help_with_no_report_under_way_says_what_can_be_typed(tipline):
 
 
 async def test_a_file_edited_and_shared_again_never_changes_the_first_copy(
-    tmp_path, empty_database, connector, token_issuer
+    tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):
     evidence = tmp_path / "kept"
     settings = {"EVIDENCE_DOWNLOAD": "on", "EVIDENCE_DIR": str(evidence)}
     async with running_tipline(
-        tmp_path, empty_database, connector, token_issuer, extra_env=settings
+        tmp_path, empty_database, connector, token_issuer, extra_env=settings, sdk=teams_sdk
     ) as tipline:
         await tipline.say("report")
         for content in (b"first version", b"edited version"):

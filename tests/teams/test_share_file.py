@@ -25,8 +25,8 @@ EVE_CHAT = teams.personal_conversation_id(teams.EVE.teams_id)
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         yield running
 
 
@@ -146,9 +146,9 @@ async def test_an_outsider_is_refused_and_gets_no_file(tipline: Tipline, reporte
 
 
 async def test_an_analyst_without_a_private_chat_is_told_to_open_one(
-    tmp_path, empty_database, connector, token_issuer
+    tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as tipline:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as tipline:
         await choose_inbox(tipline)
         reference = await quick_report(tipline)
         await press_on_card(tipline, reference, "Share as STIX", teams.SAM)
