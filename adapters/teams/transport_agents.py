@@ -26,7 +26,7 @@ from adapters.teams.transport import (
     channel_post_parameters,
     continuation_reference,
 )
-from adapters.teams.transport_agents_auth import OneConnection, TokenChecks, entra_token
+from adapters.teams.transport_agents_auth import EntraTokens, OneConnection, TokenChecks
 
 
 def to_activity(payload: Mapping[str, Any]) -> Activity:
@@ -76,7 +76,7 @@ class AgentsTransport:
         self._app_id = settings.app_id or ""
         self._checks = TokenChecks(settings)
         if token is None and settings.app_id and settings.app_password:
-            token = entra_token(settings)
+            token = EntraTokens(settings)
         self.adapter = CloudAdapter(connection_manager=OneConnection(token))
         # The SDK's default turn error handler sends the exception's text to the person: a failure
         # must reach the caller instead (the outbox retries; the endpoint logs a failed turn).

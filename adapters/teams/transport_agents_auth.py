@@ -10,7 +10,7 @@ stand-in), so both transports trust the same keys. The serviceurl claim must nam
 serviceUrl exactly (the SDK only compares hosts, and only with its host validator on): the bot's
 own token is never sent to an address a forged activity names.
 
-Outgoing: the bot's token from Microsoft Entra through the SDK's MsalAuth (MSAL's token cache).
+Outgoing: the bot's token from Microsoft Entra through MSAL, as on botbuilder (entra_token.py).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
+from azure.core.credentials import AccessToken
+from azure.core.credentials_async import AsyncTokenCredential
 from jwt import PyJWK, PyJWKClient
 from microsoft_agents.activity import Activity
-from microsoft_agents.authentication.msal import MsalAuth
 from microsoft_agents.hosting.core import (
     AccessTokenProviderBase,
     AgentAuthConfiguration,
@@ -36,6 +36,7 @@ from microsoft_agents.hosting.core import (
 )
 
 from adapters.teams import settings as cloud
+from adapters.teams.entra_token import EntraToken, TokenUnavailable
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.transport import Unauthenticated
 
@@ -43,6 +44,7 @@ log = logging.getLogger("tipline.teams")
 
 METADATA_FOR = 24 * 3600.0  # seconds: the OpenID metadata (where the keys are) is read once a day
 METADATA_TIMEOUT = aiohttp.ClientTimeout(total=10)
+NOT_ITSELF = "Tipline's bot has its own token only (no on-behalf-of or agentic tokens)"
 
 
 class _PublishedKeys:
@@ -113,36 +115,81 @@ class TokenChecks:
         return identity
 
 
-class FixedToken(AccessTokenProviderBase):
-    """A token handed out as given: for a stand-in Connector (tests, benchmarks)."""
+class EntraTokens(AccessTokenProviderBase):
+    """The bot's own token from Microsoft Entra, one entra_token.EntraToken per scope: the same
+    MSAL client, cache, off-loop fetch and retries as on botbuilder (the SDK's MsalAuth would ask
+    Microsoft's instance discovery even for an authority TEAMS_LOGIN_URL names)."""
 
-    def __init__(self, app_id: str, token: str) -> None:
-        self._configuration = AgentAuthConfiguration(client_id=app_id)
-        self._token = token
+    def __init__(self, settings: TeamsSettings) -> None:
+        self._app_id = settings.app_id or ""
+        self._password = settings.app_password or ""
+        self._authority = settings.login_url
+        self._trusted = settings.login_url_setting is not None
+        self._configuration = AgentAuthConfiguration(
+            client_id=self._app_id, tenant_id=settings.tenant_id, authority=self._authority
+        )
+        self._tokens: dict[str, EntraToken] = {}
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"EntraTokens(app_id={self._app_id!r})"
 
     @property
     def configuration(self) -> AgentAuthConfiguration:
         return self._configuration
 
+    def _token(self, scopes: list[str]) -> EntraToken:
+        scope = scopes[0] if scopes else cloud.OAUTH_SCOPE
+        token = self._tokens.get(scope)
+        if token is None:
+            token = EntraToken(self._app_id, self._password, scope, self._authority, self._trusted)
+            self._tokens[scope] = token
+        return token
+
     async def get_access_token(
         self, resource_url: str, scopes: list[str], force_refresh: bool = False
     ) -> str:
-        return self._token
+        return await self._token(scopes or [resource_url]).ready()
+
+    def get_token_credential(self) -> AsyncTokenCredential:
+        return _EntraCredential(self)
+
+    # Tipline's bot acts as itself only: no user sign-in (on-behalf-of), no agentic identities.
+    # The SDK asks for these only for activities that carry such identities; refused plainly.
+
+    async def acquire_token_on_behalf_of(self, scopes: list[str], user_assertion: str) -> str:
+        raise TokenUnavailable(NOT_ITSELF)
+
+    async def get_agentic_application_token(self, tenant_id: str, agent_app_instance_id: str) -> str | None:
+        raise TokenUnavailable(NOT_ITSELF)
+
+    async def get_agentic_instance_token(self, tenant_id: str, agent_app_instance_id: str) -> tuple[str, str]:
+        raise TokenUnavailable(NOT_ITSELF)
+
+    async def get_agentic_user_token(
+        self, tenant_id: str, agent_app_instance_id: str, agentic_user_id: str, scopes: list[str]
+    ) -> str | None:
+        raise TokenUnavailable(NOT_ITSELF)
 
 
-def entra_token(settings: TeamsSettings) -> AccessTokenProviderBase:
-    """The bot's own token from Entra (MSAL's ConfidentialClientApplication, its token cache)."""
-    authority = settings.login_url
-    tenant = urlsplit(authority).path.strip("/").split("/", 1)[0] or cloud.MULTI_TENANT_AUTHORITY
-    return MsalAuth(
-        AgentAuthConfiguration(
-            client_id=settings.app_id,
-            client_secret=settings.app_password,
-            tenant_id=tenant,
-            authority=authority,
-            scopes=[cloud.OAUTH_SCOPE + "/.default"],
-        )
-    )
+class _EntraCredential:
+    """azure-core's AsyncTokenCredential over EntraTokens, for the SDK's parts that want one."""
+
+    def __init__(self, tokens: EntraTokens) -> None:
+        self._tokens = tokens
+
+    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        token = self._tokens._token(list(scopes))
+        value = await token.ready()
+        return AccessToken(value, int(time.time() + token.seconds_left()))
+
+    async def close(self) -> None:
+        return None
+
+    async def __aenter__(self) -> _EntraCredential:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
 
 
 class OneConnection(Connections):

@@ -29,7 +29,7 @@ from bot.ports import OutboxStatus
 from bot.security import load_security_config
 from bot.settings import load_settings
 from tests.teams import activities as teams
-from tests.teams.connector import FixedTokenCredentialFactory, RecordingConnector, submit_actions
+from tests.teams.connector import FixedToken, FixedTokenCredentialFactory, RecordingConnector, submit_actions
 from tests.teams.jwt_issuer import TokenIssuer
 
 BOT_TOKEN = "bot-token-from-entra"
@@ -41,8 +41,6 @@ both_sdks = pytest.mark.parametrize("teams_sdk", SDKS, indirect=True)
 def fixed_token(sdk: str, app_id: str, token: str) -> Any:
     """The bot's own token for a stand-in Connector, in the transport's terms."""
     if sdk == AGENTS:
-        from adapters.teams.transport_agents_auth import FixedToken
-
         return FixedToken(app_id, token)
     return FixedTokenCredentialFactory(app_id, token)
 
