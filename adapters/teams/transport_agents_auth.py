@@ -6,7 +6,8 @@ Incoming: the SDK's JwtTokenValidator checks the signature (RS256), expiry (5 mi
 botbuilder), audience (our app id) and, opted in here, the issuer (the Bot Framework's). The SDK
 picks the signing keys by the token's issuer from Microsoft's public addresses; Tipline instead
 reads them from the OpenID metadata TEAMS_OPENID_METADATA_URL names (a sovereign cloud, or a local
-stand-in), so both transports trust the same keys. The serviceurl claim must name the activity's
+stand-in), so both transports trust the same keys, and checks, as botbuilder does, that the key
+is endorsed for the activity's channel. The serviceurl claim must name the activity's
 serviceUrl exactly (the SDK only compares hosts, and only with its host validator on): the bot's
 own token is never sent to an address a forged activity names.
 
@@ -24,7 +25,7 @@ from typing import Any
 import aiohttp
 from azure.core.credentials import AccessToken
 from azure.core.credentials_async import AsyncTokenCredential
-from jwt import PyJWK, PyJWKClient
+from jwt import PyJWK, get_unverified_header
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core import (
     AccessTokenProviderBase,
@@ -42,41 +43,64 @@ from adapters.teams.transport import Unauthenticated
 
 log = logging.getLogger("tipline.teams")
 
-METADATA_FOR = 24 * 3600.0  # seconds: the OpenID metadata (where the keys are) is read once a day
+METADATA_FOR = 24 * 3600.0  # seconds: the OpenID metadata and keys are read once a day
+REREAD_AFTER = 5 * 60.0  # seconds: a token signed with an unknown key rereads them, at most this often
 METADATA_TIMEOUT = aiohttp.ClientTimeout(total=10)
 NOT_ITSELF = "Tipline's bot has its own token only (no on-behalf-of or agentic tokens)"
 
 
 class _PublishedKeys:
-    """The signing keys the OpenID metadata names, for JwtTokenValidator (its key-manager seam:
-    `get_signing_key(jwks_uri, header)`; the SDK's own jwks_uri is ignored, see the module)."""
+    """The signing keys the OpenID metadata names, read with aiohttp, for JwtTokenValidator (its
+    key-manager seam: `get_signing_key(jwks_uri, header)`; the SDK's own jwks_uri is ignored,
+    see the module). Each key's endorsements (the channels it may sign for) are kept beside it."""
 
     def __init__(self, metadata_url: str) -> None:
         self._metadata_url = metadata_url
-        self._client: PyJWKClient | None = None
-        self._read_at = 0.0
+        self._keys: dict[str, tuple[PyJWK, tuple[str, ...] | None]] = {}
+        self._read_at: float | None = None
         self._reading = asyncio.Lock()
 
-    async def _keys(self) -> PyJWKClient:
+    async def _read(self, session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
+        async with session.get(url) as response:
+            response.raise_for_status()
+            document = await response.json(content_type=None)
+        if not isinstance(document, dict):
+            raise Unauthenticated("the published keys are not readable")
+        return document
+
+    async def _refresh(self, kid: str) -> None:
         async with self._reading:
-            if self._client is None or time.monotonic() - self._read_at > METADATA_FOR:
-                async with (
-                    aiohttp.ClientSession(timeout=METADATA_TIMEOUT) as session,
-                    session.get(self._metadata_url) as response,
-                ):
-                    response.raise_for_status()
-                    metadata = await response.json(content_type=None)
-                jwks_uri = metadata.get("jwks_uri") if isinstance(metadata, dict) else None
+            read_at = self._read_at
+            if kid in self._keys and read_at is not None and time.monotonic() - read_at < METADATA_FOR:
+                return  # another request read them meanwhile
+            if kid not in self._keys and read_at is not None and time.monotonic() - read_at < REREAD_AFTER:
+                return  # an unknown kid rereads the keys at most this often
+            async with aiohttp.ClientSession(timeout=METADATA_TIMEOUT) as session:
+                jwks_uri = (await self._read(session, self._metadata_url)).get("jwks_uri")
                 if not isinstance(jwks_uri, str):
                     raise Unauthenticated("the OpenID metadata names no jwks_uri")
-                self._client = PyJWKClient(jwks_uri)
-                self._read_at = time.monotonic()
-            return self._client
+                found = (await self._read(session, jwks_uri)).get("keys")
+            keys: dict[str, tuple[PyJWK, tuple[str, ...] | None]] = {}
+            for jwk in found if isinstance(found, list) else []:
+                if isinstance(jwk, dict) and isinstance(jwk.get("kid"), str):
+                    endorsed = jwk.get("endorsements")
+                    channels = tuple(map(str, endorsed)) if isinstance(endorsed, list) else None
+                    keys[jwk["kid"]] = (PyJWK(jwk, algorithm="RS256"), channels)
+            self._keys, self._read_at = keys, time.monotonic()
 
     async def get_signing_key(self, jwks_uri: str, header: dict[str, Any]) -> PyJWK:
-        client = await self._keys()
-        # PyJWKClient fetches synchronously (urllib): off the event loop, as the SDK does.
-        return await asyncio.to_thread(client.get_signing_key, str(header.get("kid") or ""))
+        kid = str(header.get("kid") or "")
+        read_at = self._read_at
+        if kid not in self._keys or read_at is None or time.monotonic() - read_at > METADATA_FOR:
+            await self._refresh(kid)
+        if kid not in self._keys:
+            raise Unauthenticated("signed with a key that is not published")
+        return self._keys[kid][0]
+
+    def endorses(self, kid: str, channel: object) -> bool:
+        """Whether the key may sign for `channel` (a key published without endorsements may)."""
+        _, channels = self._keys.get(kid, (None, ()))
+        return channels is None or channel in channels
 
 
 class TokenChecks:
@@ -92,8 +116,9 @@ class TokenChecks:
             anonymous_allowed=settings.anonymous,
         )
         validator = JwtTokenValidator(self._config)
-        # One key manager per process, as the SDK's class attribute is, but reading our metadata.
-        validator._jwk_client_manager = _PublishedKeys(settings.openid_metadata_url)  # type: ignore[assignment]
+        # The SDK's key manager is a class attribute; this validator's reads our metadata instead.
+        self._keys = _PublishedKeys(settings.openid_metadata_url)
+        validator._jwk_client_manager = self._keys  # type: ignore[assignment]
         self._validator = validator
 
     async def identity(self, body: Mapping[str, Any], authorization: str | None) -> ClaimsIdentity:
@@ -112,6 +137,9 @@ class TokenChecks:
             raise Unauthenticated(type(exc).__name__) from None
         if identity.get_claim_value("serviceurl") != body.get("serviceUrl"):
             raise Unauthenticated("the token is for another service URL")
+        kid = str(get_unverified_header(token.strip()).get("kid") or "")
+        if not self._keys.endorses(kid, body.get("channelId")):
+            raise Unauthenticated("the signing key is not endorsed for this channel")
         return identity
 
 

@@ -13,6 +13,7 @@ from adapters.teams.transport_agents_auth import EntraTokens
 from bot.report import Reporter
 from bot.settings import SettingsError
 from tests.teams import activities as teams
+from tests.teams.jwt_issuer import TokenIssuer
 from tests.teams.tipline import both_sdks, running_tipline
 
 SINGLE = {
@@ -86,3 +87,15 @@ async def test_each_transport_stores_a_reporter_s_chat_in_the_bot_framework_s_sh
 
 def _alice() -> Reporter:
     return Reporter(platform=PLATFORM, workspace=teams.TENANT, user_id=teams.ALICE.aad_object_id)
+
+
+@both_sdks
+async def test_a_token_signed_by_a_key_not_endorsed_for_teams_gets_401(
+    tmp_path, empty_database, connector, teams_sdk
+):
+    with TokenIssuer(endorsements=("webchat",)) as issuer:
+        async with running_tipline(tmp_path, empty_database, connector, issuer, sdk=teams_sdk) as tipline:
+            activity = teams.personal_message("report", service_url=connector.url)
+            assert await tipline.post(activity) == 401
+            await tipline.settle()
+    assert connector.sent() == []
