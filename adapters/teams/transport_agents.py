@@ -9,6 +9,7 @@ activity to run, as it does botbuilder.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,18 @@ from adapters.teams.transport import (
     continuation_reference,
 )
 from adapters.teams.transport_agents_auth import EntraTokens, OneConnection, TokenChecks
+
+
+class _NoValidationTraces(logging.Filter):
+    """The SDK logs a body that is not an activity at ERROR with its traceback, before raising:
+    that is a client's bad request (a 400, logged by the endpoint in one line), not an error of
+    ours, and the trace could quote the body. The raise is kept; the record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Validation error for Activity")
+
+
+logging.getLogger("microsoft_agents.activity.activity").addFilter(_NoValidationTraces())
 
 
 def to_activity(payload: Mapping[str, Any]) -> Activity:

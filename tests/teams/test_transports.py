@@ -3,6 +3,8 @@ a wrong value is refused at start-up in one line."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from adapters.teams.addresses import PLATFORM, key_for
@@ -99,3 +101,29 @@ async def test_a_token_signed_by_a_key_not_endorsed_for_teams_gets_401(
             assert await tipline.post(activity) == 401
             await tipline.settle()
     assert connector.sent() == []
+
+
+@both_sdks
+async def test_an_activity_neither_sdk_can_read_is_a_400_with_one_warning_and_no_trace(
+    tipline_for_both, caplog
+):
+    tipline = tipline_for_both
+    for broken in (
+        {"type": "message", "conversation": "not an object", "serviceUrl": tipline.connector.url},
+        {
+            "type": "message",
+            "from": ["a", "list"],
+            "text": "CANARY-7731",
+            "serviceUrl": tipline.connector.url,
+        },
+    ):
+        assert await tipline.post(broken) == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert "CANARY-7731" not in caplog.text
+    assert tipline.connector.sent() == []
+
+
+@pytest.fixture
+async def tipline_for_both(tmp_path, empty_database, connector, token_issuer, teams_sdk):
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
+        yield running
