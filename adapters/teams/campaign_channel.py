@@ -1,6 +1,7 @@
 """The campaign port (bot.campaigns.channel.CampaignPoster) for the Teams inbox channel: the
 campaign's card is a post in the channel, updated in place; its notices are replies under it,
-all through the transport (either SDK). Through the channel inbox's own Connector calls (retries and failures as for reports)."""
+all through the transport (either SDK), by the channel inbox's own Connector calls (retries and
+failures as for reports)."""
 
 from __future__ import annotations
 
