@@ -43,7 +43,7 @@ async def test_switching_from_botbuilder_to_agents_keeps_the_inbox_and_the_chats
 
         # The half-typed report goes on where it stopped, and lands in the same inbox channel.
         known = set(REFERENCE.findall(said_to_alice(connector, 0)))
-        await tipline.say("Anna Smith, linkedin.com/in/anna-smith-123")
+        await tipline.say("Marek Novak, marek.novak@cover-firm.example")  # another persona: no campaign
         for value in ("send_now", "send"):
             _, asked = tipline.last_card(CHAT)
             [title] = [a["title"] for a in submit_actions(asked) if a["data"].get("value") == value]
