@@ -369,7 +369,8 @@ async def serve_chat(rt: Runtime, slack: SlackSettings | None, teams: TeamsSetti
     loop = asyncio.get_running_loop()
     if teams is not None:
         # botbuilder's Connector client sends with blocking `requests` on the default thread
-        # pool: give the replies and proactive messages of concurrent turns room to go out.
+        # pool: give the replies and proactive messages of concurrent turns room to go out. (The
+        # Agents SDK's is aiohttp; it only fetches tokens and signing keys in threads.)
         loop.set_default_executor(ThreadPoolExecutor(max_workers=CONNECTOR_THREADS))
 
     def stopping() -> None:

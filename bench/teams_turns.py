@@ -1,7 +1,8 @@
-"""Teams turns over HTTP: Tipline's full turn against a bare botbuilder CloudAdapter, loopback only.
+"""Teams turns over HTTP on both transports (TEAMS_SDK=botbuilder and agents): Tipline's full turn
+against a bare adapter of the same SDK, side by side, loopback only.
 
-    python -m bench.teams_turns                    50 concurrent reporters, 2 rounds
-    python -m bench.teams_turns --reporters 10 --rounds 1
+    python -m bench.teams_turns                    50 concurrent reporters, 2 rounds, both SDKs
+    python -m bench.teams_turns --reporters 10 --rounds 1 --sdk agents
 
 Each reporter types a scripted quick report in their personal chat ("report", two answers,
 "Send it now", "send", "That's all for now"): each a message activity in Teams' shape, POSTed
@@ -12,8 +13,9 @@ sides verify a real RS256 JWT on every request.
                  worker posting each report's card in an inbox channel), its replies to a
                  local counting Connector API. A turn is done when its first reply has
                  reached the Connector.
-  bare adapter   botbuilder's CloudAdapter with the same authentication and a turn that does
-                 nothing. A turn is done when the request is answered.
+  bare adapter   the SDK's own adapter (botbuilder's CloudAdapter, or the Agents SDK's) behind
+                 the same endpoint and authentication, and a turn that does nothing. A turn is
+                 done when the request is answered.
 
 Reported: the answer latency (what the Bot Framework waits for; it gives up after 15 s), p50
 and p99; for Tipline also the turn (activity sent -> first reply at the Connector); and turns
@@ -22,8 +24,9 @@ typing again. Everything runs in one process and event loop, as one replica woul
 alternate by round. Bounded: a request or turn that doesn't complete within --turn-timeout
 is counted as timed out, and enters the percentiles at the timeout; never a traceback.
 
-Aims (issue 9), each printed MET or MISSED: bare adapter turns/s over Tipline turns/s at most
-3, and Tipline's first reply p99 at most 500 ms, at 50 concurrent reporters. Also printed: the
+Aims (issue 9), each printed MET or MISSED per transport: bare adapter turns/s over Tipline
+turns/s at most 3, and Tipline's first reply p99 at most 500 ms, at 50 concurrent reporters.
+Each transport gets its own reporters and database (issue 17). Also printed: the
 Connector calls a Tipline turn makes (replies to the reporter, and posts in the inbox channel).
 """
 
@@ -37,89 +40,36 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import aiohttp
 from aiohttp import web
 
 import app
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel
-from adapters.teams.endpoint import MESSAGES, MessagesEndpoint, authentication, cloud_adapter
+from adapters.teams.endpoint import MESSAGES, MessagesEndpoint
 from adapters.teams.settings import load_teams_settings
+from adapters.teams.transport import SDKS
+from adapters.teams.wiring import connection
 from adapters.web.server import bound_port, build_web_app
 from bench.keys import bench_data_key
 from bench.report import percentile
+from bench.teams_connector import CountingConnector
 from bot.security import load_security_config
 from bot.settings import load_settings
 from tests.flows.helpers import QUICK
 from tests.teams import activities as teams
-from tests.teams.connector import FixedTokenCredentialFactory
 from tests.teams.jwt_issuer import TokenIssuer
+from tests.teams.tipline import fixed_token
 
 SCRIPT: tuple[str, ...] = ("report", *QUICK, "Send it now", "send", "That's all for now")
 ANSWER_LIMIT_MS = 15000.0
 AIM_RATIO = 3.0
 AIM_FIRST_REPLY_P99_MS = 500.0
-
-
-class CountingConnector:
-    """The Connector API's send and reply, counting replies per activity they answer."""
-
-    def __init__(self) -> None:
-        self.replies: Counter[str] = Counter()
-        self.calls: Counter[str] = Counter()  # every Connector call, by kind
-        self._waiting: dict[str, asyncio.Future[None]] = {}
-        self._ids = 0
-        self._runner: web.AppRunner | None = None
-        self.url = ""
-
-    async def start(self) -> None:
-        application = web.Application(client_max_size=4 * 1024 * 1024)
-        application.router.add_post("/v3/conversations", self._create)
-        application.router.add_route("*", "/v3/conversations/{tail:.*}", self._activity)
-        self._runner = web.AppRunner(application, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self.url = f"http://127.0.0.1:{bound_port(self._runner)}/"
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def _activity(self, request: web.Request) -> web.Response:
-        await request.read()
-        parts = unquote(request.match_info["tail"]).split("/")
-        self.calls[f"{request.method} {'/'.join(p if p == 'activities' else '*' for p in parts)}"] += 1
-        if request.method == "POST" and len(parts) == 3 and parts[1] == "activities":
-            answered = parts[2]
-            self.replies[answered] += 1
-            waiter = self._waiting.pop(answered, None)
-            if waiter is not None and not waiter.done():
-                waiter.set_result(None)
-        self._ids += 1
-        return web.json_response({"id": f"bench-{self._ids}"})
-
-    async def _create(self, request: web.Request) -> web.Response:
-        """A new post in the inbox channel: its thread is named after the post's id."""
-        body = await request.json()
-        self.calls["POST conversations"] += 1
-        self._ids += 1
-        post = f"bench-{self._ids}"
-        channel = ((body.get("channelData") or {}).get("channel") or {}).get("id") or "19:bench@thread.tacv2"
-        return web.json_response({"id": f"{channel};messageid={post}", "activityId": post}, status=201)
-
-    async def first_reply(self, activity_id: str, within: float) -> None:
-        if self.replies[activity_id]:
-            return
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiting[activity_id] = waiter
-        await asyncio.wait_for(waiter, within)
 
 
 @dataclass
@@ -136,10 +86,10 @@ class Side:
     failed: int = 0
 
 
-def people(count: int) -> list[teams.Person]:
+def people(count: int, first: int = 0) -> list[teams.Person]:
     return [
         teams.Person(f"{i:08d}-0000-4000-8000-{i:012d}", f"29:1bench{i:06d}{'x' * 30}", f"Reporter {i}")
-        for i in range(count)
+        for i in range(first, first + count)
     ]
 
 
@@ -177,11 +127,13 @@ async def reporter(
         side.turns += 1
 
 
-async def run_round(side: Side, count: int, issuer: TokenIssuer, within: float) -> None:
+async def run_round(side: Side, count: int, issuer: TokenIssuer, within: float, number: int = 0) -> None:
+    """`number`: which transport this is, so that each has its own reporters (a shared database)."""
     connector = aiohttp.TCPConnector(limit=count)
     async with aiohttp.ClientSession(connector=connector) as session:
         started = time.perf_counter()
-        await asyncio.gather(*(reporter(side, p, issuer, session, within) for p in people(count)))
+        reporters = people(count, first=number * count)
+        await asyncio.gather(*(reporter(side, p, issuer, session, within) for p in reporters))
         side.seconds += time.perf_counter() - started
 
 
@@ -211,11 +163,27 @@ async def bench(args: argparse.Namespace) -> int:
     folder = Path(tempfile.mkdtemp(prefix="tipline-bench-"))
     issuer = TokenIssuer()
     issuer.start()
+    results: list[tuple[str, Side, Side]] = []
+    try:
+        for number, sdk in enumerate(args.sdk):
+            ours, bare_side = await bench_transport(sdk, number, args, issuer, folder)
+            results.append((sdk, ours, bare_side))
+    finally:
+        issuer.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return report(results, args)
+
+
+async def bench_transport(
+    sdk: str, number: int, args: argparse.Namespace, issuer: TokenIssuer, folder: Path
+) -> tuple[Side, Side]:
+    """Tipline on `sdk` (TEAMS_SDK) against a bare adapter of the same SDK, rounds alternating."""
     connectors = [CountingConnector(), CountingConnector()]
     for connector in connectors:
         await connector.start()
-    credentials = FixedTokenCredentialFactory(teams.APP_ID, "bench-token")
-    env = tipline_env(folder, args.database_url, issuer)
+    credentials = fixed_token(sdk, teams.APP_ID, "bench-token")
+    env = {**tipline_env(folder / sdk, args.database_url, issuer), "TEAMS_SDK": sdk}
+    (folder / sdk).mkdir()
     try:
         settings = load_settings(env, folder)
         security = load_security_config(env, settings, folder)
@@ -237,7 +205,7 @@ async def bench(args: argparse.Namespace) -> int:
                     for round_number in range(args.rounds):
                         order = sides if round_number % 2 == 0 else sides[::-1]
                         for side in order:
-                            await run_round(side, args.reporters, issuer, args.turn_timeout)
+                            await run_round(side, args.reporters, issuer, args.turn_timeout, number)
                     await apps.teams.turns.drain()
             finally:
                 await tipline_runner.cleanup()
@@ -245,9 +213,7 @@ async def bench(args: argparse.Namespace) -> int:
     finally:
         for connector in connectors:
             await connector.stop()
-        issuer.stop()
-        shutil.rmtree(folder, ignore_errors=True)
-    return report(sides, args)
+    return sides[0], sides[1]
 
 
 async def choose_inbox(rt: app.Runtime, service_url: str) -> None:
@@ -261,13 +227,12 @@ async def choose_inbox(rt: app.Runtime, service_url: str) -> None:
 
 
 def bare(settings: Any, credentials: Any) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """botbuilder's CloudAdapter, the same authentication, a turn that does nothing."""
+    """The SDK's adapter (TEAMS_SDK in `settings`), the same authentication, a turn that does nothing."""
 
-    async def nothing(context: Any, body: dict[str, Any]) -> None:
+    async def nothing(conversation: Any, body: dict[str, Any]) -> None:
         return None
 
-    auth = authentication(settings, credentials)
-    endpoint = MessagesEndpoint(auth, cloud_adapter(auth), nothing)
+    endpoint = MessagesEndpoint(connection(settings, credentials), nothing)
     return endpoint.handle
 
 
@@ -275,46 +240,51 @@ def verdict(met: bool) -> str:
     return "MET" if met else "MISSED"
 
 
-def report(sides: list[Side], args: argparse.Namespace) -> int:
+def side_line(side: Side) -> str:
+    if not side.answers_ms:
+        return f"{side.name:13s} no request answered ({side.timed_out} timed out, {side.failed} failed)"
+    answers = sorted(side.answers_ms)
+    line = (
+        f"{side.name:13s} answer p50 {percentile(answers, 50):7.1f} ms  p99 {percentile(answers, 99):7.1f} ms"
+    )
+    line += f"  {side.turns / side.seconds:7.1f} turns/s"
+    if side.turns_ms:
+        turns_ms = sorted(side.turns_ms)
+        line += f"  turn p50 {percentile(turns_ms, 50):7.1f} ms  p99 {percentile(turns_ms, 99):7.1f} ms"
+    return line
+
+
+def report(results: list[tuple[str, Side, Side]], args: argparse.Namespace) -> int:
     print(f"Teams turns over HTTP, {args.reporters} concurrent reporters x {args.rounds} rounds")
     print(f"python {platform.python_version()} on {platform.machine()}, {sys.platform}")
     worst = 0.0
-    for side in sides:
-        if not side.answers_ms:
-            print(f"  {side.name:13s} no request answered ({side.timed_out} timed out, {side.failed} failed)")
-            continue
-        answers = sorted(side.answers_ms)
-        p50, p99 = percentile(answers, 50), percentile(answers, 99)
-        line = f"  {side.name:13s} answer p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
-        line += f"  {side.turns / side.seconds:7.1f} turns/s"
-        if side.turns_ms:
-            turns_ms = sorted(side.turns_ms)
-            line += f"  turn p50 {percentile(turns_ms, 50):7.1f} ms  p99 {percentile(turns_ms, 99):7.1f} ms"
-            worst = max(worst, answers[-1])
-        print(line)
-    print(f"  slowest Tipline answer: {worst:.1f} ms (the Bot Framework waits 15000 ms)")
-    ours, theirs = sides
-    turns = max(ours.turns, 1)
-    calls = ", ".join(f"{kind} {n / turns:.2f}" for kind, n in sorted(ours.connector.calls.items()))
-    print(f"  Connector calls per Tipline turn: {calls}")
-    for side in sides:
-        if side.timed_out or side.failed:
-            print(
-                f"  {side.name}: {side.timed_out} timed out, {side.failed} failed "
-                "(a reporter stops at its first)"
-            )
-    ratio = (theirs.turns / theirs.seconds) / (ours.turns / ours.seconds) if ours.turns else float("inf")
-    first = percentile(sorted(ours.turns_ms), 99) if ours.turns_ms else float("inf")
+    aims: list[str] = []
     note = "" if args.reporters == 50 else f" (aims are set at 50 reporters; this run has {args.reporters})"
+    for sdk, ours, theirs in results:
+        print(f"TEAMS_SDK={sdk}")
+        for side in (ours, theirs):
+            print("  " + side_line(side))
+            if side.timed_out or side.failed:
+                print(f"    {side.timed_out} timed out, {side.failed} failed (a reporter stops at its first)")
+        worst = max(worst, max(ours.answers_ms, default=0.0))
+        turns = max(ours.turns, 1)
+        calls = ", ".join(f"{kind} {n / turns:.2f}" for kind, n in sorted(ours.connector.calls.items()))
+        print(f"  Connector calls per Tipline turn: {calls}")
+        speed = (theirs.turns / theirs.seconds) if theirs.seconds else 0.0
+        ratio = speed / (ours.turns / ours.seconds) if ours.turns else float("inf")
+        first = percentile(sorted(ours.turns_ms), 99) if ours.turns_ms else float("inf")
+        aims.append(
+            f"  {sdk:10s} bare adapter / Tipline turns per second  {ratio:6.2f}   aim <= {AIM_RATIO:.0f}    "
+            f"{verdict(ratio <= AIM_RATIO)}"
+        )
+        aims.append(
+            f"  {sdk:10s} Tipline first reply p99 (ms)             {first:6.1f}   "
+            f"aim <= {AIM_FIRST_REPLY_P99_MS:.0f}  {verdict(first <= AIM_FIRST_REPLY_P99_MS)}"
+        )
+    print(f"  slowest Tipline answer: {worst:.1f} ms (the Bot Framework waits 15000 ms)")
     print(f"Aims{note}:")
-    print(
-        f"  bare adapter / Tipline turns per second  {ratio:6.2f}   aim <= {AIM_RATIO:.0f}    "
-        f"{verdict(ratio <= AIM_RATIO)}"
-    )
-    print(
-        f"  Tipline first reply p99 (ms)             {first:6.1f}   aim <= {AIM_FIRST_REPLY_P99_MS:.0f}  "
-        f"{verdict(first <= AIM_FIRST_REPLY_P99_MS)}"
-    )
+    for line in aims:
+        print(line)
     return 1 if worst >= ANSWER_LIMIT_MS else 0
 
 
@@ -326,6 +296,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--turn-timeout", type=float, default=60.0)
     parser.add_argument("--database-url", default=None, help="default: a SQLite file in a temporary folder")
+    parser.add_argument(
+        "--sdk", nargs="+", choices=SDKS, default=list(SDKS), help="the transports (TEAMS_SDK); default both"
+    )
     return asyncio.run(bench(parser.parse_args()))
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any, Final
 
-from botbuilder.core import TurnContext
-
 from adapters.teams import cards, inbound
 from adapters.teams.channel import TeamChannel
 from adapters.teams.personal import PersonalChat
 from adapters.teams.sending import send_all
+from adapters.teams.transport import Conversation
 from bot.messages import Text
 
 log = logging.getLogger("tipline.teams")
@@ -26,7 +25,7 @@ class TeamsBot:
         self._personal = personal
         self._channel = channel
 
-    async def on_turn(self, context: TurnContext, body: dict[str, Any]) -> None:
+    async def on_turn(self, context: Conversation, body: dict[str, Any]) -> None:
         """`body`: the activity as Teams sent it."""
         found = inbound.from_activity(body)
         if found is None:
@@ -38,7 +37,7 @@ class TeamsBot:
         elif found.mentions_bot or found.installed:
             await self._group_chat(context)
 
-    async def _group_chat(self, context: TurnContext) -> None:
+    async def _group_chat(self, context: Conversation) -> None:
         try:
             await send_all(context, cards.render(Text(GROUP_CHAT)))
         except Exception as exc:

@@ -1,17 +1,16 @@
 """The campaign port (bot.campaigns.channel.CampaignPoster) for the Teams inbox channel: the
-campaign's card is a post in the channel, updated with update_activity; its notices are replies
-under it. Through the channel inbox's own Connector calls (retries and failures as for reports)."""
+campaign's card is a post in the channel, updated in place; its notices are replies under it,
+all through the transport (either SDK), by the channel inbox's own Connector calls (retries and
+failures as for reports)."""
 
 from __future__ import annotations
 
 import hashlib
 from typing import TYPE_CHECKING
 
-from botbuilder.core import TurnContext
-
 from adapters.teams.addresses import InboxChannel
 from adapters.teams.campaign_cards import campaign_activity, notice_activity
-from adapters.teams.sending import to_activity
+from adapters.teams.transport import Conversation
 from bot.campaigns.card import CampaignCard, GoneCard, Notice
 from bot.campaigns.news import campaign_key
 from bot.ports import DestinationThread
@@ -43,11 +42,10 @@ class CampaignChannelPoster:
         return DestinationThread(self._channel.channel_id, str(root))
 
     async def update_campaign(self, thread: DestinationThread, card: CampaignCard | GoneCard) -> None:
-        updated = to_activity(campaign_activity(card))
-        updated.id = thread.thread_id
+        updated = campaign_activity(card)
 
-        async def update(context: TurnContext) -> None:
-            await context.update_activity(updated)
+        async def update(conversation: Conversation) -> None:
+            await conversation.update(thread.thread_id, updated)
 
         about = campaign_key(card.campaign_id)
         await self._inbox.in_thread(
@@ -56,11 +54,10 @@ class CampaignChannelPoster:
 
     async def post_notice(self, thread: DestinationThread, notice: Notice) -> str:
         sent: list[str] = []
-        message = to_activity(notice_activity(notice))
+        message = notice_activity(notice)
 
-        async def send(context: TurnContext) -> None:
-            response = await context.send_activity(message)
-            sent.append(str(getattr(response, "id", "") or ""))
+        async def send(conversation: Conversation) -> None:
+            sent.append(await conversation.send(message))
 
         await self._inbox.in_thread(
             "post a campaign notice", "a campaign", self._channel, thread.thread_id, send
@@ -68,8 +65,8 @@ class CampaignChannelPoster:
         return sent[0] if sent else ""
 
     async def delete_campaign_message(self, thread: DestinationThread, message_id: str) -> None:
-        async def delete(context: TurnContext) -> None:
-            await context.delete_activity(message_id)
+        async def delete(conversation: Conversation) -> None:
+            await conversation.delete(message_id)
 
         await self._inbox.in_thread(
             "remove a second copy", "a campaign", self._channel, thread.thread_id, delete

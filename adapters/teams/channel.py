@@ -27,8 +27,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from botbuilder.core import TurnContext
-
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
 from adapters.teams.campaign_cards import CampaignSubmit, campaign_submit
 from adapters.teams.file_consent import FileShares
@@ -36,6 +34,7 @@ from adapters.teams.inbound import Inbound
 from adapters.teams.inbox_cards import TriageSubmit, refusal_activity, result_activity, triage_submit
 from adapters.teams.retry import with_retries
 from adapters.teams.sending import post_in_channel, send_all
+from adapters.teams.transport import Conversation, Transport
 from adapters.teams.watchlist_form import add_form_activity, is_watchlist_request, watchlist_submit
 from bot.actors import Actor
 from bot.campaigns.card import CampaignAction
@@ -99,8 +98,8 @@ class TeamChannel:
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
         *,
+        transport: Transport,
         inbox: bool = True,
-        app_id: str | None = None,
         watchlist: WatchlistService | None = None,
         shares: FileShares | None = None,
         campaigns: CampaignService | None = None,
@@ -112,9 +111,9 @@ class TeamChannel:
         self._channels = InboxChannelService(unit_of_work, clock, triage)
         self._uow = unit_of_work
         self._inbox = inbox  # TEAMS_INBOX: off when the security team reads reports elsewhere
-        self._app_id = app_id or ""
+        self._transport = transport  # to post in the old inbox channel when it moves
 
-    async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
+    async def turn(self, context: Conversation, found: Inbound, body: Mapping[str, Any]) -> None:
         value = body.get("value")
         submit = triage_submit(value) if isinstance(value, Mapping) else None
         typed = watchlist_submit(value) if isinstance(value, Mapping) else None
@@ -148,7 +147,7 @@ class TeamChannel:
 
     # ---- the inbox channel -------------------------------------------------------------------
 
-    async def _choose_inbox(self, context: TurnContext, actor: Actor, body: Mapping[str, Any]) -> None:
+    async def _choose_inbox(self, context: Conversation, actor: Actor, body: Mapping[str, Any]) -> None:
         if not await self._channels.may(actor, INBOX_CHOSEN):
             await self._say(context, REFUSAL)
             return
@@ -179,12 +178,12 @@ class TeamChannel:
         if previous is not None and previous.channel_id != channel.channel_id:
             await self._tell_old_channel(context, previous, actor)
 
-    async def _tell_old_channel(self, context: TurnContext, old: InboxChannel, actor: Actor) -> None:
+    async def _tell_old_channel(self, context: Conversation, old: InboxChannel, actor: Actor) -> None:
         """The channel that was the inbox hears that it no longer is, and who moved it."""
         notice = INBOX_MOVED.format(who=actor.name)
         try:
             await with_retries(
-                lambda: post_in_channel(context.adapter, self._app_id, old, result_activity(notice)),
+                lambda: post_in_channel(self._transport, old, result_activity(notice)),
                 "the notice in the old inbox channel",
             )
         except Exception as exc:
@@ -192,7 +191,7 @@ class TeamChannel:
 
     # ---- triage from a card ------------------------------------------------------------------
 
-    async def _act(self, context: TurnContext, actor: Actor, submit: TriageSubmit) -> None:
+    async def _act(self, context: Conversation, actor: Actor, submit: TriageSubmit) -> None:
         if actor.display_name and self._triage.team.allows(actor.platform, actor.user_id):
             # The name Teams gives this member, for the inbox's "Acknowledged by …" lines.
             await self._channels.remember(PLATFORM, name_key(actor.id), {"name": actor.display_name})
@@ -203,7 +202,7 @@ class TeamChannel:
     # ---- a campaign's card ---------------------------------------------------------------------
 
     async def _campaign(
-        self, context: TurnContext, actor: Actor, found: Inbound, submit: CampaignSubmit
+        self, context: Conversation, actor: Actor, found: Inbound, submit: CampaignSubmit
     ) -> None:
         """Share as STIX goes to the analyst's private chat; Confirm and Dismiss are decisions
         (audited; the card follows through the outbox). Outsiders are refused, and audited."""
@@ -228,7 +227,7 @@ class TeamChannel:
     # ---- the watchlist ------------------------------------------------------------------------
 
     async def _keep_watchlist(
-        self, context: TurnContext, actor: Actor, typed: dict[str, str] | None, body: Mapping[str, Any]
+        self, context: Conversation, actor: Actor, typed: dict[str, str] | None, body: Mapping[str, Any]
     ) -> None:
         """The form for a member asking for it; a submitted form added, or sent back marked. Only in
         the security inbox channel: the form and its answers repeat what an alert names."""
@@ -259,13 +258,13 @@ class TeamChannel:
             inbox = await uow.addresses.get(PLATFORM, INBOX_KEY)
         return here is not None and inbox is not None and inbox.get("channel_id") == here.channel_id
 
-    async def _send(self, context: TurnContext, activity: dict[str, Any]) -> None:
+    async def _send(self, context: Conversation, activity: dict[str, Any]) -> None:
         try:
             await send_all(context, [activity])
         except Exception as exc:
             log.warning("teams: could not answer in the channel: %s", type(exc).__name__)
 
-    async def _say(self, context: TurnContext, text: str) -> None:
+    async def _say(self, context: Conversation, text: str) -> None:
         payload = refusal_activity(text) if text == REFUSAL else result_activity(text)
         try:
             await send_all(context, [payload])

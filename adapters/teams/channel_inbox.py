@@ -1,7 +1,7 @@
 """The security inbox in a Teams channel: the Teams port (ChannelPoster) of the one channel
 delivery algorithm, bot.inbox.channel_delivery, which says what each event does to the card and
 its reply chain. The card is a new post in the inbox channel, its thread lines are replies under
-it, an update is update_activity and a second copy goes with delete_activity.
+it, an update replaces it and a second copy is deleted, all through the transport (either SDK).
 
 The channel is the one a security-team member chose ("@Tipline use this channel as the
 security inbox"); until then deliveries wait (RetryLater) and are sent the moment it is chosen.
@@ -22,21 +22,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import (
-    ChannelAccount,
-    ConversationAccount,
-    ConversationReference,
-)
-
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, InboxChannel, name_key
 from adapters.teams.campaign_channel import CampaignChannelPoster, channel_key
 from adapters.teams.digest_card import digest_card
 from adapters.teams.failures import delivery_failure
 from adapters.teams.inbox_cards import card_activity, thread_activity
 from adapters.teams.retry import with_retries
-from adapters.teams.sending import post_in_channel, to_activity
+from adapters.teams.sending import post_in_channel
+from adapters.teams.transport import Conversation, Transport, channel_thread_reference
 from bot.campaigns.channel import CampaignChannel
 from bot.campaigns.news import CAMPAIGN_EVENTS
 from bot.destinations import RetryLater
@@ -56,15 +49,13 @@ class TeamsChannelInbox:
     def __init__(
         self,
         name: str,
-        adapter: CloudAdapter,
-        app_id: str | None,
+        transport: Transport,
         unit_of_work: UnitOfWorkFactory,
         *,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.name = name
-        self._adapter = adapter
-        self._app_id = app_id or ""
+        self._transport = transport
         self._uow = unit_of_work
         self._clock = clock
         self._delivery = ThreadedChannelInbox(
@@ -123,34 +114,19 @@ class TeamsChannelInbox:
 
     # ---- the Connector service ---------------------------------------------------------------
 
-    def reference(self, channel: InboxChannel, root: str) -> ConversationReference:
-        return ConversationReference(
-            channel_id="msteams",
-            service_url=channel.service_url,
-            bot=ChannelAccount(id=channel.bot_id, name=channel.bot_name),
-            conversation=ConversationAccount(
-                id=channel.thread(root),
-                is_group=True,
-                conversation_type="channel",
-                tenant_id=channel.tenant_id,
-            ),
-        )
-
     async def in_thread(
         self,
         what: str,
         about: str,
         channel: InboxChannel,
         root: str,
-        work: Callable[[TurnContext], Awaitable[None]],
+        work: Callable[[Conversation], Awaitable[None]],
     ) -> None:
-        reference = self.reference(channel, root)
-        await self.call(
-            what, about, lambda: self._adapter.continue_conversation(reference, work, self._app_id)
-        )
+        reference = channel_thread_reference(channel, root)
+        await self.call(what, about, lambda: self._transport.continue_conversation(reference, work))
 
     async def post(self, channel: InboxChannel, activity: dict[str, Any]) -> Any:
-        return await post_in_channel(self._adapter, self._app_id, channel, activity)
+        return await post_in_channel(self._transport, channel, activity)
 
     async def call(self, what: str, about: str, call: Callable[[], Awaitable[Any]]) -> Any:
         """`about`: the report's reference or the campaign's key, for the logs."""
@@ -180,11 +156,10 @@ class _InboxChannelPoster:
         return DestinationThread(self._channel.channel_id, str(root))
 
     async def update_card(self, thread: DestinationThread, event: InboxEvent) -> None:
-        card = to_activity(card_activity(event))
-        card.id = thread.thread_id
+        card = card_activity(event)
 
-        async def update(context: TurnContext) -> None:
-            await context.update_activity(card)
+        async def update(conversation: Conversation) -> None:
+            await conversation.update(thread.thread_id, card)
 
         await self._inbox.in_thread(
             "update the card", event.reference, self._channel, thread.thread_id, update
@@ -195,11 +170,9 @@ class _InboxChannelPoster:
         if payload is None:
             return None
         sent: list[str] = []
-        activity = to_activity(payload)
 
-        async def send(context: TurnContext) -> None:
-            response = await context.send_activity(activity)
-            sent.append(str(getattr(response, "id", "") or ""))
+        async def send(conversation: Conversation) -> None:
+            sent.append(await conversation.send(payload))
 
         await self._inbox.in_thread(
             "reply under the card", event.reference, self._channel, thread.thread_id, send
@@ -207,8 +180,8 @@ class _InboxChannelPoster:
         return sent[0] if sent else ""
 
     async def delete(self, thread: DestinationThread, message_id: str, event: InboxEvent) -> None:
-        async def delete(context: TurnContext) -> None:
-            await context.delete_activity(message_id)
+        async def delete(conversation: Conversation) -> None:
+            await conversation.delete(message_id)
 
         await self._inbox.in_thread(
             "remove a second copy", event.reference, self._channel, thread.thread_id, delete

@@ -1,56 +1,23 @@
-"""The bot's own token (for replies and proactive messages), from Microsoft Entra: asked for
-once, kept until shortly before it expires, and fetched off the event loop.
+"""botbuilder's credentials for the bot's own token, on entra_token.EntraToken (one MSAL client
+and one cached token per app id and scope, fetched off the event loop).
 
 botbuilder's PasswordServiceClientCredentialFactory builds a new credential, and so a new MSAL
 client, for every Connector call: each one fetches Entra's OpenID configuration and a fresh
 token, synchronously, on the event loop (msrest signs requests with a blocking call). Here the
-factory keeps one credential (one MSAL client) per app id and scope. `create_credentials`,
-which botbuilder awaits before every Connector call, makes sure the credential holds a token
-good for a while yet, fetching it in a worker thread (one fetch at a time, shared by every
-turn that needs it); msrest's synchronous `get_access_token` then only reads it. A token near
-its end is renewed in the background while it is still used. A failed fetch is retried with
-backoff and logged with MSAL's error code or the exception's class, never the secret.
+factory keeps one credential per app id and scope. `create_credentials`, which botbuilder awaits
+before every Connector call, makes sure the credential holds a token good for a while yet;
+msrest's synchronous `get_access_token` then only reads it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import random
-import threading
-import time
-from dataclasses import dataclass
-from typing import Any
-
 from botframework.connector.auth import MicrosoftAppCredentials, ServiceClientCredentialsFactory
-from msal import ConfidentialClientApplication
 
-log = logging.getLogger("tipline.teams.credentials")
-
-RENEW_BEFORE = 5 * 60.0  # seconds before expiry: renew in the background, still using the old one
-USABLE_UNTIL = 60.0  # seconds before expiry: no longer handed out; wait for the new one
-ATTEMPTS = 4
-# Seconds, doubled after each failure, ±20%. MSAL itself replays a 5xx or 429 for its Retry-After
-# (5 s without one) rather than asking again, so a quicker retry would only see that replay.
-FIRST_BACKOFF = 1.0
-FETCH_TIMEOUT = 20.0  # seconds for one request to Entra
-
-
-class TokenUnavailable(Exception):
-    """Entra did not give the bot a token (after retries). The message names no secret."""
-
-
-@dataclass(frozen=True)
-class _Token:
-    value: str
-    expires_at: float  # time.monotonic()
-
-    def seconds_left(self) -> float:
-        return self.expires_at - time.monotonic()
+from adapters.teams.entra_token import EntraToken
 
 
 class EntraCredentials(MicrosoftAppCredentials):  # type: ignore[misc]  # botframework is untyped
-    """One app id's credential: its MSAL client and its current token."""
+    """One app id's credential for one scope, its token kept by an EntraToken."""
 
     def __init__(
         self,
@@ -63,101 +30,17 @@ class EntraCredentials(MicrosoftAppCredentials):  # type: ignore[misc]  # botfra
     ) -> None:
         super().__init__(app_id, password, tenant_id, oauth_scope)
         self.oauth_endpoint = authority
-        self._trusted = trusted
-        self._msal: ConfidentialClientApplication | None = None
-        self._token: _Token | None = None
-        self._fetching = threading.Lock()
-        self._renewal: asyncio.Task[None] | None = None
-        self.fetches = 0  # token requests sent to Entra, for the logs and the tests
-
-    # ---- what msrest calls (synchronously, on the event loop) -----------------------------------
+        self.token = EntraToken(app_id, password, oauth_scope, authority, trusted)
 
     def get_access_token(self, force_refresh: bool = False) -> str:
-        token = self._token
-        if token is not None and not force_refresh and token.seconds_left() > USABLE_UNTIL:
-            return token.value
-        # Only when a caller skipped create_credentials: fetch here, as botbuilder would have.
-        log.warning("teams: fetching the bot's token on the event loop (no token was ready)")
-        return self._fetch().value
-
-    # ---- what create_credentials awaits -----------------------------------------------------------
+        return self.token.now(force_refresh)
 
     async def ready(self) -> None:
-        """A token good for more than a minute is held when this returns (or TokenUnavailable)."""
-        token = self._token
-        left = token.seconds_left() if token is not None else 0.0
-        if left > RENEW_BEFORE:
-            return
-        if self._renewal is None or self._renewal.done():
-            self._renewal = asyncio.create_task(self._renew())
-        if left > USABLE_UNTIL:
-            return  # the current one still serves while the new one is fetched
-        await asyncio.shield(self._renewal)
+        await self.token.ready()
 
-    async def _renew(self) -> None:
-        delay = FIRST_BACKOFF
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                await asyncio.to_thread(self._fetch)
-                return
-            except Exception as exc:
-                reason = _reason(exc)
-                if attempt == ATTEMPTS:
-                    log.error("teams: no token for the bot after %d attempts: %s", ATTEMPTS, reason)
-                    raise TokenUnavailable(reason) from None
-                log.warning(
-                    "teams: the bot's token request failed (attempt %d of %d), retrying: %s",
-                    attempt,
-                    ATTEMPTS,
-                    reason,
-                )
-            await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not a secret
-            delay *= 2
-
-    def _fetch(self) -> _Token:
-        with self._fetching:
-            token = self._token
-            if token is not None and token.seconds_left() > RENEW_BEFORE:
-                return token  # another thread fetched it while this one waited
-            scope = (
-                self.oauth_scope if self.oauth_scope.endswith("/.default") else self.oauth_scope + "/.default"
-            )
-            self.fetches += 1
-            answer: dict[str, Any] = self._client().acquire_token_for_client(scopes=[scope])
-            if "access_token" not in answer:
-                # The error code only (invalid_client, unauthorized_client...): the description may
-                # quote the request.
-                raise TokenUnavailable(f"Entra answered {answer.get('error', 'without a token')}")
-            expires_in = float(answer.get("expires_in") or 3600)
-            self._token = _Token(str(answer["access_token"]), time.monotonic() + expires_in)
-            log.info("teams: got the bot's token, good for %d minutes", expires_in // 60)
-            return self._token
-
-    def _client(self) -> ConfidentialClientApplication:
-        if self._msal is None:
-            self._msal = ConfidentialClientApplication(
-                client_id=self.microsoft_app_id,
-                client_credential=self.microsoft_app_password,
-                authority=self.oauth_endpoint,
-                timeout=FETCH_TIMEOUT,
-                # An authority the operator set (TEAMS_LOGIN_URL) is trusted as given; Microsoft's
-                # own hosts need no discovery either.
-                instance_discovery=False if self._trusted else None,
-            )
-        return self._msal
-
-
-def _reason(exc: Exception) -> str:
-    """What went wrong, safe to log: MSAL's error code or the exception's class, never a message
-    that might quote the request."""
-    if isinstance(exc, TokenUnavailable):
-        return str(exc)
-    code = getattr(exc, "error", None)
-    return (
-        f"{type(exc).__name__} ({code})"
-        if isinstance(code, str) and code.isidentifier()
-        else type(exc).__name__
-    )
+    @property
+    def fetches(self) -> int:
+        return self.token.fetches
 
 
 class EntraCredentialFactory(ServiceClientCredentialsFactory):  # type: ignore[misc]

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Final
 
-from adapters.teams.retry import status_of
+from adapters.teams.retry import retry_after_header, status_of
 from bot.delivery_failures import ServiceAnswer
 from bot.delivery_failures import delivery_failure as classified
 from bot.destinations import DeliveryFailed
@@ -31,8 +31,5 @@ PERMANENT: Final[dict[int | str, str]] = {
 def delivery_failure(where: str, exc: Exception, now: datetime) -> DeliveryFailed:
     """The failure a Connector client error means (bot.delivery_failures decides)."""
     status = status_of(exc)
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    raw = headers.get("Retry-After") if hasattr(headers, "get") else None
-    answer = ServiceAnswer(status, str(raw) if raw else None, "" if status else type(exc).__name__)
+    answer = ServiceAnswer(status, retry_after_header(exc), "" if status else type(exc).__name__)
     return classified(where, answer, now, service="Teams", log=log, fixes=PERMANENT)

@@ -22,9 +22,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import aiohttp
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ConversationReference
 
 from adapters.teams import inbound
 from adapters.teams.addresses import PLATFORM, key_for
@@ -32,6 +29,7 @@ from adapters.teams.endpoint import InvokeAnswer
 from adapters.teams.evidence import trusted_file_url
 from adapters.teams.inbox_cards import result_activity
 from adapters.teams.sending import send_all
+from adapters.teams.transport import Conversation, Transport
 from bot.actors import Actor
 from bot.ports import UnitOfWorkFactory
 from bot.report import Reporter, is_reference
@@ -94,16 +92,14 @@ class FileShares:
         triage: TriageService,
         sharing: SharingSettings,
         unit_of_work: UnitOfWorkFactory,
-        adapter: CloudAdapter,
-        app_id: str | None,
+        transport: Transport,
         campaigns: CampaignService | None = None,
     ) -> None:
         self._campaigns = campaigns  # Share as STIX on a campaign's card
         self._triage = triage
         self._sharing = sharing
         self._uow = unit_of_work
-        self._adapter = adapter
-        self._app_id = app_id or ""
+        self._transport = transport
 
     async def offer(self, actor: Actor, analyst: Reporter, reference: str) -> str:
         """The consent card to the analyst's private chat; what to say in the channel."""
@@ -222,17 +218,17 @@ class FileShares:
             raise TriageError("Campaigns cannot be shared from here.")
         return await campaign_stix_file(self._triage, self._campaigns, actor, campaign_id, self._sharing)
 
-    async def _chat(self, analyst: Reporter) -> ConversationReference | None:
+    async def _chat(self, analyst: Reporter) -> dict[str, Any] | None:
         async with self._uow() as uow:
             address = await uow.addresses.get(PLATFORM, key_for(analyst))
-        return None if address is None else ConversationReference().deserialize(address)
+        return None if address is None else dict(address)
 
-    async def _send(self, chat: ConversationReference, activity: dict[str, Any]) -> bool:
-        async def deliver(context: TurnContext) -> None:
-            await send_all(context, [activity])
+    async def _send(self, chat: dict[str, Any], activity: dict[str, Any]) -> bool:
+        async def deliver(conversation: Conversation) -> None:
+            await send_all(conversation, [activity])
 
         try:
-            await self._adapter.continue_conversation(chat, deliver, self._app_id)
+            await self._transport.continue_conversation(chat, deliver)
         except Exception as exc:
             log.error("teams share: could not write in an analyst's private chat: %s", type(exc).__name__)
             return False

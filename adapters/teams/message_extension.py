@@ -20,10 +20,6 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import ConversationReference
-
 from adapters.teams import inbound
 from adapters.teams.addresses import INBOX_KEY, PLATFORM, key_for
 from adapters.teams.endpoint import InvokeAnswer
@@ -45,6 +41,7 @@ from adapters.teams.message_actions import (
 )
 from adapters.teams.personal import SORRY, render_with_prompts
 from adapters.teams.sending import send_all
+from adapters.teams.transport import Conversation, Transport
 from bot.messages import Message, Text
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
@@ -62,13 +59,13 @@ class MessageExtension:
         service: ReportingService,
         unit_of_work: UnitOfWorkFactory,
         clock: Callable[[], datetime],
-        adapter: CloudAdapter,
+        transport: Transport,
         app_id: str | None,
     ) -> None:
         self._service = service
         self._uow = unit_of_work
         self._clock = clock
-        self._adapter = adapter
+        self._transport = transport
         self._app_id = app_id or ""
 
     async def invoke(self, body: Mapping[str, Any]) -> InvokeAnswer | None:
@@ -87,8 +84,9 @@ class MessageExtension:
             return InvokeAnswer(200, message_dialog(FROM_INBOX))
         if address is None:
             return InvokeAnswer(200, install_dialog(self._app_id))
-        chat = ConversationReference().deserialize(address)
-        where = str(chat.conversation.id) if chat.conversation else found.conversation_id
+        chat: dict[str, Any] = dict(address)
+        conversation = chat.get("conversation")
+        where = str(conversation["id"]) if isinstance(conversation, dict) else found.conversation_id
         if command_id == CHECK:
             return InvokeAnswer(
                 200, message_dialog(CHECKING), lambda: self._check(found, flagged, chat), where
@@ -101,7 +99,7 @@ class MessageExtension:
         return InvokeAnswer(200, message_dialog(STARTED), lambda: self._report(found, flagged, chat), where)
 
     async def _report(
-        self, found: inbound.Inbound, flagged: FlaggedTeamsMessage, chat: ConversationReference
+        self, found: inbound.Inbound, flagged: FlaggedTeamsMessage, chat: dict[str, Any]
     ) -> None:
         try:
             shown = await report_shared_message(
@@ -124,7 +122,7 @@ class MessageExtension:
         await self._send(chat, [*shown.opening, quoted, *shown.after])
 
     async def _check(
-        self, found: inbound.Inbound, flagged: FlaggedTeamsMessage, chat: ConversationReference
+        self, found: inbound.Inbound, flagged: FlaggedTeamsMessage, chat: dict[str, Any]
     ) -> None:
         event = (SOURCE, f"{found.dedupe_id}:check")
         try:
@@ -136,14 +134,14 @@ class MessageExtension:
         if not reply.duplicate:
             await self._send(chat, reply.messages)
 
-    async def _send(self, chat: ConversationReference, messages: Sequence[Message]) -> None:
+    async def _send(self, chat: dict[str, Any], messages: Sequence[Message]) -> None:
         payloads = render_with_prompts(messages)
 
-        async def deliver(context: TurnContext) -> None:
-            await send_all(context, payloads)
+        async def deliver(conversation: Conversation) -> None:
+            await send_all(conversation, payloads)
 
         try:
-            await self._adapter.continue_conversation(chat, deliver, self._app_id)
+            await self._transport.continue_conversation(chat, deliver)
         except Exception as exc:
             log.error("teams: could not write in a reporter's private chat: %s", type(exc).__name__)
 

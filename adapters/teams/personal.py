@@ -18,14 +18,13 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from adapters.teams import cards
 from adapters.teams.addresses import PLATFORM, key_for
 from adapters.teams.evidence import TeamsEvidenceDownloads
 from adapters.teams.inbound import Inbound
 from adapters.teams.sending import replace, send_all
 from adapters.teams.text import plain
+from adapters.teams.transport import Conversation
 from bot.conversation import Reply
 from bot.messages import Choice, Message, Question, SummaryCard, Text, TextQuestion, Tone
 from bot.ports import UnitOfWorkFactory
@@ -71,7 +70,7 @@ class PersonalChat:
         # Kept an hour only: with several replicas, another may have stored a newer one meanwhile.
         self._stored: dict[str, tuple[dict[str, Any], float]] = {}
 
-    async def turn(self, context: TurnContext, found: Inbound, body: Mapping[str, Any]) -> None:
+    async def turn(self, context: Conversation, found: Inbound, body: Mapping[str, Any]) -> None:
         await self._remember(context, found)
         if found.installed:
             if await self._first_time(found.dedupe_id):
@@ -105,11 +104,11 @@ class PersonalChat:
             ),
         ]
 
-    async def _remember(self, context: TurnContext, found: Inbound) -> None:
+    async def _remember(self, context: Conversation, found: Inbound) -> None:
         """Store where to reach this person first; a failure here must not cost them their turn."""
-        reference = TurnContext.get_conversation_reference(context.activity).serialize()
-        # Not which message it came from: a message sent first is no reply to anything.
-        reference.pop("activityId", None)
+        # Not which message it came from (the transport leaves it out): a message sent first is no
+        # reply to anything.
+        reference = context.reference()
         key = key_for(found.reporter)
         known = self._stored.get(key)
         if known is not None and known[0] == reference and time.monotonic() - known[1] < REMEMBER_FOR:
@@ -132,7 +131,7 @@ class PersonalChat:
         return first
 
     async def _settle_card(
-        self, context: TurnContext, found: Inbound, body: Mapping[str, Any], reply: Reply
+        self, context: Conversation, found: Inbound, body: Mapping[str, Any], reply: Reply
     ) -> None:
         """The submitted card becomes read-only once its answer is used (or is no longer current)."""
         token = getattr(found.action, "token", None)
@@ -148,7 +147,7 @@ class PersonalChat:
         except Exception as exc:
             log.warning("could not make an answered Teams card read-only: %s", type(exc).__name__)
 
-    async def _say(self, context: TurnContext, messages: Sequence[Message]) -> None:
+    async def _say(self, context: Conversation, messages: Sequence[Message]) -> None:
         try:
             await send_all(context, render_with_prompts(messages))
         except Exception as exc:

@@ -29,21 +29,29 @@ T = TypeVar("T")
 
 
 def status_of(exc: BaseException) -> int | None:
-    """The HTTP status behind a Connector client error (msrest's HttpOperationError and
-    botframework's ErrorResponseException carry the response), or None for other errors."""
+    """The HTTP status behind a Connector client error, or None for other errors: botbuilder's
+    (msrest's HttpOperationError, botframework's ErrorResponseException) carry the response; the
+    Agents SDK's (aiohttp's ClientResponseError) carry the status and headers themselves."""
     response = getattr(exc, "response", None)
     for name in ("status_code", "status"):
         value = getattr(response, name, None)
         if isinstance(value, int):
             return value
-    return None
+    value = getattr(exc, "status", None)
+    return value if isinstance(value, int) else None
+
+
+def retry_after_header(exc: BaseException) -> str | None:
+    """The Retry-After header of the answer behind a Connector client error, as sent."""
+    response = getattr(exc, "response", None)
+    headers: Any = getattr(response, "headers", None) or getattr(exc, "headers", None) or {}
+    raw = headers.get("Retry-After") if hasattr(headers, "get") else None
+    return str(raw) if raw else None
 
 
 def retry_after(exc: BaseException, now: datetime | None = None) -> float | None:
     """Seconds the service asked us to wait, from Retry-After (seconds or an HTTP date)."""
-    response = getattr(exc, "response", None)
-    headers: Any = getattr(response, "headers", None) or {}
-    raw = headers.get("Retry-After") if hasattr(headers, "get") else None
+    raw = retry_after_header(exc)
     wait = parse_retry_after(str(raw), now or datetime.now(UTC)) if raw else None
     return wait.total_seconds() if wait is not None else None
 

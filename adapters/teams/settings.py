@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from adapters import server_settings as server
+from adapters.teams.transport import BOTBUILDER, SDKS
 from bot.settings import SettingsError
 
 DEFAULT_HOST = server.DEFAULT_HOST
@@ -60,6 +61,7 @@ class TeamsSettings:
     evidence_download: bool = False  # EVIDENCE_DOWNLOAD, shared with Slack
     evidence_dir: Path = Path("var/evidence")
     login_url_setting: str | None = None  # TEAMS_LOGIN_URL: a sovereign cloud's Entra (or a stand-in)
+    sdk: str = BOTBUILDER  # TEAMS_SDK: botbuilder (the default) or agents (Microsoft 365 Agents SDK)
 
     @property
     def login_url(self) -> str:
@@ -73,7 +75,7 @@ class TeamsSettings:
         return (
             f"TeamsSettings(app_id={self.app_id!r}, app_type={self.app_type!r}, "
             f"tenant_id={self.tenant_id!r}, anonymous={self.anonymous}, host={self.host!r}, "
-            f"port={self.port})"
+            f"port={self.port}, sdk={self.sdk!r})"
         )
 
 
@@ -84,7 +86,19 @@ def teams_configured(env: Mapping[str, str]) -> bool:
 
 def load_teams_settings(env: Mapping[str, str], base_dir: Path | None = None) -> TeamsSettings:
     """`base_dir` (the working directory by default) anchors a relative EVIDENCE_DIR."""
-    return replace(_load(env), **_evidence(env, base_dir or Path.cwd()))
+    return replace(_load(env), sdk=_sdk(env), **_evidence(env, base_dir or Path.cwd()))
+
+
+def _sdk(env: Mapping[str, str]) -> str:
+    raw = _optional(env, "TEAMS_SDK")
+    if raw is None:
+        return BOTBUILDER
+    if raw.lower() not in SDKS:
+        raise SettingsError(
+            f"TEAMS_SDK: '{raw}' is not one of {', '.join(SDKS)}; use agents (the Microsoft 365 Agents SDK, "
+            "recommended for new deployments) or botbuilder (the default), or leave it unset"
+        )
+    return raw.lower()
 
 
 def _load(env: Mapping[str, str]) -> TeamsSettings:

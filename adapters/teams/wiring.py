@@ -1,4 +1,5 @@
-"""The Teams parts, built for the composition root (app.py), which imports no botbuilder."""
+"""The Teams parts, built for the composition root (app.py), which imports no platform SDK: the
+transport TEAMS_SDK names (botbuilder or the Microsoft 365 Agents SDK), and everything on it."""
 
 from __future__ import annotations
 
@@ -7,20 +8,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botbuilder.integration.aiohttp import CloudAdapter
-from botframework.connector.auth import BotFrameworkAuthentication
-
 from adapters.evidence_files import EvidenceSealer
 from adapters.teams.bot import TeamsBot
 from adapters.teams.channel import INBOX_DESTINATION, TeamChannel
 from adapters.teams.channel_inbox import TeamsChannelInbox
-from adapters.teams.endpoint import InvokeAnswer, MessagesEndpoint, authentication, cloud_adapter
+from adapters.teams.endpoint import InvokeAnswer, MessagesEndpoint
 from adapters.teams.evidence import TeamsEvidenceDownloads
 from adapters.teams.file_consent import FileShares
 from adapters.teams.message_extension import MessageExtension
 from adapters.teams.personal import PersonalChat
 from adapters.teams.reporter_channel import TeamsReporterChannel
 from adapters.teams.settings import TeamsSettings
+from adapters.teams.transport import AGENTS, Transport
 from bot.campaigns.service import CampaignService
 from bot.ports import UnitOfWorkFactory
 from bot.service import ReportingService
@@ -33,17 +32,17 @@ __all__ = ["INBOX_DESTINATION", "TeamsTransport", "teams_transport"]
 
 @dataclass(frozen=True)
 class TeamsTransport:
-    """The Bot Framework connection: the checks on what comes in, the client for what goes out."""
+    """The Bot Framework connection (the checks on what comes in, the client for what goes out)
+    and the Teams parts built on it."""
 
     settings: TeamsSettings
-    auth: BotFrameworkAuthentication
-    adapter: CloudAdapter
+    transport: Transport
 
     def inbox(self, name: str, unit_of_work: UnitOfWorkFactory) -> TeamsChannelInbox:
-        return TeamsChannelInbox(name, self.adapter, self.settings.app_id, unit_of_work)
+        return TeamsChannelInbox(name, self.transport, unit_of_work)
 
     def reporter_channel(self, unit_of_work: UnitOfWorkFactory) -> TeamsReporterChannel:
-        return TeamsReporterChannel(self.adapter, self.settings.app_id, unit_of_work)
+        return TeamsReporterChannel(self.transport, unit_of_work)
 
     def endpoint(
         self,
@@ -57,15 +56,13 @@ class TeamsTransport:
         campaigns: CampaignService | None = None,
     ) -> MessagesEndpoint:
         """`evidence` seals the private copies of evidence files (needed when EVIDENCE_DOWNLOAD is on)."""
-        shares = FileShares(
-            triage, sharing or SharingSettings(), unit_of_work, self.adapter, self.settings.app_id, campaigns
-        )
+        shares = FileShares(triage, sharing or SharingSettings(), unit_of_work, self.transport, campaigns)
         channel = TeamChannel(
             triage,
             unit_of_work,
             clock,
             inbox=self.settings.inbox,
-            app_id=self.settings.app_id,
+            transport=self.transport,
             watchlist=watchlist,
             shares=shares,
             campaigns=campaigns,
@@ -77,16 +74,28 @@ class TeamsTransport:
                 raise ValueError("EVIDENCE_DOWNLOAD is on but no sealer was given for the files")
             downloads = TeamsEvidenceDownloads(settings.evidence_dir, evidence)
         bot = TeamsBot(PersonalChat(service, unit_of_work, clock, downloads), channel)
-        extension = MessageExtension(service, unit_of_work, clock, self.adapter, settings.app_id)
+        extension = MessageExtension(service, unit_of_work, clock, self.transport, settings.app_id)
 
         async def invoked(body: Mapping[str, Any]) -> InvokeAnswer | None:
             return await extension.invoke(body) or await shares.invoke(body)
 
-        return MessagesEndpoint(self.auth, self.adapter, bot.on_turn, invoked)
+        return MessagesEndpoint(self.transport, bot.on_turn, invoked)
+
+
+def connection(settings: TeamsSettings, credentials: Any = None) -> Transport:
+    """The transport TEAMS_SDK names. `credentials`: how the bot gets its own token, in that
+    SDK's terms (botbuilder: a ServiceClientCredentialsFactory; agents: an
+    AccessTokenProviderBase); default: Microsoft Entra with MICROSOFT_APP_ID and
+    MICROSOFT_APP_PASSWORD. Each SDK is imported only when chosen."""
+    if settings.sdk == AGENTS:
+        from adapters.teams.transport_agents import AgentsTransport
+
+        return AgentsTransport(settings, credentials)
+    from adapters.teams.transport_botbuilder import BotbuilderTransport
+
+    return BotbuilderTransport(settings, credentials)
 
 
 def teams_transport(settings: TeamsSettings, credentials: Any = None) -> TeamsTransport:
-    """`credentials`: a botframework ServiceClientCredentialsFactory for the bot's own token
-    (default: Microsoft Entra with MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)."""
-    auth = authentication(settings, credentials)
-    return TeamsTransport(settings, auth, cloud_adapter(auth))
+    """The Teams parts on the transport TEAMS_SDK names (see `connection`)."""
+    return TeamsTransport(settings, connection(settings, credentials))

@@ -1,7 +1,9 @@
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from adapters.teams.transport import BOTBUILDER
 from tests.teams.connector import RecordingConnector
 from tests.teams.jwt_issuer import TokenIssuer
 
@@ -22,3 +24,10 @@ def token_issuer() -> Iterator[TokenIssuer]:
         yield issuer
     finally:
         issuer.stop()
+
+
+@pytest.fixture
+def teams_sdk(request: pytest.FixtureRequest) -> str:
+    """The Teams transport (TEAMS_SDK) a test runs on: both for the tests marked `both_sdks`
+    (tests/teams/tipline.py), otherwise TIPLINE_TEAMS_SDK or botbuilder, the default."""
+    return str(getattr(request, "param", None) or os.environ.get("TIPLINE_TEAMS_SDK", BOTBUILDER))

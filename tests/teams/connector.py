@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 from botframework.connector.auth import AppCredentials, ServiceClientCredentialsFactory
+from microsoft_agents.hosting.core import AgentAuthConfiguration, AnonymousTokenProvider
 
 from tests.teams.activities import ADAPTIVE_CARD, new_message_id, personal_conversation_id
 
@@ -582,3 +583,21 @@ class FixedTokenCredentialFactory(ServiceClientCredentialsFactory):  # type: ign
         if app_id != self.app_id:
             raise PermissionError(f"Invalid app_id {app_id!r}")
         return FixedTokenCredentials(app_id, self.token, oauth_scope)
+
+
+class FixedToken(AnonymousTokenProvider):
+    """The Agents SDK's token provider for the stand-in Connector: this token, whatever is asked
+    (the other grants, on-behalf-of and agentic, stay the anonymous provider's empty answers)."""
+
+    def __init__(self, app_id: str, token: str) -> None:
+        self._configuration = AgentAuthConfiguration(client_id=app_id)
+        self._token = token
+
+    @property
+    def configuration(self) -> AgentAuthConfiguration:
+        return self._configuration
+
+    async def get_access_token(
+        self, resource_url: str, scopes: list[str], force_refresh: bool = False
+    ) -> str:
+        return self._token

@@ -29,7 +29,7 @@ CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
 @pytest.fixture
 async def tipline(
-    tmp_path, empty_database, connector, token_issuer, slack_api: RecordingSlackApi
+    tmp_path, empty_database, connector, token_issuer, teams_sdk, slack_api: RecordingSlackApi
 ) -> AsyncIterator[Tipline]:
     slack_env = {
         "SLACK_BOT_TOKEN": "xoxb-test-token",
@@ -38,7 +38,9 @@ async def tipline(
         "SLACK_SECURITY_CHANNEL": SLACK_CHANNEL,
         "SECURITY_TEAM": f"slack:{SLACK_ANALYST}",
     }
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer, slack_env) as running:
+    async with running_tipline(
+        tmp_path, empty_database, connector, token_issuer, slack_env, sdk=teams_sdk
+    ) as running:
         yield running
 
 

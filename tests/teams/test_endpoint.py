@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.teams import activities as teams
-from tests.teams.tipline import Tipline, running_tipline
+from tests.teams.tipline import Tipline, both_sdks, running_tipline
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         yield running
 
 
@@ -23,6 +23,7 @@ async def conversations(tipline: Tipline) -> int:
     return 0 if stored is None else stored.version
 
 
+@both_sdks
 async def test_a_signed_request_is_handled(tipline):
     await tipline.say("report")
     assert await conversations(tipline) == 1
@@ -30,6 +31,7 @@ async def test_a_signed_request_is_handled(tipline):
     assert reply.authorization == "Bearer bot-token-from-entra"  # the bot's own token, from Entra
 
 
+@both_sdks
 @pytest.mark.parametrize(
     "bad",
     [
@@ -62,6 +64,7 @@ async def test_a_request_without_a_valid_token_gets_401_and_changes_nothing(tipl
     assert tipline.connector.sent() == []
 
 
+@both_sdks
 @pytest.mark.parametrize(
     ("body", "content_type", "status"),
     [
@@ -80,6 +83,7 @@ async def test_a_body_that_is_not_an_activity_is_a_clear_4xx(tipline, body, cont
     assert tipline.connector.sent() == []
 
 
+@both_sdks
 async def test_the_same_activity_delivered_twice_is_handled_once(tipline):
     activity = teams.personal_message("report", service_url=tipline.connector.url)
     assert await tipline.post(activity) == 200

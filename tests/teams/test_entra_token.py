@@ -12,7 +12,7 @@ import pytest
 
 from tests.teams import activities as teams
 from tests.teams.entra import EntraStandIn
-from tests.teams.tipline import BOT_TOKEN, running_tipline
+from tests.teams.tipline import BOT_TOKEN, both_sdks, running_tipline
 
 SECRET = "not-used-the-stand-in-hands-out-the-token"  # what tests.teams.tipline configures
 
@@ -39,13 +39,14 @@ def replies_to(connector, person: teams.Person):
     return connector.texts(conversation_id=teams.personal_conversation_id(person.teams_id))
 
 
+@both_sdks
 async def test_a_run_of_turns_asks_entra_once_and_the_server_answers_meanwhile(
-    tmp_path, empty_database, connector, token_issuer, entra, caplog
+    tmp_path, empty_database, connector, token_issuer, entra, caplog, teams_sdk
 ):
     caplog.set_level(logging.DEBUG)
     env = {"TEAMS_LOGIN_URL": entra.authority}
     async with running_tipline(
-        tmp_path, empty_database, connector, token_issuer, extra_env=env, entra=True
+        tmp_path, empty_database, connector, token_issuer, extra_env=env, entra=True, sdk=teams_sdk
     ) as tl:
         entra.hold()
         first = teams.personal_message("report", user=teams.ALICE, service_url=connector.url)
@@ -73,13 +74,13 @@ async def test_a_run_of_turns_asks_entra_once_and_the_server_answers_meanwhile(
 
 
 async def test_a_failed_token_request_is_retried_with_backoff_and_logged_without_the_secret(
-    tmp_path, empty_database, connector, token_issuer, entra, caplog
+    tmp_path, empty_database, connector, token_issuer, entra, caplog, teams_sdk
 ):
     caplog.set_level(logging.INFO)
     entra.failures_left = 1  # a 503 with Retry-After: 1, as Entra answers when it is overloaded
     env = {"TEAMS_LOGIN_URL": entra.authority}
     async with running_tipline(
-        tmp_path, empty_database, connector, token_issuer, extra_env=env, entra=True
+        tmp_path, empty_database, connector, token_issuer, extra_env=env, entra=True, sdk=teams_sdk
     ) as tl:
         await tl.say("report")
     assert replies_to(connector, teams.ALICE), "the reply went out once Entra answered"

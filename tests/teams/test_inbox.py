@@ -14,14 +14,14 @@ from adapters.teams.addresses import INBOX_KEY, PLATFORM
 from bot.report import Status
 from tests.teams import activities as teams
 from tests.teams.connector import card_texts, inputs, submit_actions
-from tests.teams.tipline import REFERENCE, Tipline, running_tipline
+from tests.teams.tipline import REFERENCE, Tipline, both_sdks, running_tipline
 
 CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         yield running
 
 
@@ -87,6 +87,7 @@ def to_alice(tipline: Tipline, since: int) -> str:
     )
 
 
+@both_sdks
 async def test_a_report_is_triaged_from_its_card_and_the_reporter_hears_back(tipline):
     await choose_inbox(tipline)
     reference = await quick_report(tipline)
@@ -245,10 +246,12 @@ async def test_when_the_inbox_moves_the_next_event_brings_the_card_to_the_new_ch
 
 
 async def test_with_the_teams_inbox_off_reports_go_only_to_the_other_inbox(
-    tmp_path, empty_database, connector, token_issuer
+    tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):
     off = {"TEAMS_INBOX": "off"}
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer, extra_env=off) as tipline:
+    async with running_tipline(
+        tmp_path, empty_database, connector, token_issuer, extra_env=off, sdk=teams_sdk
+    ) as tipline:
         conversation = await choose_inbox(tipline)
         assert "TEAMS_INBOX is off" in shown(tipline.connector.texts(conversation_id=conversation))
         reference = await quick_report(tipline)

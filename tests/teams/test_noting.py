@@ -21,9 +21,11 @@ STORY = (
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
     extra = {"UNDERSTAND_ANSWERS": "on"}
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer, extra_env=extra) as running:
+    async with running_tipline(
+        tmp_path, empty_database, connector, token_issuer, extra_env=extra, sdk=teams_sdk
+    ) as running:
         yield running
 
 

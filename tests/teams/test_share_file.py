@@ -17,7 +17,7 @@ from bot.sharing.audit import SHARED
 from storage.models import AuditEventRow
 from tests.teams import activities as teams
 from tests.teams.test_inbox import choose_inbox, press_on_card, quick_report, shown
-from tests.teams.tipline import Tipline, running_tipline
+from tests.teams.tipline import Tipline, both_sdks, running_tipline
 from tests.triage.support import audit_detail, refusals
 
 SAM_CHAT = teams.personal_conversation_id(teams.SAM.teams_id)
@@ -25,8 +25,8 @@ EVE_CHAT = teams.personal_conversation_id(teams.EVE.teams_id)
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         yield running
 
 
@@ -114,6 +114,7 @@ async def test_allowed_the_bundle_is_uploaded_shown_and_audited(tipline: Tipline
     }
 
 
+@both_sdks
 async def test_declined_nothing_is_uploaded(tipline: Tipline, reported: str):
     await press_on_card(tipline, reported, "Share as STIX", teams.SAM)
     await tipline.settle()
@@ -146,9 +147,9 @@ async def test_an_outsider_is_refused_and_gets_no_file(tipline: Tipline, reporte
 
 
 async def test_an_analyst_without_a_private_chat_is_told_to_open_one(
-    tmp_path, empty_database, connector, token_issuer
+    tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as tipline:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as tipline:
         await choose_inbox(tipline)
         reference = await quick_report(tipline)
         await press_on_card(tipline, reference, "Share as STIX", teams.SAM)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 import app
@@ -22,15 +23,28 @@ from adapters.slack.app import SlackChat
 from adapters.slack.settings import load_slack_settings
 from adapters.teams.endpoint import MESSAGES, MessagesEndpoint
 from adapters.teams.settings import load_teams_settings
+from adapters.teams.transport import AGENTS, BOTBUILDER, SDKS
 from adapters.web.server import bound_port, build_web_app
 from bot.ports import OutboxStatus
 from bot.security import load_security_config
 from bot.settings import load_settings
 from tests.teams import activities as teams
-from tests.teams.connector import FixedTokenCredentialFactory, RecordingConnector, submit_actions
+from tests.teams.connector import FixedToken, FixedTokenCredentialFactory, RecordingConnector, submit_actions
 from tests.teams.jwt_issuer import TokenIssuer
 
 BOT_TOKEN = "bot-token-from-entra"
+# The behaviours the Teams suite checks on both transports (TEAMS_SDK): one representative test
+# each, so the doubled part stays small; TIPLINE_TEAMS_SDK=agents runs every other test on agents.
+both_sdks = pytest.mark.parametrize("teams_sdk", SDKS, indirect=True)
+
+
+def fixed_token(sdk: str, app_id: str, token: str) -> Any:
+    """The bot's own token for a stand-in Connector, in the transport's terms."""
+    if sdk == AGENTS:
+        return FixedToken(app_id, token)
+    return FixedTokenCredentialFactory(app_id, token)
+
+
 REFERENCE = re.compile(r"TIP-[2-9A-Z]{6}")
 
 
@@ -157,11 +171,13 @@ async def running_tipline(
     slack_env: dict[str, str] | None = None,
     extra_env: dict[str, str] | None = None,
     entra: bool = False,
+    sdk: str = BOTBUILDER,
 ) -> AsyncIterator[Tipline]:
     """`slack_env`: Slack settings too, for Slack and Teams served side by side as `serve` does;
     `extra_env`: any other settings; `entra`: the bot gets its token as in production, from the
-    Entra authority the settings name (TEAMS_LOGIN_URL: a stand-in), not a fixed one."""
-    env = {**environment(tmp_path, database_url, issuer), **(extra_env or {})}
+    Entra authority the settings name (TEAMS_LOGIN_URL: a stand-in), not a fixed one; `sdk`: the
+    transport (TEAMS_SDK), from the `teams_sdk` fixture."""
+    env = {**environment(tmp_path, database_url, issuer), "TEAMS_SDK": sdk, **(extra_env or {})}
     if slack_env:
         slack_env = dict(slack_env)
         env["SECURITY_TEAM"] += "," + slack_env.pop("SECURITY_TEAM", "")
@@ -170,7 +186,7 @@ async def running_tipline(
     security = load_security_config(env, settings, tmp_path)
     teams_settings = load_teams_settings(env, tmp_path)
     slack = load_slack_settings(env, tmp_path) if slack_env else None
-    credentials = None if issuer is None or entra else FixedTokenCredentialFactory(teams.APP_ID, BOT_TOKEN)
+    credentials = None if issuer is None or entra else fixed_token(sdk, teams.APP_ID, BOT_TOKEN)
     if issuer is not None:
         connector.require_token(BOT_TOKEN)
     async with app.runtime(settings, security, slack, teams_settings, credentials) as rt:
