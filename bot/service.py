@@ -19,8 +19,9 @@ from bot.campaigns.news import CampaignNews
 from bot.conversation import ConversationKey, Envelope, Reply, load_envelope, save_envelope, store_envelope
 from bot.evidence import attach as attach_evidence
 from bot.follow_up_routing import route, take
+from bot.idle import idle_greeting, idle_help, starts_a_report
 from bot.inbox_events import EventKind, InboxEvent
-from bot.messages import Choice, Message, Question, Text, Tone
+from bot.messages import Message, Text, Tone
 from bot.outbox import queue_event
 from bot.ports import (
     ConcurrencyConflict,
@@ -38,24 +39,20 @@ from bot.reporter_desk import (
     ReporterDesk,
 )
 from bot.reporter_push import ReporterChannel
-from bot.watchlist.check import CHECK_TOKEN, ContactCheck, is_check
+from bot.watchlist.check import ContactCheck
+from bot.watchlist.check_turn import contact_check, for_the_check
 from bot.watchlist.intake import IntakeScreen, about_the_contact_changed, new_matches
 from flows.actions import (
     Command,
     CommandName,
-    PickOptions,
     SharedText,
-    TextAnswer,
     UserAction,
-    command_in_text,
 )
 from flows.engine import Engine
 from flows.outputs import SubmitReport, Turn
 from flows.state import Phase
 
 log = logging.getLogger(__name__)
-
-IDLE_TOKEN = "idle"  # noqa: S105 - a question token, not a secret
 
 
 class FlowTurn(NamedTuple):
@@ -206,7 +203,7 @@ class ReportingService:
             if opened is None:
                 return Reply([], True, duplicate=True)
             stored, envelope = opened
-            checked = await self._contact_check(uow, envelope, reporter, action)
+            checked = await contact_check(self.checks, self.engine.flow, uow, envelope, reporter, action)
             if checked is not None:
                 await save_envelope(uow, key, envelope, stored, now, self.engine.draft_keep_days)
                 await uow.commit()
@@ -218,7 +215,7 @@ class ReportingService:
             news_first = bool(desk and desk.messages and desk.awaiting is None) and not envelope.flow_running
             if news_first and isinstance(action, Command) and action.name is CommandName.START:
                 # They came back to news (an outcome, say): offer a new report rather than launch one.
-                messages += self._idle_greeting()
+                messages += idle_greeting(self.engine.flow)
             elif desk is None or (desk.awaiting is None and isinstance(action, Command)):
                 flowed = await self._flow_turn(uow, envelope, reporter, action, now)
                 messages += flowed.messages
@@ -248,7 +245,7 @@ class ReportingService:
         if loaded.event_seen:
             return Reply([], True, duplicate=True)
         envelope = load_envelope(loaded.stored, now, self.engine.flow.id)
-        if route(action, envelope) is not None or self._for_the_check(action, envelope):
+        if route(action, envelope) is not None or for_the_check(self.checks, action, envelope):
             return None
         try:
             flowed = await self._flow_turn(None, envelope, reporter, action, now)
@@ -265,35 +262,6 @@ class ReportingService:
             return None
         stored = await uow.conversations.get(str(key))
         return stored, load_envelope(stored, now, self.engine.flow.id)
-
-    async def _contact_check(
-        self, uow: UnitOfWork, envelope: Envelope, reporter: Reporter, action: UserAction
-    ) -> list[Message] | None:
-        """ "check <contact>" and its questions, when no report is under way; None otherwise."""
-        checks = self.checks
-        if checks is None or envelope.flow_running or envelope.awaiting is not None:
-            return None
-        if isinstance(action, PickOptions) and action.token == CHECK_TOKEN:
-            messages, envelope.checking = checks.answer(action.values, None)
-        elif isinstance(action, TextAnswer) and is_check(action.text):
-            messages, envelope.checking = await checks.start(uow, reporter, action.text)
-        elif isinstance(action, TextAnswer) and envelope.checking and not self._starts(action):
-            if command_in_text(action.text) is not None:
-                envelope.checking = False
-                return None
-            messages, envelope.checking = checks.answer(None, action.text)
-        else:
-            envelope.checking = False
-            return None
-        return messages
-
-    def _for_the_check(self, action: UserAction, envelope: Envelope) -> bool:
-        """Whether "check this contact" may take this action (it reads the watchlist)."""
-        if self.checks is None or envelope.flow_running or envelope.awaiting is not None:
-            return False
-        if isinstance(action, PickOptions):
-            return action.token == CHECK_TOKEN
-        return isinstance(action, TextAnswer) and (envelope.checking or is_check(action.text))
 
     # ---- the reporter's side of the thread with the security team ---------------------------
     async def _reporter_side(
@@ -322,8 +290,8 @@ class ReportingService:
         now: datetime,
     ) -> FlowTurn:
         if not envelope.flow_running:
-            if not self._starts(action):
-                return FlowTurn(self._idle_help(action) + self._idle_greeting(), 0)
+            if not starts_a_report(self.engine.flow, action):
+                return FlowTurn(idle_help(self.engine.flow, action) + idle_greeting(self.engine.flow), 0)
             turn = self.engine.start(now)
             envelope.reference = None
         else:
@@ -361,29 +329,6 @@ class ReportingService:
 
     async def _screen(self, uow: UnitOfWork, report: Report) -> Report:
         return report if self.watchlist is None else await self.watchlist.screen(uow.watchlist, report)
-
-    def _starts(self, action: UserAction) -> bool:
-        if isinstance(action, Command):
-            return action.name is CommandName.START
-        if isinstance(action, PickOptions):
-            return action.token == IDLE_TOKEN and "report" in action.values
-        if isinstance(action, TextAnswer):
-            return action.text.strip().lower().lstrip("/") in self.engine.flow.entry_words
-        return False
-
-    def _idle_help(self, action: UserAction) -> list[Message]:
-        """ "help" with no report under way: what can be typed, before the offer to start one."""
-        asked = isinstance(action, Command) and action.name is CommandName.HELP
-        if isinstance(action, TextAnswer):
-            typed = command_in_text(action.text)
-            asked = typed is not None and typed.name is CommandName.HELP
-        return [Text(self.engine.flow.commands_help)] if asked else []
-
-    def _idle_greeting(self) -> list[Message]:
-        flow = self.engine.flow
-        return [
-            Question(IDLE_TOKEN, "idle", flow.text("idle"), (Choice("report", flow.text("idle_button")),))
-        ]
 
     async def _carry_out(
         self, uow: UnitOfWork | None, turn: Turn, envelope: Envelope, reporter: Reporter, now: datetime

@@ -10,9 +10,10 @@ from typing import TextIO
 
 from adapters.console.render import render, safe
 from bot.conversation import ConversationKey
+from bot.idle import IDLE_TOKEN
 from bot.messages import Message, Question, TextAnswer
 from bot.report import Reporter
-from bot.service import IDLE_TOKEN, ReportingService
+from bot.service import ReportingService
 
 PROMPT = "> "
 

@@ -26,10 +26,11 @@ from adapters.teams.sending import replace, send_all
 from adapters.teams.text import plain
 from adapters.teams.transport import Conversation
 from bot.conversation import Reply
+from bot.idle import IDLE_TOKEN
 from bot.messages import Choice, Message, Question, SummaryCard, Text, TextQuestion, Tone
 from bot.ports import UnitOfWorkFactory
 from bot.receive import receive
-from bot.service import IDLE_TOKEN, ReportingService
+from bot.service import ReportingService
 
 log = logging.getLogger("tipline.teams")
 
