@@ -14,9 +14,8 @@ multi-select: a change, nothing to do), "done" (the multiple choice is finished)
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,16 +27,13 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     DividerBlock,
     HeaderBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.messages import (
     Choice,
@@ -175,7 +171,7 @@ def render(message: Message) -> list[SlackMessage]:
     return _summary(message)
 
 
-def _dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
+def as_dicts(blocks: Sequence[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]  # to_dict() runs slack_sdk's validation
 
 
@@ -193,14 +189,14 @@ def _prompt(text: str) -> str:
     return body if "\n" in body else f"*{body}*"
 
 
-def _fallback(text: str) -> str:
+def fallback_text(text: str) -> str:
     return fit(" ".join(text.split()), FALLBACK_TEXT)
 
 
 def _text(message: Text) -> SlackMessage:
     prefix = _TONE[message.tone]
     body = prefix + fit(message.text, SECTION_TEXT - len(prefix))
-    return SlackMessage(_fallback(message.text), _dicts([section(body)]))
+    return SlackMessage(fallback_text(message.text), as_dicts([section(body)]))
 
 
 def _problem(problem: str | None) -> list[Block]:
@@ -217,7 +213,7 @@ def _question(q: Question) -> SlackMessage:
     blocks.append(_choices(q))
     how = "Or type your answers, for example: 1, 3" if q.multiple else "Or type your answer."
     blocks.append(context(how, block_id(q.token, HOW)))
-    return SlackMessage(_fallback(q.text), _dicts(blocks))
+    return SlackMessage(fallback_text(q.text), as_dicts(blocks))
 
 
 def _option(choice: Choice) -> Option:
@@ -274,7 +270,7 @@ def _text_question(q: TextQuestion) -> SlackMessage:
         label = "Answer" if q.token.startswith("answer:") else "Add"
         button = ButtonElement(text=label, action_id=REPLY, value=q.token[:BUTTON_VALUE])
         blocks.append(ActionsBlock(block_id=block_id(q.token, "reply"), elements=[button]))
-    return SlackMessage(_fallback(q.text), _dicts(blocks))
+    return SlackMessage(fallback_text(q.text), as_dicts(blocks))
 
 
 def _guidance(g: Guidance) -> SlackMessage:
@@ -286,7 +282,7 @@ def _guidance(g: Guidance) -> SlackMessage:
     blocks.append(context(":shield: Advice from your security team. Type “guidance” to see it again."))
     blocks.append(DividerBlock())
     title = g.sections[0].title if g.sections else "Advice"
-    return SlackMessage(_fallback(f"Advice: {title}"), _dicts(blocks[:BLOCKS_PER_MESSAGE]))
+    return SlackMessage(fallback_text(f"Advice: {title}"), as_dicts(blocks[:BLOCKS_PER_MESSAGE]))
 
 
 def _bullets(points: Sequence[str]) -> list[str]:
@@ -332,8 +328,8 @@ def _summary(card: SummaryCard) -> list[SlackMessage]:
     if len(pages[-1]) + len(tail) > BLOCKS_PER_MESSAGE:
         pages.append([])
     pages[-1] += tail
-    text = _fallback(card.title)
-    return [SlackMessage(text, _dicts(page)) for page in pages]
+    text = fallback_text(card.title)
+    return [SlackMessage(text, as_dicts(page)) for page in pages]
 
 
 def _row(token: str, n: int, row: SummaryField) -> SectionBlock:
@@ -344,62 +340,3 @@ def _row(token: str, n: int, row: SummaryField) -> SectionBlock:
     if row.edit_key is not None:
         edit = ButtonElement(text="Edit", action_id=f"{EDIT}{n}", value=f"edit:{row.edit_key}"[:BUTTON_VALUE])
     return section(label + value, block_id(token, f"row{n}"), edit)
-
-
-# ---- after a click ---------------------------------------------------------------------------------
-
-
-def answered(blocks: Sequence[Mapping[str, Any]], chosen_label: str) -> list[dict[str, Any]]:
-    """The clicked message without its buttons, showing what was chosen (for chat.update)."""
-    kept: list[dict[str, Any]] = []
-    for block in blocks:
-        if block.get("type") == "actions" or str(block.get("block_id", "")).endswith(f"|{HOW}"):
-            continue
-        copy = dict(block)
-        accessory = copy.get("accessory")
-        if isinstance(accessory, Mapping) and accessory.get("type") in ("button", "static_select"):
-            del copy["accessory"]
-        kept.append(copy)
-    kept = kept[: BLOCKS_PER_MESSAGE - 1]
-    kept.append(context(":white_check_mark: " + fit(chosen_label, CONTEXT_TEXT - 25)).to_dict())
-    return kept
-
-
-# ---- the forms and views ---------------------------------------------------------------------------
-
-
-def reply_modal(
-    token: str, key: str, prompt: str, channel: str | None, max_length: int = MODAL_INPUT
-) -> View:
-    """A form to answer the security team's question or add to a report; submitted as SubmitForm."""
-    answering = token.startswith("answer:")
-    title = "Answer" if answering else "Add information"
-    label = plain(prompt, 1900) if prompt else ("Your answer" if answering else "What would you like to add?")
-    metadata = json.dumps({"token": token, "channel": channel})
-    field = InputBlock(
-        block_id=key,
-        label=PlainTextObject(text=label),
-        element=PlainTextInputElement(
-            action_id="value", multiline=True, max_length=min(max_length, MODAL_INPUT)
-        ),
-    )
-    return View(
-        type="modal",
-        callback_id=REPLY_MODAL,
-        title=PlainTextObject(text=title[:MODAL_TITLE]),
-        submit=PlainTextObject(text="Send"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=metadata,
-        blocks=[field],
-    )
-
-
-def quoted_message(text: str, where: str | None) -> SlackMessage:
-    """The message a reporter flagged with "Report this message", quoted back to them."""
-    quote = ">" + fit(text or "(no text)", SECTION_TEXT - 200, "(shortened)").replace("\n", "\n>")
-    blocks: list[Block] = [
-        section(":paperclip: You flagged this message; it goes with your report:\n" + quote)
-    ]
-    if where:
-        blocks.append(context(fit(where, CONTEXT_TEXT)))
-    return SlackMessage(_fallback("You flagged a message for your report"), _dicts(blocks))

@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks as ui
-from adapters.slack import inbound
+from adapters.slack import inbound, interaction_blocks
 from adapters.slack.evidence_downloads import EvidenceDownloads
 from adapters.slack.home import publish_home
 from adapters.slack.reporter_channel import open_dm, post
@@ -239,7 +239,7 @@ class SlackBot:
                 channel=channel,
                 ts=ts,
                 text=ui.fit(chosen, ui.FALLBACK_TEXT),
-                blocks=ui.answered(shown, chosen),
+                blocks=interaction_blocks.answered(shown, chosen),
             )
         except Exception:
             log.warning("could not update the answered message", exc_info=True)
@@ -250,7 +250,7 @@ class SlackBot:
         if not ui.is_reply_token(token):
             return
         key = "answer" if token.startswith("answer:") else "add"
-        view = ui.reply_modal(token, key, "", found.channel)
+        view = interaction_blocks.reply_modal(token, key, "", found.channel)
         try:
             await self.client.views_open(trigger_id=body.get("trigger_id"), view=view.to_dict())
         except Exception:
@@ -360,7 +360,7 @@ class SlackBot:
             if shown is None:
                 return
             await self._say(channel, shown.opening)
-            await post(self.client, channel, [ui.quoted_message(flagged.text, permalink)])
+            await post(self.client, channel, [interaction_blocks.quoted_message(flagged.text, permalink)])
             await self._say(channel, shown.after)
 
     async def check_message(self, body: Mapping[str, Any]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from adapters.slack import blocks as ui
-from adapters.slack import inbound
+from adapters.slack import inbound, interaction_blocks
 from bot.messages import (
     Choice,
     Guidance,
@@ -155,7 +155,7 @@ def test_a_very_long_summary_is_split_into_several_messages():
 def test_answered_drops_the_buttons_and_shows_the_choice():
     q = Question("t", "k", "Which?", (Choice("a", "A"), Choice("b", "B")))
     [message] = ui.render(q)
-    after = ui.answered(message.blocks, "<!here> B")
+    after = interaction_blocks.answered(message.blocks, "<!here> B")
     valid_blocks(after)
     assert not any(b["type"] == "actions" for b in after)
     assert after[-1]["elements"][0]["text"] == ":white_check_mark: &lt;!here&gt; B"
