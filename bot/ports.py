@@ -191,6 +191,13 @@ class ReportRepository(Protocol):
         """From the indicator index: the reports holding every one of these normal forms."""
         ...
 
+    async def holding_each(
+        self, probes: Sequence[Normalised], at_most: int, exclude: str | None = None
+    ) -> Mapping[Normalised, Sequence[str]]:
+        """From the indicator index, for each of these normal forms: the reports holding it, up
+        to one more than `at_most` (so that "more than that" shows), in one round trip."""
+        ...
+
 
 class OutboxRepository(Protocol):
     async def add(self, entry: OutboxEntry) -> None:

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.campaigns.model import STRENGTH, STRONG, CampaignStatus, Evidence, Link, Membership
-from bot.campaigns.resolution import links, persona
-from bot.normalise import DEFAULT_PHONE_REGION, Normalised, contact_indicators
+from bot.campaigns.resolution import links, name_links, persona
+from bot.normalise import DEFAULT_PHONE_REGION, IndexKind, Normalised, contact_indicators
 from bot.ports import AuditEvent, UnitOfWork
 from bot.report import Report
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 SYSTEM = "system"
 # Kinds looked up to find candidates: the exact ones, and the blocks for name + organisation.
-_LOOKED_UP = frozenset(
+_LOOKED_UP: frozenset[IndexKind] = frozenset(
     {"profile", "email", "phone", "website", "domain", "organisation", "name", "name+organisation"}
 )
 _EVIDENCE_OF_KIND = {"profile": "profile", "email": "email", "phone": "phone"}
@@ -35,6 +35,10 @@ _EVIDENCE_OF_KIND = {"profile": "profile", "email": "email", "phone": "phone"}
 # it (a firm's name shared by thousands), only what shares an account (profile, email, phone)
 # links, read from the index.
 CANDIDATES_READ = 60
+# A word of a name held by more reports than this is a common one (a first name, a common
+# surname): a full name links by itself only through a rarer word (bot.campaigns.resolution).
+RARE_NAME_WORD = 6
+_MIN_NAME_WORD = 3  # "Li" and initials say too little to find anyone by
 
 
 @dataclass(frozen=True)
@@ -53,26 +57,37 @@ class Linked:
 
 
 def linking_probes(report: Report, region: str) -> list[Normalised]:
-    return [n for n in contact_indicators(report.contact, region) if n.kind in _LOOKED_UP]
+    probes = [n for n in contact_indicators(report.contact, region) if n.kind in _LOOKED_UP]
+    # A firm's own domain is one firm whether it was typed as a website or in an email address.
+    crossed: dict[str, IndexKind] = {"website": "domain", "domain": "website"}
+    probes += [Normalised(crossed[n.kind], n.value) for n in probes if n.kind in crossed]
+    return list(dict.fromkeys(probes))
 
 
 async def find_links(uow: UnitOfWork, report: Report, region: str = DEFAULT_PHONE_REGION) -> list[Link]:
     """Every other report linked to this one, strongest first, from the index."""
     probes = linking_probes(report, region)
-    if not probes:
-        return []
-    hits = await uow.reports.indexed(probes, exclude=report.reference)
-    if not hits:
+    me = persona(report, region)
+    words = [Normalised("word", w) for w in dict.fromkeys(me.name) if len(w) >= _MIN_NAME_WORD]
+    hits = await uow.reports.indexed(probes, exclude=report.reference) if probes else {}
+    holding = await uow.reports.holding_each(words, RARE_NAME_WORD, report.reference) if words else {}
+    rare = {probe.value: refs for probe, refs in holding.items() if len(refs) <= RARE_NAME_WORD}
+    if not hits and not any(rare.values()):
         return []
     # Most kinds shared first; references are random, so ties make a fair, stable pick.
     ordered = sorted(hits, key=lambda ref: (-len(hits[ref]), ref))
-    read = await uow.reports.get_many(ordered[:CANDIDATES_READ])
-    me = persona(report, region)
-    found = links(me, (persona(r, region) for r in read))
+    wanted = list(
+        dict.fromkeys([*ordered[:CANDIDATES_READ], *(ref for refs in rare.values() for ref in refs)])
+    )
+    read = {r.reference: persona(r, region) for r in await uow.reports.get_many(wanted)}
+    found = links(me, (read[ref] for ref in ordered[:CANDIDATES_READ] if ref in read))
     for reference in ordered[CANDIDATES_READ:]:
         strong = sorted(k for k in hits[reference] if k in STRONG)
         if strong:
             found.append(Link(reference, tuple(Evidence(_EVIDENCE_OF_KIND[k], STRENGTH[k]) for k in strong)))
+    linked = {link.reference for link in found}
+    by_word = {word: [read[ref] for ref in refs if ref in read] for word, refs in rare.items()}
+    found += [link for link in name_links(me, by_word) if link.reference not in linked]
     return found
 
 

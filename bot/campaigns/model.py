@@ -22,6 +22,7 @@ STRENGTH = {
     "email domain": 0.7,
     "organisation": 0.6,
     "name + organisation": 0.9,
+    "name": 0.5,  # a full name no one else in the reports is seen using (bot.campaigns.resolution)
 }
 STRONG = frozenset({"profile", "email", "phone"})
 

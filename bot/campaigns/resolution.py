@@ -10,15 +10,24 @@ chain all its people together); and a report that names no one links by its firm
 the organisation it names (a cover company), never by a website or email domain. A name alone,
 a first name, a free-mail domain or a generic organisation ("recruitment agency", "LinkedIn")
 never links by itself.
+
+A full name links by itself only when it is distinctive: one of its words (a rare surname,
+mostly) is held by few reports, every one of which that has it in a name gives the same
+person's name, and those reports between them show one persona (never two profiles, email
+addresses, phone numbers, websites or organisations). "Olga Hanaka" and "HANAKA, Olga" then
+link; "David Smith" never does, nor "Haitao Li", which several people with different firms go by.
+A bare name finds the one persona its reports show an account or firm of; bare names alone
+never form a campaign.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from bot.campaigns.model import STRENGTH, Evidence, Link
 from bot.normalise import (
@@ -39,6 +48,7 @@ from bot.normalise.thresholds import NAME_SIMILARITY, ORGANISATION_SIMILARITY
 from bot.report import Contact, Report
 
 _MIN_NAME_WORDS = 2  # "Amanda" alone is half the staff's contacts
+_MIN_SWAPPED = 5  # "Wnag" may be a slip; "Lee" and "Lei" are two names
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,9 @@ def compare(a: Persona, b: Persona, crowded: Set[tuple[str, str]] = frozenset())
         weak += [e for key, e in firm if key not in crowded]
         if together is not None:
             weak.append(together)
+        elif not weak:
+            # A firm's domain many people share links no one by itself, but with one full name.
+            weak += [e for e in [name_and_domain(a, b)] if e is not None]
     evidence = tuple(strong + weak)
     return Link(b.reference, evidence) if evidence else None
 
@@ -129,6 +142,22 @@ def crowded(personas: Iterable[Persona]) -> set[tuple[str, str]]:
 
 def _any_two_differ(names: Sequence[tuple[str, ...]]) -> bool:
     return any(_differ(a, b) for i, a in enumerate(names) for b in names[i + 1 :])
+
+
+def name_and_domain(a: Persona, b: Persona) -> Evidence | None:
+    """Both a full name close enough and the firm's own web or email domain, either way round,
+    where an organisation is missing: the firm's domain says the firm as well as its name does,
+    and two people of one full name at one firm are rare, however many people the firm has."""
+    if len(a.name) < _MIN_NAME_WORDS or len(b.name) < _MIN_NAME_WORDS:
+        return None
+    if a.organisation is not None and b.organisation is not None:
+        return None  # their names say which firm (name_and_organisation)
+    domains = sorted((set(a.hosts) | set(a.domains)) & (set(b.hosts) | set(b.domains)))
+    names = name_similarity(a.name, b.name)
+    if not domains or names < NAME_SIMILARITY:
+        return None
+    score = STRENGTH["name + organisation"] * names / 100
+    return Evidence("name + organisation", score, f"{a.name_shown} / {domains[0]}")
 
 
 def name_and_organisation(a: Persona, b: Persona) -> Evidence | None:
@@ -181,7 +210,58 @@ def _same_word(a: str, b: str) -> bool:
         return True
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
-    return fuzz.ratio(a, b) >= NAME_SIMILARITY
+    return fuzz.ratio(a, b) >= NAME_SIMILARITY or _swapped(a, b)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Two neighbouring letters typed the wrong way round ("Rigudro" for "Rigudor"): a slip the
+    ratio counts as two, so a short word falls below NAME_SIMILARITY for it."""
+    return len(a) == len(b) >= _MIN_SWAPPED and sorted(a) == sorted(b) and OSA.distance(a, b) == 1
+
+
+def name_links(new: Persona, by_word: Mapping[str, Sequence[Persona]]) -> list[Link]:
+    """The reports linked to `new` by a distinctive full name. `by_word`: for each word of its
+    name, every report holding that word (in a name or an organisation), only for the words
+    few enough reports hold (see the module's docstring)."""
+    if len(new.name) < _MIN_NAME_WORDS:
+        return []
+    found: dict[str, Link] = {}
+    for word, holders in by_word.items():
+        # Another person with the same surname is no one's business here; two the name fits are.
+        named = [p for p in holders if word in p.name and p.reference != new.reference]
+        named = [p for p in named if not _differ(new.name, p.name)]
+        if not named or _any_two_differ(sorted({new.name, *(p.name for p in named)})):
+            continue
+        # A bare name finds the one persona known by it; bare names alone form nothing.
+        if _more_than_one_persona([new, *named]) or not any(_identified(p) for p in [new, *named]):
+            continue
+        evidence = (Evidence("name", STRENGTH["name"], new.name_shown),)
+        for p in named:
+            if len(p.name) >= _MIN_NAME_WORDS:
+                found.setdefault(p.reference, Link(p.reference, evidence))
+    return sorted(found.values(), key=lambda link: link.reference)
+
+
+def _identified(p: Persona) -> bool:
+    return bool(p.profiles or p.emails or p.phones or p.hosts or p.organisation)
+
+
+def _more_than_one_persona(group: Sequence[Persona]) -> bool:
+    """Two different accounts, websites or firms among these reports: two people use the name."""
+    for values in (
+        [p.profiles for p in group],
+        [p.emails for p in group],
+        [p.phones for p in group],
+        [p.hosts for p in group],
+    ):
+        if len({key for keys in values for key in keys if key}) > 1:
+            return True
+    firms = sorted({p.organisation for p in group if p.organisation})
+    return any(
+        organisation_similarity(a, b) < ORGANISATION_SIMILARITY
+        for i, a in enumerate(firms)
+        for b in firms[i + 1 :]
+    )
 
 
 def links(new: Persona, candidates: Iterable[Persona]) -> list[Link]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.normalise import DEFAULT_PHONE_REGION, Normalised, contact_indicators
@@ -110,6 +110,28 @@ class SqlReportRepository:
             .limit(limit)
         )
         return list(await self._session.scalars(stmt))
+
+    async def holding_each(
+        self, probes: Sequence[Normalised], at_most: int, exclude: str | None = None
+    ) -> Mapping[Normalised, Sequence[str]]:
+        probe_of = {self._key(kind, value): Normalised(kind, value) for kind, value in dict.fromkeys(probes)}
+        found: dict[Normalised, list[str]] = {probe: [] for probe in probe_of.values()}
+        if not probe_of:
+            return found
+        # One limited read per form, all in one statement: a common word stops at the limit.
+        parts = []
+        for key in probe_of:
+            part = select(ReportIndicatorRow.report_reference, ReportIndicatorRow.key).where(
+                ReportIndicatorRow.key == key
+            )
+            if exclude is not None:
+                part = part.where(ReportIndicatorRow.report_reference != exclude)
+            limited = part.limit(at_most + 1).subquery()
+            parts.append(select(limited.c.report_reference, limited.c.key))
+        statement = parts[0] if len(parts) == 1 else union_all(*parts)
+        for reference, key in await self._session.execute(statement):
+            found[probe_of[key]].append(reference)
+        return found
 
     async def _index(self, report: Report) -> None:
         values = [
