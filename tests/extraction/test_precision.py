@@ -229,3 +229,15 @@ def test_the_reporter_s_note_above_a_forward_and_their_last_line_are_theirs():
         LEXICON,
     )
     assert inline.phones == []
+
+
+def test_what_the_contact_sent_the_channel_they_used_and_the_reporter_s_question_are_no_red_flag():
+    assert _guidance("He's already sent me a draft contract and they already shared their brochure.") == set()
+    assert (
+        _guidance("The first email came to my personal email address. Should I delete the messages?") == set()
+    )
+    assert (
+        _guidance("She asked me to make a donation to their cultural fund and texted my personal number.")
+        == set()
+    )
+    assert _guidance("He asked for my personal email and told me to delete the messages.") == {"red_flags"}
