@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from pathlib import Path
+from typing import Any
 
 from storage.db import create_engine
 from tests.e2e.console import app_env, run_app
@@ -103,8 +104,12 @@ async def test_slack_canaries_and_evidence_are_sealed_and_the_card_still_shows_t
         for n, text in enumerate([f"{name} on LinkedIn", "2", "send", "2"], 2):
             await say(base, "U0ALICE", text, f"EvC{n}")
             await slack_api.settle()
-        await slack_api.wait_for("chat.postMessage", within=15)
-        cards = [c for c in slack_api.calls_to("chat.postMessage") if c.get("channel") == CHANNEL]
+
+        def channel_cards() -> list[Any]:
+            return [c for c in slack_api.calls_to("chat.postMessage") if c.get("channel") == CHANNEL]
+
+        await slack_api.wait_until(lambda: bool(channel_cards()), within=30, what="a card in the channel")
+        cards = channel_cards()
         assert list(evidence.rglob("*-profile.png")), "the evidence file was kept"
         assert cards and story in str(cards[-1]) and name in str(cards[-1]), "the card shows what was typed"
     finally:

@@ -83,8 +83,13 @@ async def test_serve_takes_a_report_from_slack_and_the_team_triages_it_in_the_ch
         for n, text in enumerate(script):
             await say(base, "U0ALICE", text, f"Ev{n:04d}")
             await slack_api.settle()
-        await slack_api.wait_for("chat.postMessage", within=15)
-        cards = [c for c in slack_api.calls_to("chat.postMessage") if c.get("channel") == CHANNEL]
+
+        def channel_cards():
+            return [c for c in slack_api.calls_to("chat.postMessage") if c.get("channel") == CHANNEL]
+
+        await slack_api.wait_until(lambda: bool(channel_cards()), within=30, what="a card in the channel")
+        await slack_api.settle()
+        cards = channel_cards()
         assert len(cards) == 1, "one card per report in the security channel"
         posted_to_alice = " ".join(
             str(c.get("text", "")) + str(c.get("blocks", ""))

@@ -136,6 +136,20 @@ class RecordingSlackApi:
             ) from None
         return self.calls_to(method)
 
+    async def wait_until(self, check: Callable[[], bool], within: float = 15.0, what: str = "") -> None:
+        """Wait until `check()` holds after some call (the delivery worker posts after the turn)."""
+
+        async def reached() -> None:
+            async with self._changed:
+                await self._changed.wait_for(check)
+
+        try:
+            await asyncio.wait_for(reached(), within)
+        except TimeoutError:
+            raise AssertionError(
+                f"{what or 'the condition'} not met within {within}s; calls were {self.methods()}"
+            ) from None
+
     async def settle(self, quiet: float = 0.2, within: float = 5.0) -> None:
         """Wait until no call has arrived for `quiet` seconds (to check that nothing more happens)."""
         deadline = time.monotonic() + within
