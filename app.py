@@ -553,9 +553,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _chat_settings(command: str | None) -> tuple[SlackSettings | None, TeamsSettings | None]:
     """`serve` runs whichever chat platforms are configured; so does plain `python app.py` once
-    one is. `serve` with none configured is a mistake, said in one line. `campaigns` has the
-    security channels too (it serves nothing): a decision made there updates the campaign's card."""
-    if command not in (None, "serve", "campaigns"):
+    one is. `serve` with none configured is a mistake, said in one line. The security team's
+    commands have the security channels too (they serve nothing): what they queue for a channel
+    (a triage change, a campaign decision) is delivered by their own worker, never dead-lettered
+    as a destination this process doesn't know. Only the console chat goes without."""
+    if command == "chat":
         return None, None
     env = os.environ
     slack = load_slack_settings(env, Path.cwd()) if slack_configured(env) else None

@@ -71,3 +71,26 @@ async def test_a_campaign_forms_in_the_channel_and_a_rename_from_the_cli_updates
     assert await app.run(args, settings, security, *app._chat_settings("campaigns")) == 0
     [updated] = [c for c in slack_api.calls_to("chat.update") if c["ts"] == card["ts"]]
     assert "Operation Lantern" in str(updated["blocks"])
+
+
+async def test_a_triage_command_from_the_cli_reaches_the_channel_rather_than_dying_there(
+    tmp_path: Path, empty_database: str, slack_api: RecordingSlackApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _env(tmp_path, empty_database, slack_api.url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings(env, tmp_path)
+    security = load_security_config(env, settings, tmp_path)
+    report = make_report(routed_to=[app.SLACK_CHANNEL_DESTINATION])
+    slack = load_slack_settings(env, tmp_path)
+    async with app.runtime(settings, security, slack) as rt, rt.unit_of_work() as uow:
+        await uow.reports.add(report)
+        await uow.commit()
+
+    # `reports ack` queues the card's change for the Slack channel, which its own worker delivers.
+    args = build_parser().parse_args(["reports", "ack", report.reference])
+    assert await app.run(args, settings, security, *app._chat_settings("reports")) == 0
+    async with app.runtime(settings, security) as rt, rt.unit_of_work(readonly=True) as uow:
+        entries = await uow.outbox.list()
+    assert entries and all(e.status.value != "dead" for e in entries), [e.last_error for e in entries]
+    assert [m for m in slack_api.posted if m["channel"] == CHANNEL], "the card reached the channel"
