@@ -17,7 +17,6 @@ Outgoing: the bot's token from Microsoft Entra through MSAL, as on botbuilder (e
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -40,8 +39,6 @@ from adapters.teams import settings as cloud
 from adapters.teams.entra_token import EntraToken, TokenUnavailable
 from adapters.teams.settings import TeamsSettings
 from adapters.teams.transport import Unauthenticated
-
-log = logging.getLogger("tipline.teams")
 
 METADATA_FOR = 24 * 3600.0  # seconds: the OpenID metadata and keys are read once a day
 REREAD_AFTER = 5 * 60.0  # seconds: a token signed with an unknown key rereads them, at most this often

@@ -22,9 +22,13 @@ _OBJECTS = frozenset(
 )
 # Fields that are an id or an object with an id.
 _ID_OR_OBJECT = frozenset({"team", "user", "channel", "enterprise"})
+# Names Bolt matches its listeners by: a string wherever they appear.
+_STRINGS = frozenset({"type", "subtype", "callback_id", "action_id", "block_id", "command"})
 # Lists of objects.
 _LISTS = frozenset({"authorizations", "actions"})
 _MAX_DEPTH = 4
+# Payload types whose listeners Bolt picks by the first action.
+_ACTION_TYPES = frozenset({"block_actions", "interactive_message"})
 
 
 def signature_problem(secret: str, headers: Mapping[str, str], body: bytes, now: float) -> str | None:
@@ -48,7 +52,20 @@ def shape_problem(payload: Any) -> str | None:
     """Why a parsed, signed body is not a Slack payload Bolt can route (None if it is)."""
     if not isinstance(payload, dict):
         return "the body is not an object"
-    return _fields_problem(payload, 0)
+    return _fields_problem(payload, 0) or _actions_problem(payload)
+
+
+def _actions_problem(payload: Mapping[str, Any]) -> str | None:
+    # Bolt routes a click by `payload["actions"][0]["action_id"]`: Slack sends at least one action,
+    # each with its id, and a body without one would reach Bolt's matchers as an IndexError.
+    if payload.get("type") not in _ACTION_TYPES or "actions" not in payload:
+        return None
+    actions = payload["actions"]
+    if not actions:
+        return "'actions' is empty"
+    if not all(isinstance(action.get("action_id"), str) for action in actions):
+        return "an action has no 'action_id'"
+    return None
 
 
 def _fields_problem(payload: Mapping[str, Any], depth: int) -> str | None:
@@ -59,6 +76,8 @@ def _fields_problem(payload: Mapping[str, Any], depth: int) -> str | None:
             return f"'{key}' is not an object"
         if key in _ID_OR_OBJECT and value is not None and not isinstance(value, str | dict):
             return f"'{key}' is neither an id nor an object"
+        if key in _STRINGS and value is not None and not isinstance(value, str):
+            return f"'{key}' is not a string"
         if key in _LISTS and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
             return f"'{key}' is not a list of objects"
         children = value if isinstance(value, list) else [value]

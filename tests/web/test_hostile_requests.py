@@ -215,3 +215,46 @@ async def test_fuzzed_requests_to_both_endpoints_never_get_a_500_nor_leave_a_tra
     assert_logged_without_trace(log)
     refusals = [line for line in log.splitlines() if "refused" in line]
     assert refusals and all(" WARNING " in line for line in refusals)
+
+
+async def test_signed_clicks_bolt_cannot_route_are_refused_with_a_400(served):
+    """Signed bodies the fuzzer found: Bolt picks a listener by the first action's id, a view's
+    or shortcut's callback_id and an event's type, and answered 500 when one was missing or not
+    a string. Slack never sends such a body; each gets a 400 and one WARNING, and a body that
+    has no listener at all still gets Bolt's 404."""
+    now = str(int(time.time()))
+    refused = [
+        {"type": "block_actions", "text": CANARY, "actions": []},
+        {"type": "block_actions", "text": CANARY, "actions": [{}]},
+        {"type": "block_actions", "text": CANARY, "actions": [{"action_id": 7}]},
+        {"type": "interactive_message", "text": CANARY, "actions": [{"name": CANARY}]},
+        {"type": "view_submission", "text": CANARY, "view": {"callback_id": 5}},
+        {"type": "shortcut", "text": CANARY, "callback_id": 3},
+        {"type": "event_callback", "text": CANARY, "event": {"type": 4}},
+    ]
+    async with aiohttp.ClientSession() as session:
+        url = f"{served.base}/slack/events"
+        for payload in refused:
+            for kind, body in (
+                ("application/json", json.dumps(payload).encode()),
+                ("application/x-www-form-urlencoded", ("payload=" + quote(json.dumps(payload))).encode()),
+            ):
+                headers = {
+                    "Content-Type": kind,
+                    "X-Slack-Request-Timestamp": now,
+                    "X-Slack-Signature": signature(SECRET, body, now),
+                }
+                assert await post(session, url, body, headers) == 400, (payload, kind)
+        no_listener = json.dumps({"type": "block_actions", "text": CANARY}).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": now,
+            "X-Slack-Signature": signature(SECRET, no_listener, now),
+        }
+        assert await post(session, url, no_listener, headers) == 404
+    assert await served.stop() == 0
+    log = served.log()
+    assert_logged_without_trace(log)
+    refusals = [line for line in log.splitlines() if "slack: refused" in line]
+    assert len(refusals) == 2 * len(refused), refusals
+    assert all(" WARNING " in line for line in refusals)
