@@ -3,6 +3,7 @@ transport TEAMS_SDK names (botbuilder or the Microsoft 365 Agents SDK), and ever
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,8 @@ from bot.service import ReportingService
 from bot.sharing.settings import SharingSettings
 from bot.triage import TriageService
 from bot.watchlist.service import WatchlistService
+
+log = logging.getLogger(__name__)
 
 __all__ = ["INBOX_DESTINATION", "TeamsTransport", "teams_transport"]
 
@@ -90,9 +93,15 @@ def connection(settings: TeamsSettings, credentials: Any = None) -> Transport:
     if settings.sdk == AGENTS:
         from adapters.teams.transport_agents import AgentsTransport
 
+        log.info("teams: on the Microsoft 365 Agents SDK (TEAMS_SDK=agents)")
         return AgentsTransport(settings, credentials)
     from adapters.teams.transport_botbuilder import BotbuilderTransport
 
+    # Said at every start: an operator reading the log learns the way off an unsupported SDK.
+    log.info(
+        "teams: on botbuilder (TEAMS_SDK=botbuilder), whose support ended on 31 December 2025; "
+        "see docs/teams.md"
+    )
     return BotbuilderTransport(settings, credentials)
 
 

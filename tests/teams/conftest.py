@@ -1,9 +1,8 @@
-import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from adapters.teams.transport import BOTBUILDER
+from adapters.teams.transport import SDKS
 from tests.teams.connector import RecordingConnector
 from tests.teams.jwt_issuer import TokenIssuer
 
@@ -26,8 +25,7 @@ def token_issuer() -> Iterator[TokenIssuer]:
         issuer.stop()
 
 
-@pytest.fixture
+@pytest.fixture(params=SDKS)
 def teams_sdk(request: pytest.FixtureRequest) -> str:
-    """The Teams transport (TEAMS_SDK) a test runs on: both for the tests marked `both_sdks`
-    (tests/teams/tipline.py), otherwise TIPLINE_TEAMS_SDK or botbuilder, the default."""
-    return str(getattr(request, "param", None) or os.environ.get("TIPLINE_TEAMS_SDK", BOTBUILDER))
+    """The Teams transport (TEAMS_SDK) a test runs on: every test that takes it runs on each."""
+    return str(request.param)

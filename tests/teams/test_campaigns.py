@@ -24,8 +24,8 @@ PROFILE = "Anna Smith, linkedin.com/in/anna-smith-123"
 
 
 @pytest.fixture
-async def tipline(tmp_path, empty_database, connector, token_issuer) -> AsyncIterator[Tipline]:
-    async with running_tipline(tmp_path, empty_database, connector, token_issuer) as running:
+async def tipline(tmp_path, empty_database, connector, token_issuer, teams_sdk) -> AsyncIterator[Tipline]:
+    async with running_tipline(tmp_path, empty_database, connector, token_issuer, sdk=teams_sdk) as running:
         await running.say("hello", user=teams.SAM)  # the analyst has a private chat with Tipline
         await choose_inbox(running)
         yield running

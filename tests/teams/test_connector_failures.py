@@ -13,7 +13,7 @@ import app
 from bot.ports import OutboxStatus
 from tests.teams import activities as teams
 from tests.teams.test_inbox import choose_inbox, inbox_card, press_on_card, quick_report, to_alice
-from tests.teams.tipline import Tipline, both_sdks, running_tipline
+from tests.teams.tipline import Tipline, running_tipline
 
 CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
@@ -29,7 +29,6 @@ async def inbox_entries(tipline: Tipline):
         return [e for e in await uow.outbox.list() if e.destination == "teams-channel"]
 
 
-@both_sdks
 @pytest.mark.parametrize("status", [429, 412, 502, 504])
 async def test_a_reply_the_service_turned_away_is_sent_again(tipline, status):
     tipline.connector.fail_next(status, retry_after="0", path_contains=CHAT, method="POST")
@@ -38,7 +37,6 @@ async def test_a_reply_the_service_turned_away_is_sent_again(tipline, status):
     assert "In a sentence or two, what happened?" in "\n".join(tipline.connector.texts(conversation_id=CHAT))
 
 
-@both_sdks
 async def test_a_throttled_card_post_waits_as_teams_asks_then_arrives(tipline):
     await choose_inbox(tipline)
     tipline.connector.fail_next(429, times=4, retry_after="0", path_is="/v3/conversations", method="POST")
@@ -55,7 +53,6 @@ async def test_a_throttled_card_post_waits_as_teams_asks_then_arrives(tipline):
     inbox_card(tipline, reference)
 
 
-@both_sdks
 async def test_a_channel_the_bot_was_removed_from_is_dead_lettered_with_a_fix(tipline, caplog):
     await choose_inbox(tipline)
     tipline.connector.fail_next(
@@ -69,7 +66,6 @@ async def test_a_channel_the_bot_was_removed_from_is_dead_lettered_with_a_fix(ti
     assert reference in caplog.text and "Anna" not in caplog.text, "the log names the report, never its words"
 
 
-@both_sdks
 async def test_a_proactive_message_is_retried_until_the_reporter_gets_it(tipline):
     await choose_inbox(tipline)
     reference = await quick_report(tipline)

@@ -22,7 +22,7 @@ from tests.statistics.seed import stored_report
 from tests.teams import activities as teams
 from tests.teams.connector import card_texts
 from tests.teams.test_inbox import choose_inbox
-from tests.teams.tipline import Tipline, both_sdks, running_tipline
+from tests.teams.tipline import Tipline, running_tipline
 
 NOW = datetime.now(UTC)
 SLOT = NOW.replace(second=0, microsecond=0)  # a digest time that has just come
@@ -54,7 +54,6 @@ def images(card) -> list[dict]:
     return found
 
 
-@both_sdks
 async def test_the_digest_is_a_card_with_the_chart_in_the_inbox_channel(tipline: Tipline):
     channel = await choose_inbox(tipline)
     async with tipline.runtime.unit_of_work() as uow:

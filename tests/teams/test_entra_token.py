@@ -12,7 +12,7 @@ import pytest
 
 from tests.teams import activities as teams
 from tests.teams.entra import EntraStandIn
-from tests.teams.tipline import BOT_TOKEN, both_sdks, running_tipline
+from tests.teams.tipline import BOT_TOKEN, running_tipline
 
 SECRET = "not-used-the-stand-in-hands-out-the-token"  # what tests.teams.tipline configures
 
@@ -39,7 +39,6 @@ def replies_to(connector, person: teams.Person):
     return connector.texts(conversation_id=teams.personal_conversation_id(person.teams_id))
 
 
-@both_sdks
 async def test_a_run_of_turns_asks_entra_once_and_the_server_answers_meanwhile(
     tmp_path, empty_database, connector, token_issuer, entra, caplog, teams_sdk
 ):

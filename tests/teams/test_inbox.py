@@ -14,7 +14,7 @@ from adapters.teams.addresses import INBOX_KEY, PLATFORM
 from bot.report import Status
 from tests.teams import activities as teams
 from tests.teams.connector import card_texts, inputs, submit_actions
-from tests.teams.tipline import REFERENCE, Tipline, both_sdks, running_tipline
+from tests.teams.tipline import REFERENCE, Tipline, running_tipline
 
 CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
@@ -87,7 +87,6 @@ def to_alice(tipline: Tipline, since: int) -> str:
     )
 
 
-@both_sdks
 async def test_a_report_is_triaged_from_its_card_and_the_reporter_hears_back(tipline):
     await choose_inbox(tipline)
     reference = await quick_report(tipline)

@@ -17,7 +17,7 @@ from bot.watchlist.model import EntryContent
 from tests.teams import activities as teams
 from tests.teams.connector import card_texts, submit_actions
 from tests.teams.test_inbox import choose_inbox
-from tests.teams.tipline import Tipline, both_sdks, running_tipline
+from tests.teams.tipline import Tipline, running_tipline
 
 FETCH, SUBMIT = "composeExtension/fetchTask", "composeExtension/submitAction"
 CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
@@ -51,7 +51,6 @@ async def draft_files(tipline: Tipline) -> list[dict[str, Any]]:
     return list(stored.state["files"]) if stored else []
 
 
-@both_sdks
 async def test_a_message_is_reported_from_its_menu_and_the_private_chat_goes_on(tipline):
     await tipline.say("hello")  # Alice has her private chat with Tipline
     before = len(tipline.connector.posted(CHAT))

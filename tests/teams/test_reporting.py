@@ -16,7 +16,7 @@ from adapters.teams.addresses import PLATFORM, reporter_key
 from storage.protection import Sealer
 from tests.teams import activities as teams
 from tests.teams.connector import card_texts, inputs, submit_actions
-from tests.teams.tipline import REFERENCE, Tipline, both_sdks, running_tipline
+from tests.teams.tipline import REFERENCE, Tipline, running_tipline
 
 CHAT = teams.personal_conversation_id(teams.ALICE.teams_id)
 
@@ -39,7 +39,6 @@ def by_value(card: dict[str, Any], value: str) -> str:
     return str(action["title"])
 
 
-@both_sdks
 async def test_installing_the_app_says_what_to_report_and_why(tipline):
     assert await tipline.post(teams.install_personal(tipline.connector.url)) == 200
     await tipline.settle()
@@ -52,7 +51,6 @@ async def test_installing_the_app_says_what_to_report_and_why(tipline):
     assert address is not None and address["conversation"]["id"] == CHAT
 
 
-@both_sdks
 async def test_a_report_completed_with_card_submits_and_typed_replies(tipline):
     await tipline.say("report")
     question_id, question = tipline.last_card(CHAT)
@@ -124,7 +122,6 @@ async def test_several_choices_come_as_a_choice_set_and_are_kept_together(tiplin
     assert stored.state["flow"]["answers"][done["data"]["key"]] == [values[0], values[2]]
 
 
-@both_sdks
 async def test_files_shared_in_the_chat_become_evidence(tipline):
     await tipline.say("report")
     url = tipline.connector.host_file("profile.png", b"\x89PNG fake", "image/png")
@@ -164,7 +161,6 @@ async def test_an_install_delivered_twice_welcomes_once(tipline):
     assert words(tipline).count("Hello, I'm Tipline") == 1
 
 
-@both_sdks
 async def test_with_downloads_on_a_shared_file_is_kept_privately(
     tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):

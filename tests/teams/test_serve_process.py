@@ -40,9 +40,9 @@ def test_serve_with_nothing_configured_says_what_to_set(tmp_path, empty_database
     assert "no chat platform is configured" in done.stderr
 
 
-async def test_anonymous_serve_takes_a_report_from_teams(tmp_path, empty_database, connector):
+async def test_anonymous_serve_takes_a_report_from_teams(tmp_path, empty_database, connector, teams_sdk):
     env = app_env(tmp_path, empty_database)
-    env.update(TEAMS_ALLOW_ANONYMOUS="true", HOST="127.0.0.1", PORT=str(free_port()))
+    env.update(TEAMS_ALLOW_ANONYMOUS="true", HOST="127.0.0.1", PORT=str(free_port()), TEAMS_SDK=teams_sdk)
     process, base = await start(tmp_path, env)
     try:
         url = connector.url

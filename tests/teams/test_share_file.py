@@ -17,7 +17,7 @@ from bot.sharing.audit import SHARED
 from storage.models import AuditEventRow
 from tests.teams import activities as teams
 from tests.teams.test_inbox import choose_inbox, press_on_card, quick_report, shown
-from tests.teams.tipline import Tipline, both_sdks, running_tipline
+from tests.teams.tipline import Tipline, running_tipline
 from tests.triage.support import audit_detail, refusals
 
 SAM_CHAT = teams.personal_conversation_id(teams.SAM.teams_id)
@@ -114,7 +114,6 @@ async def test_allowed_the_bundle_is_uploaded_shown_and_audited(tipline: Tipline
     }
 
 
-@both_sdks
 async def test_declined_nothing_is_uploaded(tipline: Tipline, reported: str):
     await press_on_card(tipline, reported, "Share as STIX", teams.SAM)
     await tipline.settle()

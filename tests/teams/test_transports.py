@@ -16,7 +16,7 @@ from bot.report import Reporter
 from bot.settings import SettingsError
 from tests.teams import activities as teams
 from tests.teams.jwt_issuer import TokenIssuer
-from tests.teams.tipline import both_sdks, running_tipline
+from tests.teams.tipline import running_tipline
 
 SINGLE = {
     "MICROSOFT_APP_ID": teams.APP_ID,
@@ -58,7 +58,6 @@ def test_anonymous_mode_stays_loopback_only_whichever_the_sdk():
             load_teams_settings({"TEAMS_ALLOW_ANONYMOUS": "true", "HOST": "0.0.0.0", "TEAMS_SDK": sdk})
 
 
-@both_sdks
 async def test_anonymous_mode_answers_without_tokens_either_way(
     tmp_path, empty_database, connector, teams_sdk
 ):
@@ -71,7 +70,6 @@ async def test_anonymous_mode_answers_without_tokens_either_way(
         assert "In a sentence or two, what happened?" in "\n".join(connector.texts())
 
 
-@both_sdks
 async def test_each_transport_stores_a_reporter_s_chat_in_the_bot_framework_s_shape(
     tmp_path, empty_database, connector, token_issuer, teams_sdk
 ):
@@ -91,7 +89,6 @@ def _alice() -> Reporter:
     return Reporter(platform=PLATFORM, workspace=teams.TENANT, user_id=teams.ALICE.aad_object_id)
 
 
-@both_sdks
 async def test_a_token_signed_by_a_key_not_endorsed_for_teams_gets_401(
     tmp_path, empty_database, connector, teams_sdk
 ):
@@ -103,7 +100,6 @@ async def test_a_token_signed_by_a_key_not_endorsed_for_teams_gets_401(
     assert connector.sent() == []
 
 
-@both_sdks
 async def test_an_activity_neither_sdk_can_read_is_a_400_with_one_warning_and_no_trace(
     tipline_for_both, caplog
 ):

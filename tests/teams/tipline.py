@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 from aiohttp import web
 
 import app
@@ -23,7 +22,7 @@ from adapters.slack.app import SlackChat
 from adapters.slack.settings import load_slack_settings
 from adapters.teams.endpoint import MESSAGES, MessagesEndpoint
 from adapters.teams.settings import load_teams_settings
-from adapters.teams.transport import AGENTS, BOTBUILDER, SDKS
+from adapters.teams.transport import AGENTS
 from adapters.web.server import bound_port, build_web_app
 from bot.ports import OutboxStatus
 from bot.security import load_security_config
@@ -33,9 +32,6 @@ from tests.teams.connector import FixedToken, FixedTokenCredentialFactory, Recor
 from tests.teams.jwt_issuer import TokenIssuer
 
 BOT_TOKEN = "bot-token-from-entra"
-# The behaviours the Teams suite checks on both transports (TEAMS_SDK): one representative test
-# each, so the doubled part stays small; TIPLINE_TEAMS_SDK=agents runs every other test on agents.
-both_sdks = pytest.mark.parametrize("teams_sdk", SDKS, indirect=True)
 
 
 def fixed_token(sdk: str, app_id: str, token: str) -> Any:
@@ -171,12 +167,13 @@ async def running_tipline(
     slack_env: dict[str, str] | None = None,
     extra_env: dict[str, str] | None = None,
     entra: bool = False,
-    sdk: str = BOTBUILDER,
+    *,
+    sdk: str,
 ) -> AsyncIterator[Tipline]:
     """`slack_env`: Slack settings too, for Slack and Teams served side by side as `serve` does;
     `extra_env`: any other settings; `entra`: the bot gets its token as in production, from the
     Entra authority the settings name (TEAMS_LOGIN_URL: a stand-in), not a fixed one; `sdk`: the
-    transport (TEAMS_SDK), from the `teams_sdk` fixture."""
+    transport (TEAMS_SDK), from the `teams_sdk` fixture (each test runs on both)."""
     env = {**environment(tmp_path, database_url, issuer), "TEAMS_SDK": sdk, **(extra_env or {})}
     if slack_env:
         slack_env = dict(slack_env)

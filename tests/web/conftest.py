@@ -102,8 +102,10 @@ def both_platforms_env(tmp_path: Path, database_url: str, slack_api_url: str, me
 
 
 @pytest.fixture
-async def served(tmp_path, empty_database, slack_api, token_issuer) -> AsyncIterator[Served]:
-    env = both_platforms_env(tmp_path, empty_database, slack_api.url, token_issuer.metadata_url)
+async def served(request, tmp_path, empty_database, slack_api, token_issuer) -> AsyncIterator[Served]:
+    """`serve` with both platforms; a test parametrised indirectly gives it TEAMS_SDK."""
+    sdk = {"TEAMS_SDK": request.param} if hasattr(request, "param") else {}
+    env = both_platforms_env(tmp_path, empty_database, slack_api.url, token_issuer.metadata_url, **sdk)
     running = await start_logged(tmp_path, env)
     try:
         yield running

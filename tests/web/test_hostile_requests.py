@@ -1,6 +1,6 @@
-"""Whatever anyone sends to POST /slack/events or POST /api/messages of a running `app.py serve`,
-it answers 4xx (or 200 for a genuine Slack request), never 500; the log gets one WARNING line
-per refusal naming the kind of problem, never a traceback and never the body."""
+"""Whatever anyone sends to POST /slack/events or POST /api/messages (on either Teams transport)
+of a running `app.py serve`, it answers 4xx (or 200 for a genuine Slack request), never 500; the
+log gets one WARNING line per refusal naming the kind of problem, never a traceback nor the body."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ import time
 from urllib.parse import quote
 
 import aiohttp
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.teams.transport import SDKS
 from tests.slack.test_serve_process import SECRET
 from tests.slack.web_api import signature
 from tests.teams import activities as teams
@@ -181,14 +183,7 @@ def http_post(base: str, path: str, body: bytes, headers: dict[str, str]) -> int
         connection.close()
 
 
-async def test_fuzzed_requests_to_both_endpoints_never_get_a_500_nor_leave_a_trace(served, token_issuer):
-    service_url = "http://127.0.0.1:9/"
-    tokens = [
-        token_issuer.token("another-bots-app-id", service_url),
-        token_issuer.token(teams.APP_ID, service_url, expires_in=-3600),
-        token_issuer.token(teams.APP_ID, "http://127.0.0.1:10/"),
-    ]
-
+async def test_fuzzed_requests_to_the_slack_endpoint_never_get_a_500_nor_leave_a_trace(served):
     @FUZZ
     @given(data=st.data())
     def slack(data):
@@ -199,15 +194,36 @@ async def test_fuzzed_requests_to_both_endpoints_never_get_a_500_nor_leave_a_tra
         if not genuine:
             assert status == 401, "nothing unsigned, stale or mis-signed is parsed"
 
+    # In a thread: this loop serves the Slack Web API double the server calls (auth.test).
+    await asyncio.to_thread(slack)
+    await assert_still_serving_and_logged_without_trace(served)
+
+
+@pytest.mark.parametrize("served", SDKS, indirect=True)
+async def test_fuzzed_requests_to_the_teams_endpoint_never_get_a_500_nor_leave_a_trace(
+    served, token_issuer, request
+):
+    """On each Teams transport (TEAMS_SDK): each SDK reads and authenticates the request itself."""
+    served_sdk = request.node.callspec.params["served"]
+    service_url = "http://127.0.0.1:9/"
+    tokens = [
+        token_issuer.token("another-bots-app-id", service_url),
+        token_issuer.token(teams.APP_ID, service_url, expires_in=-3600),
+        token_issuer.token(teams.APP_ID, "http://127.0.0.1:10/"),
+    ]
+
     @FUZZ
     @given(request=teams_requests(tokens))
     def teams_endpoint(request):
         body, headers = request
         assert http_post(served.base, "/api/messages", body, headers) in (400, 401, 413, 415)
 
-    # In a thread: this loop serves the Slack Web API double the server calls (auth.test).
-    await asyncio.to_thread(slack)
     await asyncio.to_thread(teams_endpoint)
+    await assert_still_serving_and_logged_without_trace(served)
+    assert f"(TEAMS_SDK={served_sdk})" in served.log(), "the server ran on the transport asked for"
+
+
+async def assert_still_serving_and_logged_without_trace(served) -> None:
     async with aiohttp.ClientSession() as session, session.get(f"{served.base}/healthz") as health:
         assert health.status == 200, "still serving"
     assert await served.stop() == 0
