@@ -4,7 +4,7 @@ is drawn (so a card shows the campaign a report joined later)."""
 
 from __future__ import annotations
 
-from bot.campaigns.views import view
+from bot.campaigns.views import title_members, view
 from bot.inbox_events import CampaignRef
 from bot.normalise import DEFAULT_PHONE_REGION
 from bot.ports import UnitOfWork
@@ -21,6 +21,7 @@ async def campaign_of(
         return None
     if campaign.title:  # the team's name for it: no report needs reading
         return CampaignRef(id=campaign.id, title=campaign.title, status=campaign.status.value)
-    reports = await uow.reports.get_many(campaign.references)
+    # The title is read from the oldest few reports: this reads no more of a big campaign.
+    reports = await uow.reports.get_many(title_members(campaign))
     shown = view(campaign, reports, region=region)
     return CampaignRef(id=campaign.id, title=shown.title, status=campaign.status.value)

@@ -18,6 +18,11 @@ from bot.campaigns.resolution import Persona, compare, persona
 from bot.normalise import DEFAULT_PHONE_REGION, clean_text, name_key
 from bot.report import Report
 
+# The title is read from the oldest reports only: what the campaign was first seen as, not
+# whatever its latest reports say (the title stays put as the campaign grows), and naming a
+# campaign on a report's card costs the same at 30 members as at 3,000.
+TITLE_FROM = 25
+
 # The order indicators are listed in: what identifies an account first.
 KIND_ORDER = ("name", "organisation", "profile", "email", "phone", "website", "email domain")
 _ONE_FORM = frozenset({"profile", "phone"})
@@ -81,7 +86,8 @@ def view(
     personas = {r.reference: persona(r, region) for r in members}
     return CampaignView(
         id=campaign.id,
-        title=campaign.title or title_of(indicators, campaign.id),
+        title=campaign.title
+        or title_of(_title_indicators(campaign, by_reference, indicators, region), campaign.id),
         status=campaign.status,
         decided=campaign.decided,
         references=tuple(r.reference for r in members),
@@ -90,6 +96,20 @@ def view(
         last_seen=max(created) if created else None,
         links=tuple(_shown_links(linked_pairs, personas)),
     )
+
+
+def title_members(campaign: Campaign) -> tuple[str, ...]:
+    """The reports a campaign's title is read from (its references are oldest first)."""
+    return campaign.references[:TITLE_FROM]
+
+
+def _title_indicators(
+    campaign: Campaign, by_reference: dict[str, Report], indicators: list[Shown], region: str
+) -> list[Shown]:
+    if len(campaign.references) <= TITLE_FROM:
+        return indicators  # read from every report already
+    oldest = [by_reference[ref] for ref in title_members(campaign) if ref in by_reference]
+    return indicators_of(oldest, region)
 
 
 def title_of(indicators: Sequence[Shown], campaign_id: int) -> str:
